@@ -1,0 +1,25 @@
+/* job.c -- names for job kinds and origins (used in scenarios and traces). */
+#include "job.h"
+
+#include <string.h>
+
+static const char *const kind_names[KIND_COUNT] = {"create", "update", "deactivate"};
+static const char *const origin_names[ORIGIN_COUNT] = {"rollout", "background", "other"};
+
+const char *job_kind_name(enum job_kind k)
+{
+    return (unsigned)k < KIND_COUNT ? kind_names[k] : "?";
+}
+
+const char *job_origin_name(enum job_origin o)
+{
+    return (unsigned)o < ORIGIN_COUNT ? origin_names[o] : "?";
+}
+
+int job_kind_parse(const char *s)
+{
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strcmp(s, kind_names[k]) == 0)
+            return k;
+    return -1;
+}

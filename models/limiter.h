@@ -1,0 +1,91 @@
+/* limiter.h -- the server's rate limiters, one rule each.
+ *
+ * A limiter answers one question for a request arriving at time t: would it
+ * admit it, and if not, what Retry-After would it send. Checking never
+ * consumes quota; the server takes quota from every limiter only once all
+ * of them admit (atomic admission), or from all when count_rejected is set.
+ *
+ * Rules (t in seconds since the scenario start; Retry-After in whole
+ * seconds, at least 1, as HTTP sends it):
+ *  fixed_window   L per window w; windows are [k*w, (k+1)*w).
+ *                 Retry-After = ceil(window end - t).
+ *  token_bucket   rate r per second, burst b; starts full, refills
+ *                 continuously, a request takes one token.
+ *                 Retry-After = ceil((1 - tokens) / r).
+ *  sliding_window at most L counted requests in any interval (t - w, t].
+ *                 Retry-After = ceil(time until enough counted requests
+ *                 leave the window for one more to fit).
+ *  concurrency    at most C requests in service at once (taken at
+ *                 admission, released at the response).
+ *                 Retry-After = the configured value.
+ *
+ * Costs: check and take are O(1) amortised (the sliding window pops expired
+ * timestamps from a ring that grows geometrically, no allocation once warm).
+ */
+#ifndef PROVSIM_LIMITER_H
+#define PROVSIM_LIMITER_H
+
+#include <stddef.h>
+
+enum lim_type {
+    LIM_FIXED_WINDOW,
+    LIM_TOKEN_BUCKET,
+    LIM_SLIDING_WINDOW,
+    LIM_CONCURRENCY
+};
+
+struct lim_cfg {
+    enum lim_type type;
+    double limit;          /* fixed/sliding window: requests per window */
+    double window_s;       /* fixed/sliding window: seconds */
+    double rate_per_s;     /* token bucket: refill, tokens per second */
+    double burst;          /* token bucket: capacity, tokens */
+    double concurrency;    /* concurrency: requests in service at once */
+    double retry_after_s;  /* concurrency: the Retry-After it sends */
+    unsigned applies_mask; /* KIND_MASK bits of the kinds it limits */
+    char *name;            /* optional label for messages, owned; may be NULL */
+};
+
+struct limiter {
+    struct lim_cfg cfg;   /* copy; name borrowed from the scenario */
+    /* fixed window */
+    double window_index;  /* index k of the current window */
+    double count;         /* counted requests in the current window */
+    /* token bucket */
+    double tokens;
+    double last_s;        /* time tokens was last brought up to date */
+    /* sliding window: times of counted requests, oldest first, in a ring */
+    double *ring;
+    size_t ring_cap, ring_head, ring_len;
+    /* concurrency */
+    double in_service;
+};
+
+/* init/fini own the limiter's contents; the caller holds the struct. */
+void lim_init(struct limiter *l, const struct lim_cfg *cfg);
+void lim_fini(struct limiter *l);
+/* Back to the state at t = 0 (start of a replication); keeps the memory. */
+void lim_reset(struct limiter *l);
+
+/* Does the limiter apply to requests of this kind? */
+int lim_applies(const struct limiter *l, int kind);
+/* Would it admit a request arriving at t? Returns 1, or 0 and sets
+ * *retry_after_s (whole seconds >= 1). t never decreases between calls. */
+int lim_check(struct limiter *l, double t, double *retry_after_s);
+/* Counts a request arriving at t against the quota (after lim_check, for
+ * an admitted request, or for a rejected one when count_rejected). */
+void lim_take(struct limiter *l, double t);
+/* A request that lim_take counted has left service (concurrency only;
+ * a no-op for the other types). */
+void lim_release(struct limiter *l);
+
+/* Long-run admitted requests per second (concurrency: C / mean service
+ * time) and the extra requests it admits at once from a fresh start. */
+double lim_sustained_rate(const struct limiter *l, double mean_service_s);
+double lim_burst(const struct limiter *l);
+
+/* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */
+const char *lim_type_name(enum lim_type t);
+int lim_type_parse(const char *s);
+
+#endif

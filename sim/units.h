@@ -1,0 +1,36 @@
+/* units.h -- durations and calendar times as people write them in
+ * scenarios and on the command line, and durations as people read them.
+ *
+ * Durations: a number of seconds (JSON number or "90"), or a number with a
+ * unit: "250ms", "90s", "15m", "2h", "1d" (fractions allowed: "1.5h").
+ * Date-times: "YYYY-MM-DDTHH:MM" (optionally ":SS"), a naive local time;
+ * only its date (weekday or weekend) and time of day matter to the model. */
+#ifndef PROVSIM_UNITS_H
+#define PROVSIM_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses a duration string into seconds (finite, >= 0). Returns 0, or -1
+ * with a message in err. */
+int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen);
+
+/* A naive local date-time, as seconds since 1970-01-01T00:00 (no zone). */
+int units_parse_datetime(const char *s, int64_t *out_epoch_s, char *err, size_t errlen);
+
+/* Day of week of an epoch-seconds time: 0 = Monday ... 6 = Sunday. */
+int units_weekday(int64_t epoch_s);
+
+/* "HH:MM" -> seconds after midnight (0 <= s < 86400). */
+int units_parse_clock(const char *s, double *out_sod, char *err, size_t errlen);
+
+/* Formats epoch seconds as "YYYY-MM-DDTHH:MM" (buf >= 17 bytes) or a time
+ * of day as "Tue 10:00" (day name + clock; buf >= 10 bytes). */
+void units_format_datetime(int64_t epoch_s, char *buf, size_t len);
+void units_format_clock(int64_t epoch_s, char *buf, size_t len);
+
+/* Formats a duration for people: "45s", "12m 05s", "2h 14m", "3d 04h".
+ * Negative or non-finite values print as "-". */
+void units_format_duration(double s, char *buf, size_t len);
+
+#endif
