@@ -1,7 +1,264 @@
-/* main.c -- placeholder until the command line lands. */
+/* main.c -- the provsim command line: reads a scenario, runs it, reports.
+ *
+ * Exit codes: 0 success; 2 bad usage or a bad scenario (nothing written);
+ * 1 any other failure (an audit violation, a failed write). */
+#include "outfile.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+    "usage: provsim <command> [options]\n"
+    "\n"
+    "Simulates identity-provisioning (SCIM) backlogs under API rate limits.\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO.json]     simulate a scenario (the built-in default if none)\n"
+    "  validate SCENARIO.json  check a scenario and exit\n"
+    "\n"
+    "  provsim run --help      options of run\n"
+    "  provsim --version       print the version\n";
+
+static const char usage_run[] =
+    "usage: provsim run [SCENARIO.json] [options]\n"
+    "\n"
+    "Runs the scenario's replications and prints each metric's mean and 95%\n"
+    "confidence interval. Without SCENARIO.json it runs the built-in default\n"
+    "(configs/default.json: a Slack-like 5,000-user rollout at 10:00 on a weekday).\n"
+    "\n"
+    "options:\n"
+    "  --reps N            replications (default: the scenario's)\n"
+    "  --seed S            base seed (default: the scenario's)\n"
+    "  --set PATH=VALUE    override a scenario key, e.g.\n"
+    "                      --set workload.rollouts[0].batch_size=250 (repeatable)\n"
+    "  --format text|json  output format (default text)\n"
+    "  --series FILE.csv   backlog and failed tasks over time (replication 0)\n"
+    "  --trace FILE.csv    one line per request (replication 0)\n"
+    "  --perf              add wall time, events per second and peak memory\n"
+    "  --audit             check the model's invariants after every event\n"
+    "  -h, --help          this help\n";
+
+static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("provsim: not built yet\n", stderr);
-    return 1;
+    fputs("provsim: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(see provsim --help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+            puts("usage: provsim validate SCENARIO.json\n\nChecks a scenario; exit 0 if "
+                 "it is valid, 2 with a message naming the problem if not.");
+            return 0;
+        }
+        return usage_error("%s", "validate takes exactly one scenario file");
+    }
+    struct scenario s;
+    char err[SCN_ERRLEN];
+    if (scn_load(argv[1], NULL, 0, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    printf("%s: valid (%s)\n", argv[1], s.name);
+    scn_fini(&s);
+    return 0;
+}
+
+struct run_args {
+    const char *scenario;
+    const char **sets;
+    int nsets;
+    long long reps;   /* -1 = scenario's */
+    long long seed;   /* -1 = scenario's */
+    int json, perf, audit;
+    const char *series, *trace;
+};
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->reps = a->seed = -1;
+    a->sets = xcalloc((size_t)argc, sizeof *a->sets);
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long long n;
+        if (!strcmp(o, "--reps")) {
+            if (parse_u64(v, SCN_MAX_REPLICATIONS, &n) || n == 0)
+                return usage_error("--reps: expected an integer from 1 to 100000, got \"%s\"",
+                                   v ? v : "");
+            a->reps = (long long)n;
+            i++;
+        } else if (!strcmp(o, "--seed")) {
+            if (parse_u64(v, (1ULL << 53), &n))
+                return usage_error("--seed: expected an integer from 0 to 2^53, got \"%s\"",
+                                   v ? v : "");
+            a->seed = (long long)n;
+            i++;
+        } else if (!strcmp(o, "--set")) {
+            if (!v)
+                return usage_error("%s", "--set: expected PATH=VALUE");
+            a->sets[a->nsets++] = v;
+            i++;
+        } else if (!strcmp(o, "--format")) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
+                return usage_error("--format: expected text or json, got \"%s\"", v ? v : "");
+            a->json = !strcmp(v, "json");
+            i++;
+        } else if (!strcmp(o, "--series") || !strcmp(o, "--trace")) {
+            if (!v || !*v)
+                return usage_error("%s: expected a file name", o);
+            if (o[2] == 's')
+                a->series = v;
+            else
+                a->trace = v;
+            i++;
+        } else if (!strcmp(o, "--perf")) {
+            a->perf = 1;
+        } else if (!strcmp(o, "--audit")) {
+            a->audit = 1;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return usage_error("run: unknown option \"%s\"", o);
+        } else if (!a->scenario) {
+            a->scenario = o;
+        } else {
+            return usage_error("run: more than one scenario given (\"%s\")", o);
+        }
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_run, stdout);
+            return 0;
+        }
+    struct run_args a;
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc) {
+        free(a.sets);
+        return rc;
+    }
+    struct scenario s;
+    char err[SCN_ERRLEN];
+    if (scn_load(a.scenario, a.sets, a.nsets, &s, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        free(a.sets);
+        return EXIT_USAGE;
+    }
+    free(a.sets);
+    if (a.seed >= 0)
+        s.seed = (uint64_t)a.seed;
+
+    /* open every output first: a bad path is a usage error, found before
+     * any time is spent simulating, and nothing is left half-written */
+    struct outfile series = {0}, trace = {0};
+    if (a.series && outfile_open(&series, a.series, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: --series %s\n", err);
+        scn_fini(&s);
+        return EXIT_USAGE;
+    }
+    if (a.trace && outfile_open(&trace, a.trace, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: --trace %s\n", err);
+        if (a.series)
+            outfile_abort(&series);
+        scn_fini(&s);
+        return EXIT_USAGE;
+    }
+
+    struct run_opts o = {
+        .reps = a.reps > 0 ? (int)a.reps : s.replications,
+        .seed = s.seed,
+        .audit = a.audit,
+        .series = a.series ? series.f : NULL,
+        .trace = a.trace ? trace.f : NULL,
+    };
+    struct run_result res;
+    rc = run_scenario(&s, &o, &res);
+    if (rc != 0) {
+        fprintf(stderr, "provsim: %s\n", res.audit_msg);
+        if (a.series)
+            outfile_abort(&series);
+        if (a.trace)
+            outfile_abort(&trace);
+        run_result_fini(&res);
+        scn_fini(&s);
+        return 1;
+    }
+    struct report_perf perf = {res.wall_s, (double)res.events, run_peak_rss_bytes()};
+    if (a.json) {
+        char *js = report_json(&s, &res, a.perf ? &perf : NULL);
+        puts(js);
+        free(js);
+    } else {
+        report_text(stdout, &s, &res, a.perf ? &perf : NULL);
+    }
+    rc = 0;
+    if (a.series && outfile_commit(&series, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        rc = 1;
+    }
+    if (a.trace && outfile_commit(&trace, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        rc = 1;
+    }
+    if (fflush(stdout) != 0)
+        rc = 1;
+    run_result_fini(&res);
+    scn_fini(&s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* input can reach GSL (through scenario parameters): never let it
+     * abort the process; callers check return codes instead */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("provsim %s\n", PROVSIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 1, argv + 1);
+    return usage_error("unknown command \"%s\"", cmd);
 }

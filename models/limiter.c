@@ -1,0 +1,319 @@
+/* limiter.c -- the server's rate limiters (rules in limiter.h).
+ *
+ * State per type, and its invariants (lim_check_invariants):
+ *  fixed_window   window_index k = floor(t / w) of the last request seen,
+ *                 count >= 0 counted requests in that window. A change of
+ *                 window resets the count.
+ *  token_bucket   tokens <= burst, brought up to date at last_s. Taking
+ *                 does not clamp at 0: with count_rejected a rejected
+ *                 request drives tokens negative, which is the punishment
+ *                 (the bucket must refill past the debt before admitting).
+ *  sliding_window the times of counted requests in (t - w, t], oldest
+ *                 first, in a ring: ring_len <= ring_cap, entries in time
+ *                 order. A request counted at s leaves the window at s + w.
+ *  concurrency    in_service >= 0 requests taken and not yet released.
+ * Fields of the other types keep their reset values.
+ *
+ * Floating point: times are sums of many doubles, so a client that waits
+ * exactly Retry-After may arrive a few ulps before the instant the quota
+ * frees up. Every boundary therefore has the same tolerance LIM_EPS_S: a
+ * Retry-After is ceil(x - eps), a token bucket admits at 1 - eps tokens, a
+ * window boundary or a sliding-window expiry counts as passed eps early.
+ * Without it such a client would be refused once more with Retry-After 1.
+ * (So the sliding-window guarantee is exactly: at most L counted requests
+ * in any interval shorter than w - eps.) */
+#include "limiter.h"
+
+#include "job.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIM_EPS_S 1e-9 /* seconds (or tokens): see the file comment */
+
+static const char *const type_names[] = {"fixed_window", "token_bucket", "sliding_window",
+                                         "concurrency"};
+#define NTYPES (sizeof type_names / sizeof type_names[0])
+
+/* Precondition failures are programmer errors (the scenario loader lets
+ * through a value it must refuse, or the engine calls out of order); they
+ * abort in every build type and say when and in which limiter. */
+#define LIM_REQUIRE(l, cond, t)                                                 \
+    do {                                                                        \
+        if (!(cond))                                                            \
+            lim_fail((l), #cond, __func__, (t));                                \
+    } while (0)
+
+static _Noreturn void lim_fail(const struct limiter *l, const char *what, const char *func,
+                               double t)
+{
+    fprintf(stderr, "provsim: %s: limiter %s (%s): requirement failed at t=%.9g s: %s\n",
+            func, l->cfg.name ? l->cfg.name : "(unnamed)", lim_type_name(l->cfg.type), t, what);
+    abort();
+}
+
+/* Retry-After as HTTP sends it: whole seconds, at least 1. */
+static double ra_round(double x)
+{
+    double s = ceil(x - LIM_EPS_S);
+    return s < 1 ? 1 : s;
+}
+
+/* ---- fixed window ---------------------------------------------------- */
+
+static void fw_advance(struct limiter *l, double t)
+{
+    double k = floor((t + LIM_EPS_S) / l->cfg.window_s);
+    LIM_REQUIRE(l, k >= l->window_index, t); /* time never goes backwards */
+    if (k != l->window_index) {
+        l->window_index = k;
+        l->count = 0;
+    }
+}
+
+/* ---- token bucket ---------------------------------------------------- */
+
+static void tb_refill(struct limiter *l, double t)
+{
+    double dt = t - l->last_s;
+    LIM_REQUIRE(l, dt >= 0, t);
+    double tokens = l->tokens + l->cfg.rate_per_s * dt;
+    l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
+    l->last_s = t;
+}
+
+/* ---- sliding window: ring of counted request times ------------------- */
+
+static double ring_at(const struct limiter *l, size_t i)
+{
+    return l->ring[(l->ring_head + i) % l->ring_cap];
+}
+
+static void sw_expire(struct limiter *l, double t)
+{
+    double w = l->cfg.window_s;
+    while (l->ring_len > 0 && l->ring[l->ring_head] <= t - w + LIM_EPS_S) {
+        l->ring_head = (l->ring_head + 1) % l->ring_cap;
+        l->ring_len--;
+    }
+}
+
+static void sw_push(struct limiter *l, double t)
+{
+    if (l->ring_len > 0)
+        LIM_REQUIRE(l, t >= ring_at(l, l->ring_len - 1), t);
+    if (l->ring_len == l->ring_cap) {
+        size_t old = l->ring_cap;
+        void *p = l->ring;
+        xgrow(&p, &l->ring_cap, old + 1, sizeof *l->ring);
+        l->ring = p;
+        /* The ring was full, so its wrapped part is [0, head); the new
+         * capacity is at least double, so it fits right after the old end,
+         * which makes the contents contiguous from head again. */
+        if (l->ring_head > 0)
+            memcpy(l->ring + old, l->ring, l->ring_head * sizeof *l->ring);
+    }
+    l->ring[(l->ring_head + l->ring_len) % l->ring_cap] = t;
+    l->ring_len++;
+}
+
+/* ---- public ---------------------------------------------------------- */
+
+void lim_init(struct limiter *l, const struct lim_cfg *cfg)
+{
+    memset(l, 0, sizeof *l);
+    l->cfg = *cfg;
+    switch (cfg->type) {
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        LIM_REQUIRE(l, isfinite(cfg->window_s) && cfg->window_s > 0, 0.0);
+        LIM_REQUIRE(l, isfinite(cfg->limit) && cfg->limit >= 1, 0.0);
+        break;
+    case LIM_TOKEN_BUCKET:
+        LIM_REQUIRE(l, isfinite(cfg->rate_per_s) && cfg->rate_per_s > 0, 0.0);
+        /* burst < 1 would never hold a whole token: nothing is ever admitted */
+        LIM_REQUIRE(l, isfinite(cfg->burst) && cfg->burst >= 1, 0.0);
+        break;
+    case LIM_CONCURRENCY:
+        LIM_REQUIRE(l, isfinite(cfg->concurrency) && cfg->concurrency >= 1, 0.0);
+        LIM_REQUIRE(l, isfinite(cfg->retry_after_s) && cfg->retry_after_s >= 0, 0.0);
+        break;
+    default:
+        LIM_REQUIRE(l, !"known limiter type", 0.0);
+    }
+    lim_reset(l);
+}
+
+void lim_fini(struct limiter *l)
+{
+    free(l->ring);
+    l->ring = NULL;
+    l->ring_cap = l->ring_head = l->ring_len = 0;
+}
+
+void lim_reset(struct limiter *l)
+{
+    l->window_index = 0;
+    l->count = 0;
+    l->tokens = l->cfg.type == LIM_TOKEN_BUCKET ? l->cfg.burst : 0;
+    l->last_s = 0;
+    l->ring_head = 0;
+    l->ring_len = 0;
+    l->in_service = 0;
+}
+
+int lim_applies(const struct limiter *l, int kind)
+{
+    LIM_REQUIRE(l, kind >= 0 && kind < KIND_COUNT, NAN);
+    return (l->cfg.applies_mask & KIND_MASK((unsigned)kind)) != 0;
+}
+
+int lim_check(struct limiter *l, double t, double *retry_after_s)
+{
+    double ra = 0;
+    LIM_REQUIRE(l, isfinite(t) && t >= 0, t);
+    switch (l->cfg.type) {
+    case LIM_FIXED_WINDOW:
+        fw_advance(l, t);
+        if (l->count < l->cfg.limit)
+            return 1;
+        ra = ra_round((l->window_index + 1) * l->cfg.window_s - t);
+        break;
+    case LIM_TOKEN_BUCKET:
+        tb_refill(l, t);
+        if (l->tokens >= 1 - LIM_EPS_S)
+            return 1;
+        ra = ra_round((1 - l->tokens) / l->cfg.rate_per_s);
+        break;
+    case LIM_SLIDING_WINDOW: {
+        sw_expire(l, t);
+        if ((double)l->ring_len < l->cfg.limit)
+            return 1;
+        /* One more fits once len - L + 1 entries have left, i.e. when the
+         * entry at index len - L (0 = oldest) leaves at its time + w.
+         * With a fractional L, "len < L" means len < ceil(L). */
+        size_t lim = (size_t)ceil(l->cfg.limit);
+        ra = ra_round(ring_at(l, l->ring_len - lim) + l->cfg.window_s - t);
+        break;
+    }
+    case LIM_CONCURRENCY:
+        if (l->in_service < l->cfg.concurrency)
+            return 1;
+        ra = ra_round(l->cfg.retry_after_s);
+        break;
+    }
+    if (retry_after_s)
+        *retry_after_s = ra;
+    return 0;
+}
+
+void lim_take(struct limiter *l, double t)
+{
+    LIM_REQUIRE(l, isfinite(t) && t >= 0, t);
+    switch (l->cfg.type) {
+    case LIM_FIXED_WINDOW:
+        fw_advance(l, t);
+        l->count += 1;
+        break;
+    case LIM_TOKEN_BUCKET:
+        tb_refill(l, t);
+        l->tokens -= 1; /* may go negative: see the file comment */
+        break;
+    case LIM_SLIDING_WINDOW:
+        sw_expire(l, t);
+        sw_push(l, t);
+        break;
+    case LIM_CONCURRENCY:
+        l->in_service += 1;
+        break;
+    }
+}
+
+void lim_release(struct limiter *l)
+{
+    if (l->cfg.type != LIM_CONCURRENCY)
+        return;
+    LIM_REQUIRE(l, l->in_service > 0, NAN);
+    l->in_service -= 1;
+}
+
+double lim_sustained_rate(const struct limiter *l, double mean_service_s)
+{
+    switch (l->cfg.type) {
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        return l->cfg.limit / l->cfg.window_s;
+    case LIM_TOKEN_BUCKET:
+        return l->cfg.rate_per_s;
+    case LIM_CONCURRENCY:
+        return mean_service_s > 0 ? l->cfg.concurrency / mean_service_s : INFINITY;
+    }
+    return INFINITY;
+}
+
+double lim_burst(const struct limiter *l)
+{
+    switch (l->cfg.type) {
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        return l->cfg.limit;
+    case LIM_TOKEN_BUCKET:
+        return l->cfg.burst;
+    case LIM_CONCURRENCY:
+        return l->cfg.concurrency;
+    }
+    return 0;
+}
+
+int lim_check_invariants(const struct limiter *l)
+{
+    if ((unsigned)l->cfg.type >= NTYPES)
+        return 0;
+    /* fixed window */
+    if (!isfinite(l->window_index) || l->window_index < 0)
+        return 0;
+    if (!isfinite(l->count) || l->count < 0)
+        return 0;
+    /* token bucket */
+    if (!isfinite(l->tokens) || !isfinite(l->last_s) || l->last_s < 0)
+        return 0;
+    if (l->cfg.type == LIM_TOKEN_BUCKET && l->tokens > l->cfg.burst)
+        return 0;
+    /* sliding window ring */
+    if (l->ring_len > l->ring_cap)
+        return 0;
+    if (l->ring_cap == 0) {
+        if (l->ring_head != 0)
+            return 0;
+    } else {
+        if (!l->ring || l->ring_head >= l->ring_cap)
+            return 0;
+        for (size_t i = 0; i < l->ring_len; i++) {
+            double s = ring_at(l, i);
+            if (!isfinite(s) || s < 0 || (i > 0 && s < ring_at(l, i - 1)))
+                return 0;
+        }
+    }
+    /* concurrency */
+    if (!isfinite(l->in_service) || l->in_service < 0 || l->in_service != floor(l->in_service))
+        return 0;
+    return 1;
+}
+
+const char *lim_type_name(enum lim_type t)
+{
+    return (unsigned)t < NTYPES ? type_names[t] : "?";
+}
+
+int lim_type_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < NTYPES; i++)
+        if (strcmp(s, type_names[i]) == 0)
+            return (int)i;
+    return -1;
+}

@@ -1,0 +1,553 @@
+/* provision.c -- see provision.h.
+ *
+ * Invariants (checked by prov_check):
+ *  - count[s] is the number of jobs in state s; they add up to njobs.
+ *  - The FIFO holds exactly the queued jobs, oldest first.
+ *  - free_workers + count[JS_IN_FLIGHT] == workers.
+ *  - failed_tasks counts jobs with failed set and state != succeeded;
+ *    rollout_failed counts those that are rollout jobs. */
+#include "provision.h"
+
+#include "metrics.h"
+#include "stats.h"
+#include "units.h"
+#include "util.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#define NO_JOB UINT32_MAX
+
+void prov_init(struct prov *p, const struct scenario *scn)
+{
+    memset(p, 0, sizeof *p);
+    p->scn = scn;
+    evq_init(&p->q);
+    srv_init(&p->srv, &scn->server);
+    rng_init(&p->rng);
+    wl_stream_init(&p->background, &scn->background, scn->start_epoch_s);
+    wl_stream_init(&p->other, &scn->other, scn->start_epoch_s);
+}
+
+void prov_fini(struct prov *p)
+{
+    evq_fini(&p->q);
+    srv_fini(&p->srv);
+    rng_fini(&p->rng);
+    free(p->jobs);
+    free(p->rollout_lat);
+    free(p->bg_lat);
+    memset(p, 0, sizeof *p);
+}
+
+void prov_start(struct prov *p, uint64_t rep)
+{
+    const struct scenario *s = p->scn;
+    evq_clear(&p->q);
+    srv_reset(&p->srv);
+    rng_seed(&p->rng, s->seed, rep);
+    p->njobs = 0;
+    p->qhead = p->qtail = NO_JOB;
+    memset(p->count, 0, sizeof p->count);
+    p->failed_tasks = p->rollout_failed = 0;
+    p->free_workers = s->client.workers;
+    p->paused_until_s = 0.0;
+    p->next_dispatch_s = 0.0;
+    p->resume_at_s = INFINITY;
+    p->rollout_jobs = p->rollout_done = 0;
+    p->rollout_first_s = INFINITY;
+    p->rollout_last_done_s = 0.0;
+    p->rollout_zero_s = 0.0;
+    p->rollout_ever_failed = 0;
+    p->attempts = p->throttled = p->server_errors = p->bg_jobs = p->bg_throttled = 0;
+    p->other_requests = p->other_throttled = 0;
+    p->peak_backlog = p->peak_failed = 0;
+    p->nrollout_lat = p->nbg_lat = 0;
+    p->bg_lat_sum = 0.0;
+
+    for (int r = 0; r < s->nrollouts; r++) {
+        p->batch_next[r] = 0;
+        evq_push(&p->q, s->rollouts[r].at_s, PEV_BATCH, (uint32_t)r);
+        if (s->rollouts[r].at_s < p->rollout_first_s)
+            p->rollout_first_s = s->rollouts[r].at_s;
+    }
+    double t = wl_stream_next(&p->background, 0.0, s->horizon_s, p->rng.s[RNG_BACKGROUND]);
+    if (isfinite(t))
+        evq_push(&p->q, t, PEV_BACKGROUND, 0);
+    t = wl_stream_next(&p->other, 0.0, s->horizon_s, p->rng.s[RNG_OTHER]);
+    if (isfinite(t))
+        evq_push(&p->q, t, PEV_OTHER, 0);
+}
+
+/* ---- job states ---------------------------------------------------- */
+
+static inline void set_state(struct prov *p, struct job *j, int st)
+{
+    p->count[j->state]--;
+    p->count[st]++;
+    j->state = (uint8_t)st;
+}
+
+static inline void fifo_push(struct prov *p, uint32_t id)
+{
+    p->jobs[id].next = NO_JOB;
+    if (p->qtail == NO_JOB)
+        p->qhead = id;
+    else
+        p->jobs[p->qtail].next = id;
+    p->qtail = id;
+}
+
+static inline uint32_t fifo_pop(struct prov *p)
+{
+    uint32_t id = p->qhead;
+    p->qhead = p->jobs[id].next;
+    if (p->qhead == NO_JOB)
+        p->qtail = NO_JOB;
+    return id;
+}
+
+static inline void track_peaks(struct prov *p)
+{
+    size_t backlog = p->count[JS_QUEUED] + p->count[JS_WAITING] + p->count[JS_IN_FLIGHT];
+    if (backlog > p->peak_backlog)
+        p->peak_backlog = backlog;
+    if (p->failed_tasks > p->peak_failed)
+        p->peak_failed = p->failed_tasks;
+}
+
+static uint32_t new_job(struct prov *p, int origin, int kind, double now)
+{
+    if (p->njobs == p->jobs_cap)
+        xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
+    if (p->njobs >= NO_JOB) {
+        fprintf(stderr, "provsim: more than %u jobs in one replication\n", NO_JOB - 1);
+        exit(1);
+    }
+    uint32_t id = (uint32_t)p->njobs++;
+    struct job *j = &p->jobs[id];
+    j->created_s = now;
+    j->prev_delay_s = 0.0;
+    j->retry_after_s = 0.0f;
+    j->attempts = 0;
+    j->kind = (uint8_t)kind;
+    j->origin = (uint8_t)origin;
+    j->state = JS_QUEUED;
+    j->failed = 0;
+    j->outcome = OUT_OK;
+    p->count[JS_QUEUED]++;
+    fifo_push(p, id);
+    return id;
+}
+
+/* ---- the client's dispatcher ---------------------------------------- */
+
+static void schedule_resume(struct prov *p, double t)
+{
+    /* one pending resume at the earliest time needed is enough: when it
+     * fires, dispatch() schedules another if still blocked */
+    if (t < p->resume_at_s) {
+        p->resume_at_s = t;
+        evq_push(&p->q, t, PEV_RESUME, 0);
+    }
+}
+
+static void dispatch(struct prov *p)
+{
+    const struct scenario *s = p->scn;
+    double now = p->q.now;
+    double pace = s->client.max_rate_per_s > 0.0 ? 1.0 / s->client.max_rate_per_s : 0.0;
+
+    while (p->free_workers > 0 && p->qhead != NO_JOB) {
+        if (now < p->paused_until_s) {
+            schedule_resume(p, p->paused_until_s);
+            return;
+        }
+        if (now < p->next_dispatch_s) {
+            schedule_resume(p, p->next_dispatch_s);
+            return;
+        }
+        uint32_t id = fifo_pop(p);
+        struct job *j = &p->jobs[id];
+        set_state(p, j, JS_IN_FLIGHT);
+        p->free_workers--;
+        j->attempts++;
+        p->attempts++;
+        p->attempts_total++;
+        if (pace > 0.0)
+            p->next_dispatch_s = now + pace;
+
+        double ra = 0.0, done;
+        if (srv_admit(&p->srv, now, j->kind, &ra, p->rng.s[RNG_JITTER])) {
+            done = now + dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
+            j->outcome = OUT_OK;
+            if (s->server.error_rate > 0.0 &&
+                gsl_rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
+                j->outcome = OUT_ERROR;
+        } else {
+            done = now + s->server.reject_latency_s;
+            j->outcome = OUT_THROTTLED;
+            j->retry_after_s = (float)ra;
+        }
+        if (p->trace)
+            p->trace(p->trace_ctx, now, (long)id, j->origin, j->kind, j->attempts, j->outcome, ra);
+        evq_push(&p->q, done, PEV_RESPONSE, id);
+    }
+}
+
+/* A request failed (429 or 5xx): the job joins the failed-task list and
+ * either waits for its retry or, out of attempts, is exhausted. */
+static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *policy, double ra)
+{
+    struct job *j = &p->jobs[id];
+    if (!j->failed) {
+        j->failed = 1;
+        p->failed_tasks++;
+        if (j->origin == ORIGIN_ROLLOUT) {
+            p->rollout_failed++;
+            p->rollout_ever_failed = 1;
+        }
+    }
+    if (!retry_may_retry(&p->scn->client.retry, j->attempts)) {
+        set_state(p, j, JS_EXHAUSTED);
+        if (j->origin == ORIGIN_ROLLOUT) {
+            p->rollout_done++;
+            p->rollout_last_done_s = p->q.now;
+        }
+        return;
+    }
+    double d = retry_delay(policy, j->attempts, ra, &j->prev_delay_s, p->rng.s[RNG_JITTER]);
+    set_state(p, j, JS_WAITING);
+    evq_push(&p->q, p->q.now + d, PEV_RETRY, id);
+}
+
+static void on_response(struct prov *p, uint32_t id)
+{
+    const struct scenario *s = p->scn;
+    struct job *j = &p->jobs[id];
+    double now = p->q.now;
+    p->free_workers++;
+    if (j->outcome != OUT_THROTTLED && srv_holds(&p->srv, j->kind))
+        srv_release(&p->srv, j->kind);
+
+    if (j->outcome == OUT_OK) {
+        set_state(p, j, JS_SUCCEEDED);
+        if (j->failed) {
+            p->failed_tasks--;
+            if (j->origin == ORIGIN_ROLLOUT && --p->rollout_failed == 0)
+                p->rollout_zero_s = now;
+        }
+        double lat = now - j->created_s;
+        if (j->origin == ORIGIN_ROLLOUT) {
+            p->rollout_done++;
+            p->rollout_last_done_s = now;
+            if (p->nrollout_lat == p->rollout_lat_cap)
+                xgrow((void **)&p->rollout_lat, &p->rollout_lat_cap, p->nrollout_lat + 1,
+                      sizeof(double));
+            p->rollout_lat[p->nrollout_lat++] = lat;
+        } else {
+            if (p->nbg_lat == p->bg_lat_cap)
+                xgrow((void **)&p->bg_lat, &p->bg_lat_cap, p->nbg_lat + 1, sizeof(double));
+            p->bg_lat[p->nbg_lat++] = lat;
+            p->bg_lat_sum += lat;
+        }
+    } else if (j->outcome == OUT_THROTTLED) {
+        p->throttled++;
+        p->throttled_total++;
+        if (j->origin == ORIGIN_BACKGROUND)
+            p->bg_throttled++;
+        double ra = j->retry_after_s;
+        if (s->client.on_429 == ON_429_PAUSE_ALL && now + ra > p->paused_until_s)
+            p->paused_until_s = now + ra;
+        job_failed(p, id, &s->client.retry, ra);
+    } else {
+        p->server_errors++;
+        job_failed(p, id, &s->client.error_retry, 0.0);
+    }
+    track_peaks(p);
+    dispatch(p);
+}
+
+static void on_batch(struct prov *p, int r)
+{
+    const struct scn_rollout *ro = &p->scn->rollouts[r];
+    long k = p->batch_next[r]++;
+    long n = wl_batch_jobs(ro, k);
+    double now = p->q.now;
+    for (long i = 0; i < n; i++)
+        new_job(p, ORIGIN_ROLLOUT, ro->kind, now);
+    p->rollout_jobs += (size_t)n;
+    if (wl_batch_jobs(ro, k + 1) > 0) {
+        double t = wl_batch_time(ro, k + 1);
+        if (t <= p->scn->horizon_s)
+            evq_push(&p->q, t, PEV_BATCH, (uint32_t)r);
+    }
+    track_peaks(p);
+    dispatch(p);
+}
+
+static void on_background(struct prov *p)
+{
+    gsl_rng *r = p->rng.s[RNG_BACKGROUND];
+    double now = p->q.now;
+    new_job(p, ORIGIN_BACKGROUND, wl_stream_kind(&p->background, r), now);
+    p->bg_jobs++;
+    double t = wl_stream_next(&p->background, now, p->scn->horizon_s, r);
+    if (isfinite(t))
+        evq_push(&p->q, t, PEV_BACKGROUND, 0);
+    track_peaks(p);
+    dispatch(p);
+}
+
+static void on_other(struct prov *p)
+{
+    gsl_rng *r = p->rng.s[RNG_OTHER];
+    double now = p->q.now;
+    int kind = wl_stream_kind(&p->other, r);
+    double ra = 0.0;
+    p->other_requests++;
+    int ok = srv_admit(&p->srv, now, kind, &ra, p->rng.s[RNG_JITTER]);
+    if (!ok) {
+        p->other_throttled++;
+        p->other_throttled_total++;
+    } else if (srv_holds(&p->srv, kind)) {
+        /* it occupies a place in service for one latency */
+        double d = dist_draw(&p->scn->server.latency, p->rng.s[RNG_LATENCY]);
+        evq_push(&p->q, now + d, PEV_OTHER_DONE, (uint32_t)kind);
+    }
+    if (p->trace)
+        p->trace(p->trace_ctx, now, -1, ORIGIN_OTHER, kind, 1, ok ? OUT_OK : OUT_THROTTLED, ra);
+    double t = wl_stream_next(&p->other, now, p->scn->horizon_s, r);
+    if (isfinite(t))
+        evq_push(&p->q, t, PEV_OTHER, 0);
+}
+
+void prov_handle(struct prov *p, const struct ev *ev)
+{
+    switch (ev->type) {
+    case PEV_RESPONSE:
+        on_response(p, ev->arg);
+        break;
+    case PEV_RETRY: {
+        struct job *j = &p->jobs[ev->arg];
+        set_state(p, j, JS_QUEUED);
+        fifo_push(p, ev->arg);
+        dispatch(p);
+        break;
+    }
+    case PEV_BATCH:
+        on_batch(p, (int)ev->arg);
+        break;
+    case PEV_BACKGROUND:
+        on_background(p);
+        break;
+    case PEV_OTHER:
+        on_other(p);
+        break;
+    case PEV_OTHER_DONE:
+        srv_release(&p->srv, (int)ev->arg);
+        dispatch(p);
+        break;
+    case PEV_RESUME:
+        if (ev->t >= p->resume_at_s)
+            p->resume_at_s = INFINITY;
+        dispatch(p);
+        break;
+    default:
+        fprintf(stderr, "provsim: internal error: unknown event type %u at t=%.9g\n",
+                ev->type, ev->t);
+        abort();
+    }
+}
+
+void prov_run(struct prov *p)
+{
+    double horizon = p->scn->horizon_s;
+    struct ev ev;
+    while (evq_peek_time(&p->q) <= horizon) {
+        evq_pop(&p->q, &ev);
+        prov_handle(p, &ev);
+    }
+}
+
+/* ---- results -------------------------------------------------------- */
+
+void prov_metrics(struct prov *p, double lower_bound_s, double *m)
+{
+    const struct scenario *s = p->scn;
+    double horizon = s->horizon_s;
+    memset(m, 0, sizeof(double) * M_COUNT);
+
+    size_t total_rollout = 0;
+    for (int r = 0; r < s->nrollouts; r++)
+        total_rollout += (size_t)s->rollouts[r].users;
+    int cleared = p->rollout_done == total_rollout;
+    double first = isfinite(p->rollout_first_s) ? p->rollout_first_s : 0.0;
+    if (total_rollout == 0) {
+        m[M_CLEAR_TIME] = 0.0;
+        m[M_FAILED_TASKS_ZERO] = 0.0;
+    } else {
+        /* not cleared: censored at the horizon (a lower bound) */
+        m[M_CLEAR_TIME] = (cleared ? p->rollout_last_done_s : horizon) - first;
+        if (p->rollout_failed > 0)
+            m[M_FAILED_TASKS_ZERO] = horizon - first;
+        else if (p->rollout_ever_failed)
+            m[M_FAILED_TASKS_ZERO] = p->rollout_zero_s - first;
+        else
+            m[M_FAILED_TASKS_ZERO] = 0.0;
+    }
+    m[M_CLEARED] = cleared;
+    m[M_JOBS] = (double)p->njobs;
+    m[M_SUCCEEDED] = (double)p->count[JS_SUCCEEDED];
+    m[M_EXHAUSTED] = (double)p->count[JS_EXHAUSTED];
+    m[M_PENDING] = (double)(p->count[JS_QUEUED] + p->count[JS_WAITING] + p->count[JS_IN_FLIGHT]);
+    m[M_ATTEMPTS] = (double)p->attempts;
+    m[M_THROTTLED] = (double)p->throttled;
+    m[M_SERVER_ERRORS] = (double)p->server_errors;
+    m[M_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
+    m[M_PEAK_BACKLOG] = (double)p->peak_backlog;
+    m[M_PEAK_FAILED_TASKS] = (double)p->peak_failed;
+    if (p->nrollout_lat) {
+        m[M_ROLLOUT_P50] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.50);
+        m[M_ROLLOUT_P95] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.95);
+        m[M_ROLLOUT_P99] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.99);
+        m[M_ROLLOUT_MAX] = p->rollout_lat[p->nrollout_lat - 1];
+    }
+    m[M_BACKGROUND_JOBS] = (double)p->bg_jobs;
+    if (p->nbg_lat) {
+        m[M_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
+        m[M_BACKGROUND_LAT_P95] = stats_quantile_sort(p->bg_lat, p->nbg_lat, 0.95);
+    }
+    m[M_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
+    m[M_OTHER_REQUESTS] = (double)p->other_requests;
+    m[M_OTHER_THROTTLED] = (double)p->other_throttled;
+    m[M_LOWER_BOUND] = lower_bound_s;
+    m[M_EFFICIENCY] = m[M_CLEAR_TIME] > 0.0 ? lower_bound_s / m[M_CLEAR_TIME] : 1.0;
+    m[M_EVENTS] = (double)p->q.popped;
+}
+
+const char *prov_check(const struct prov *p, long *job_id)
+{
+    *job_id = -1;
+    size_t sum = 0;
+    for (int st = 0; st < JS_NSTATES; st++)
+        sum += p->count[st];
+    if (sum != p->njobs)
+        return "job state counts do not add up to the number of jobs";
+    if ((size_t)p->free_workers + p->count[JS_IN_FLIGHT] != (size_t)p->scn->client.workers)
+        return "free workers + in-flight requests != workers";
+    size_t n[JS_NSTATES] = {0}, failed = 0, rfailed = 0;
+    for (size_t i = 0; i < p->njobs; i++) {
+        const struct job *j = &p->jobs[i];
+        if (j->state >= JS_NSTATES) {
+            *job_id = (long)i;
+            return "job in an unknown state";
+        }
+        n[j->state]++;
+        if (j->failed && j->state != JS_SUCCEEDED) {
+            failed++;
+            rfailed += j->origin == ORIGIN_ROLLOUT;
+        }
+        if (j->state == JS_EXHAUSTED && !j->failed) {
+            *job_id = (long)i;
+            return "exhausted job not on the failed-task list";
+        }
+    }
+    for (int st = 0; st < JS_NSTATES; st++)
+        if (n[st] != p->count[st])
+            return "job state count differs from the jobs' states";
+    if (failed != p->failed_tasks || rfailed != p->rollout_failed)
+        return "failed-task count differs from the jobs on the list";
+    size_t inq = 0;
+    for (uint32_t id = p->qhead; id != NO_JOB; id = p->jobs[id].next) {
+        if (p->jobs[id].state != JS_QUEUED) {
+            *job_id = (long)id;
+            return "job in the ready queue is not queued";
+        }
+        if (++inq > p->njobs)
+            return "ready queue has a cycle";
+    }
+    if (inq != p->count[JS_QUEUED])
+        return "ready queue length differs from the queued count";
+    if (!evq_check(&p->q))
+        return "event heap order violated";
+    for (int i = 0; i < p->srv.nlims; i++)
+        if (!lim_check_invariants(&p->srv.lims[i]))
+            return "limiter state inconsistent";
+    return NULL;
+}
+
+/* Time for a limiter with initial capacity `burst` and sustained rate R,
+ * minus the other clients' expected use of it, to admit n requests from
+ * time t0: B + integral of max(0, R - o(t)) dt >= n. The other clients'
+ * rate is constant within each clock hour, so integrate hour by hour. */
+static double fluid_time(const struct scenario *s, double burst, double rate, double other_frac,
+                         double n, double t0)
+{
+    double need = n - burst;
+    if (need <= 0.0)
+        return 0.0;
+    double t = t0, limit = t0 + 10.0 * SCN_MAX_HORIZON_S;
+    while (t < limit) {
+        double o = s->other.enabled
+                       ? other_frac * scn_profile_rate(&s->other.profile, s->start_epoch_s, t)
+                       : 0.0;
+        double avail = rate - o;
+        /* end of this clock hour */
+        double abs = (double)s->start_epoch_s + t;
+        double next = (floor(abs / 3600.0) + 1.0) * 3600.0 - (double)s->start_epoch_s;
+        if (next <= t)
+            next = t + 3600.0;
+        if (avail > 0.0) {
+            if (avail * (next - t) >= need)
+                return t + need / avail - t0;
+            need -= avail * (next - t);
+        }
+        t = next;
+    }
+    return INFINITY;
+}
+
+double prov_lower_bound(const struct scenario *s)
+{
+    if (s->nrollouts == 0)
+        return 0.0;
+    double first = INFINITY, last_created = 0.0, n_all = 0.0;
+    for (int r = 0; r < s->nrollouts; r++) {
+        const struct scn_rollout *ro = &s->rollouts[r];
+        first = fmin(first, ro->at_s);
+        last_created = fmax(last_created, wl_batch_time(ro, wl_batches(ro) - 1));
+        n_all += (double)ro->users;
+    }
+    double lb = last_created - first;
+    double mean_lat = s->server.latency.mean_s;
+    if (mean_lat > 0.0)
+        lb = fmax(lb, n_all * mean_lat / s->client.workers);
+    if (s->client.max_rate_per_s > 0.0)
+        lb = fmax(lb, (n_all - 1.0) / s->client.max_rate_per_s);
+    for (int i = 0; i < s->server.nlimits; i++) {
+        const struct lim_cfg *c = &s->server.limits[i];
+        double n = 0.0;
+        for (int r = 0; r < s->nrollouts; r++)
+            if (c->applies_mask & KIND_MASK(s->rollouts[r].kind))
+                n += (double)s->rollouts[r].users;
+        if (n == 0.0)
+            continue;
+        struct limiter l;
+        lim_init(&l, c);
+        double rate = lim_sustained_rate(&l, mean_lat), burst = lim_burst(&l);
+        lim_fini(&l);
+        double frac = 0.0;
+        for (int k = 0; k < KIND_COUNT; k++)
+            if (c->applies_mask & KIND_MASK(k))
+                frac += s->other.mix[k];
+        if (isfinite(rate))
+            lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));
+    }
+    return lb;
+}

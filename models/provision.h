@@ -1,0 +1,128 @@
+/* provision.h -- the provisioning pipeline of one replication: the
+ * workload creates jobs, the identity provider's client sends them to the
+ * SCIM server, failed jobs wait and retry. Other clients share the server.
+ *
+ * Client rules (see README, "Model rules"):
+ *  - W workers; a free worker takes the oldest ready job from one FIFO
+ *    queue and sends one request; it is busy until the response arrives.
+ *    With max_rate, dispatches are at least 1/max_rate apart.
+ *  - Success: the job has succeeded at response time.
+ *  - 429: at response time the job joins the failed-task list (it stays
+ *    there until it succeeds) and the retry policy sets when it is ready
+ *    again; then it joins the back of the queue. A job that has used its
+ *    max_attempts is exhausted and stays on the failed-task list.
+ *    on_429 = pause_all also stops all dispatching until the response time
+ *    plus Retry-After.
+ *  - 5xx: as a 429, but delayed by the error_retry (exponential) policy.
+ * Every job is in exactly one state: queued, waiting (for a retry),
+ * in flight, succeeded or exhausted; prov_check verifies the counts.
+ *
+ * Jobs live in one array indexed by job id that grows geometrically and is
+ * reused across replications; the ready queue is an intrusive FIFO list
+ * through the jobs (no allocation per job or per event). */
+#ifndef PROVSIM_PROVISION_H
+#define PROVSIM_PROVISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evq.h"
+#include "rng.h"
+#include "scenario.h"
+#include "server.h"
+#include "workload.h"
+
+enum prov_event {
+    PEV_BATCH,      /* arg: rollout index; creates its next batch */
+    PEV_BACKGROUND, /* a background job arrives */
+    PEV_OTHER,      /* another client's request arrives at the server */
+    PEV_OTHER_DONE, /* arg: kind; another client's request left service */
+    PEV_RESPONSE,   /* arg: job id; the response reaches the client */
+    PEV_RETRY,      /* arg: job id; the job is ready again */
+    PEV_RESUME      /* the client may dispatch again (pause or pacing over) */
+};
+
+enum job_state { JS_QUEUED, JS_WAITING, JS_IN_FLIGHT, JS_SUCCEEDED, JS_EXHAUSTED, JS_NSTATES };
+enum req_outcome { OUT_OK, OUT_THROTTLED, OUT_ERROR };
+
+struct job {
+    double created_s;
+    double prev_delay_s; /* decorrelated jitter's previous delay */
+    float retry_after_s; /* of the request in flight, if throttled */
+    uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
+    uint32_t attempts;
+    uint8_t kind, origin, state, failed, outcome;
+};
+
+/* Called once per request at its arrival at the server (replication 0 with
+ * --trace). job_id is -1 for another client's request. */
+typedef void (*prov_trace_fn)(void *ctx, double t, long job_id, int origin, int kind,
+                              unsigned attempt, int outcome, double retry_after_s);
+
+struct prov {
+    const struct scenario *scn; /* borrowed (must outlive) */
+    struct evq q;
+    struct server srv;
+    struct rng_set rng;
+    struct wl_stream background, other;
+
+    struct job *jobs;
+    size_t njobs, jobs_cap;
+    uint32_t qhead, qtail;     /* ready FIFO */
+    size_t count[JS_NSTATES];  /* jobs in each state */
+    size_t failed_tasks;       /* jobs on the failed-task list (all origins) */
+    size_t rollout_failed;     /* rollout jobs on it */
+    int free_workers;
+    double paused_until_s;     /* pause_all: no dispatch before this */
+    double next_dispatch_s;    /* max_rate: no dispatch before this */
+    double resume_at_s;        /* a PEV_RESUME is pending at this time */
+    long batch_next[SCN_MAX_ROLLOUTS];
+
+    /* per-replication tallies */
+    size_t rollout_jobs, rollout_done;
+    double rollout_first_s, rollout_last_done_s, rollout_zero_s;
+    int rollout_ever_failed;
+    uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;
+    uint64_t other_requests, other_throttled;
+    uint64_t attempts_total, throttled_total, other_throttled_total; /* never reset: for series */
+    size_t peak_backlog, peak_failed;
+    double *rollout_lat, *bg_lat;
+    size_t nrollout_lat, rollout_lat_cap, nbg_lat, bg_lat_cap;
+    double bg_lat_sum;
+
+    prov_trace_fn trace;
+    void *trace_ctx;
+};
+
+/* init/fini own the contents; scn is borrowed. */
+void prov_init(struct prov *p, const struct scenario *scn);
+void prov_fini(struct prov *p);
+/* Starts replication rep: empties every state, seeds the streams, and
+ * schedules the first batch of each rollout and the first arrivals. */
+void prov_start(struct prov *p, uint64_t rep);
+/* Handles one popped event. */
+void prov_handle(struct prov *p, const struct ev *ev);
+/* Runs until the next event is past the horizon. */
+void prov_run(struct prov *p);
+
+/* Jobs waiting in the FIFO / for a retry / in flight. */
+static inline size_t prov_queued(const struct prov *p) { return p->count[JS_QUEUED]; }
+static inline size_t prov_waiting(const struct prov *p) { return p->count[JS_WAITING]; }
+static inline size_t prov_in_flight(const struct prov *p) { return p->count[JS_IN_FLIGHT]; }
+
+/* Fills out[M_COUNT] (see sim/metrics.h) at the end of a replication. The
+ * latency arrays are sorted in place. lower_bound_s is the scenario's. */
+void prov_metrics(struct prov *p, double lower_bound_s, double *out);
+
+/* Checks the model's invariants. Returns NULL if they hold, else a static
+ * description of the first that fails (and *job_id the job, or -1). */
+const char *prov_check(const struct prov *p, long *job_id);
+
+/* The fastest any client could clear the scenario's rollouts: jobs cannot
+ * finish before the last batch exists; no limiter can admit more than its
+ * burst plus its sustained rate less the other clients' expected share
+ * (a fluid bound); W workers cannot complete more than W per mean latency;
+ * max_rate paces dispatches. Seconds from the first rollout job. */
+double prov_lower_bound(const struct scenario *scn);
+
+#endif

@@ -1,0 +1,140 @@
+/* retry.c -- the client's retry policies (rules in retry.h).
+ *
+ * Random streams: a policy draws from r only when it has jitter (exponential
+ * with a jitter other than none, or retry_after/fixed with jitter_s > 0), and
+ * then exactly one uniform per delay. Two scenarios that differ only in a
+ * jitter-free policy therefore leave the jitter stream untouched, which keeps
+ * common random numbers aligned across a comparison.
+ *
+ * Delays are finite and >= 0 for finite, non-negative parameters. */
+#include "retry.h"
+
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const policy_names[] = {"retry_after", "exponential", "fixed"};
+static const char *const jitter_names[] = {"none", "full", "equal", "decorrelated"};
+#define NPOLICIES (sizeof policy_names / sizeof policy_names[0])
+#define NJITTERS (sizeof jitter_names / sizeof jitter_names[0])
+
+/* Programmer errors (a caller breaking a precondition) abort in every
+ * build type. */
+#define RETRY_REQUIRE(cond)                                                     \
+    do {                                                                        \
+        if (!(cond))                                                            \
+            retry_fail(#cond, __func__);                                        \
+    } while (0)
+
+static _Noreturn void retry_fail(const char *what, const char *func)
+{
+    fprintf(stderr, "provsim: %s: requirement failed: %s\n", func, what);
+    abort();
+}
+
+/* U(0, j) if j > 0, else 0 without a draw. */
+static double extra_jitter(double j, gsl_rng *r)
+{
+    return j > 0 ? rng_uniform_range(r, 0, j) : 0;
+}
+
+/* min(cap, base * 2^(n-1)) without overflow for any n. Past n - 1 = 2200
+ * the product exceeds DBL_MAX for every positive base (the smallest
+ * subnormal is 2^-1074), so the cap applies; below that ldexp at worst
+ * overflows to +inf, which the min also turns into the cap. */
+static double exp_backoff(double base, double cap, unsigned n)
+{
+    unsigned k = n - 1;
+    if (base <= 0)
+        return 0;
+    if (k >= 2200)
+        return cap;
+    double d = ldexp(base, (int)k);
+    return d < cap ? d : cap;
+}
+
+double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
+                   double *prev_s, gsl_rng *r)
+{
+    RETRY_REQUIRE(isfinite(retry_after_s) && retry_after_s >= 0);
+    switch (c->policy) {
+    case RETRY_POLICY_RETRY_AFTER:
+        return retry_after_s + extra_jitter(c->jitter_s, r);
+    case RETRY_POLICY_FIXED:
+        return c->delay_s + extra_jitter(c->jitter_s, r);
+    case RETRY_POLICY_EXPONENTIAL:
+        break;
+    default:
+        RETRY_REQUIRE(!"known retry policy");
+    }
+
+    RETRY_REQUIRE(failures >= 1);
+    double d = 0;
+    switch (c->jitter) {
+    case JITTER_NONE:
+        d = exp_backoff(c->base_s, c->cap_s, failures);
+        break;
+    case JITTER_FULL:
+        d = rng_uniform_range(r, 0, exp_backoff(c->base_s, c->cap_s, failures));
+        break;
+    case JITTER_EQUAL: {
+        double half = exp_backoff(c->base_s, c->cap_s, failures) / 2;
+        d = half + rng_uniform_range(r, 0, half);
+        break;
+    }
+    case JITTER_DECORRELATED: {
+        /* Ignores n: each delay grows from the previous one, so jobs that
+         * failed together spread out instead of marching in step. */
+        RETRY_REQUIRE(prev_s != NULL);
+        double prev = *prev_s > 0 ? *prev_s : c->base_s;
+        d = rng_uniform_range(r, c->base_s, 3 * prev);
+        if (d > c->cap_s)
+            d = c->cap_s;
+        *prev_s = d;
+        break;
+    }
+    default:
+        RETRY_REQUIRE(!"known jitter");
+    }
+    if (c->respect_retry_after && d < retry_after_s)
+        d = retry_after_s;
+    return d;
+}
+
+int retry_may_retry(const struct retry_cfg *c, unsigned attempts)
+{
+    return c->max_attempts == 0 || attempts < c->max_attempts;
+}
+
+const char *retry_policy_name(enum retry_policy p)
+{
+    return (unsigned)p < NPOLICIES ? policy_names[p] : "?";
+}
+
+int retry_policy_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < NPOLICIES; i++)
+        if (strcmp(s, policy_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *retry_jitter_name(enum retry_jitter j)
+{
+    return (unsigned)j < NJITTERS ? jitter_names[j] : "?";
+}
+
+int retry_jitter_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < NJITTERS; i++)
+        if (strcmp(s, jitter_names[i]) == 0)
+            return (int)i;
+    return -1;
+}

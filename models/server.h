@@ -1,0 +1,43 @@
+/* server.h -- the SaaS app's SCIM API: its limiters, how it computes
+ * Retry-After, and how long it takes to answer.
+ *
+ * Admission happens at a request's arrival (its dispatch time) and is
+ * atomic: the request is accepted only if every limiter that applies to its
+ * kind admits it, and only then does any limiter take quota (or all of them
+ * do, also for a rejected request, with count_rejected: the punitive
+ * limiter that starts retry storms). A rejected request gets the largest
+ * Retry-After among the limiters that refused it, or the fixed value in
+ * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1. */
+#ifndef PROVSIM_SERVER_H
+#define PROVSIM_SERVER_H
+
+#include <gsl/gsl_rng.h>
+
+#include "limiter.h"
+#include "scenario.h"
+
+struct server {
+    const struct scn_server *cfg; /* borrowed (must outlive) */
+    struct limiter lims[SCN_MAX_LIMITS];
+    int nlims;
+    unsigned concurrency_mask;    /* kinds that some concurrency limiter holds */
+};
+
+void srv_init(struct server *s, const struct scn_server *cfg);
+void srv_fini(struct server *s);
+void srv_reset(struct server *s);
+
+/* Decides a request of the given kind arriving at t. Returns 1 (accepted)
+ * or 0 (429, *retry_after_s set). jitter_rng is drawn from only when the
+ * server has Retry-After jitter and the request is rejected. */
+int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_rng *jitter_rng);
+
+/* An accepted request of this kind has been answered: frees its place in
+ * the concurrency limiters. Only needed when srv_holds(s, kind). */
+void srv_release(struct server *s, int kind);
+static inline int srv_holds(const struct server *s, int kind)
+{
+    return (s->concurrency_mask >> kind) & 1u;
+}
+
+#endif

@@ -1,0 +1,65 @@
+/* workload.c -- see workload.h. */
+#include "workload.h"
+
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+long wl_batches(const struct scn_rollout *r)
+{
+    if (r->batch_size <= 0 || r->batch_size >= r->users)
+        return 1;
+    return (r->users + r->batch_size - 1) / r->batch_size;
+}
+
+long wl_batch_jobs(const struct scn_rollout *r, long k)
+{
+    if (r->batch_size <= 0 || r->batch_size >= r->users)
+        return k == 0 ? r->users : 0;
+    long left = r->users - k * r->batch_size;
+    if (left <= 0)
+        return 0;
+    return left < r->batch_size ? left : r->batch_size;
+}
+
+double wl_batch_time(const struct scn_rollout *r, long k)
+{
+    return r->at_s + (double)k * r->batch_interval_s;
+}
+
+void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t start_epoch_s)
+{
+    w->cfg = cfg;
+    w->start_epoch_s = start_epoch_s;
+    w->peak_per_s = cfg->enabled ? scn_profile_max_rate(&cfg->profile) : 0.0;
+    double c = 0.0;
+    for (int k = 0; k < KIND_COUNT; k++) {
+        c += cfg->mix[k];
+        w->cum_mix[k] = c;
+    }
+}
+
+double wl_stream_next(const struct wl_stream *w, double t, double horizon_s, gsl_rng *r)
+{
+    if (w->peak_per_s <= 0.0)
+        return INFINITY;
+    for (;;) {
+        t += gsl_ran_exponential(r, 1.0 / w->peak_per_s); /* takes the mean */
+        if (t > horizon_s)
+            return INFINITY;
+        double rate = scn_profile_rate(&w->cfg->profile, w->start_epoch_s, t);
+        /* rate == peak accepts without a draw only by chance; always draw
+         * so the stream's use of random numbers depends on t alone */
+        if (gsl_rng_uniform(r) * w->peak_per_s < rate)
+            return t;
+    }
+}
+
+int wl_stream_kind(const struct wl_stream *w, gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r) * w->cum_mix[KIND_COUNT - 1];
+    for (int k = 0; k < KIND_COUNT - 1; k++)
+        if (u < w->cum_mix[k])
+            return k;
+    return KIND_COUNT - 1;
+}

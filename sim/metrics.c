@@ -1,0 +1,31 @@
+/* metrics.c -- see metrics.h. Order here is the order of every output. */
+#include "metrics.h"
+
+const struct metric_info metric_table[M_COUNT] = {
+    [M_CLEAR_TIME] = {"clear_time_s", MU_SECONDS, "rollout clear time"},
+    [M_FAILED_TASKS_ZERO] = {"failed_tasks_zero_s", MU_SECONDS, "failed tasks back to 0 after"},
+    [M_CLEARED] = {"cleared", MU_RATIO, "rollout cleared within horizon"},
+    [M_JOBS] = {"jobs", MU_COUNT, "jobs (rollout + background)"},
+    [M_SUCCEEDED] = {"succeeded", MU_COUNT, "succeeded"},
+    [M_EXHAUSTED] = {"exhausted", MU_COUNT, "exhausted (gave up)"},
+    [M_PENDING] = {"pending", MU_COUNT, "still pending at horizon"},
+    [M_ATTEMPTS] = {"attempts", MU_COUNT, "requests sent"},
+    [M_THROTTLED] = {"throttled", MU_COUNT, "429s received"},
+    [M_SERVER_ERRORS] = {"server_errors", MU_COUNT, "5xx received"},
+    [M_AMPLIFICATION] = {"amplification", MU_RATIO, "attempts per job"},
+    [M_PEAK_BACKLOG] = {"peak_backlog", MU_COUNT, "peak backlog (jobs)"},
+    [M_PEAK_FAILED_TASKS] = {"peak_failed_tasks", MU_COUNT, "peak failed tasks"},
+    [M_ROLLOUT_P50] = {"rollout_latency_p50_s", MU_SECONDS, "rollout job latency p50"},
+    [M_ROLLOUT_P95] = {"rollout_latency_p95_s", MU_SECONDS, "rollout job latency p95"},
+    [M_ROLLOUT_P99] = {"rollout_latency_p99_s", MU_SECONDS, "rollout job latency p99"},
+    [M_ROLLOUT_MAX] = {"rollout_latency_max_s", MU_SECONDS, "rollout job latency max"},
+    [M_BACKGROUND_JOBS] = {"background_jobs", MU_COUNT, "background jobs"},
+    [M_BACKGROUND_LAT_MEAN] = {"background_latency_mean_s", MU_SECONDS, "background job latency mean"},
+    [M_BACKGROUND_LAT_P95] = {"background_latency_p95_s", MU_SECONDS, "background job latency p95"},
+    [M_BACKGROUND_THROTTLED] = {"background_throttled", MU_COUNT, "429s on background jobs"},
+    [M_OTHER_REQUESTS] = {"other_clients_requests", MU_COUNT, "other clients' requests"},
+    [M_OTHER_THROTTLED] = {"other_clients_throttled", MU_COUNT, "other clients' 429s (collateral)"},
+    [M_LOWER_BOUND] = {"lower_bound_s", MU_SECONDS, "lower bound on clear time"},
+    [M_EFFICIENCY] = {"efficiency", MU_RATIO, "efficiency (lower bound / clear time)"},
+    [M_EVENTS] = {"events", MU_COUNT, "events simulated"},
+};

@@ -1,0 +1,26 @@
+/* outfile.h -- output files that are either complete or absent.
+ *
+ * Writes go to a temporary file beside the target (same directory, so the
+ * rename is atomic); outfile_commit flushes, checks for write errors and
+ * renames it into place; outfile_abort removes it. A crash or an error
+ * therefore never leaves a half-written CSV or JSON under the real name. */
+#ifndef PROVSIM_OUTFILE_H
+#define PROVSIM_OUTFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct outfile {
+    FILE *f;    /* write here */
+    char *path; /* owned */
+    char *tmp;  /* owned */
+};
+
+/* Returns 0, or -1 with a message naming the path (directory missing,
+ * not writable, ...). */
+int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
+/* Returns 0, or -1 with a message; the temporary file is removed either way. */
+int outfile_commit(struct outfile *o, char *err, size_t errlen);
+void outfile_abort(struct outfile *o);
+
+#endif

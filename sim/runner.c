@@ -1,0 +1,178 @@
+/* runner.c -- see runner.h. The dispatch loop lives here: pop, check the
+ * time never goes backwards (evq_pop does), hand the event to the model,
+ * and take series samples in between. */
+#include "runner.h"
+
+#include "provision.h"
+#include "units.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+size_t run_peak_rss_bytes(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (size_t)ru.ru_maxrss * 1024; /* Linux reports kilobytes */
+}
+
+/* ---- series: state sampled every series_step ------------------------ */
+
+struct sampler {
+    FILE *f;
+    double step_s, next_s;
+    uint64_t attempts0, throttled0, other0; /* totals at the previous sample */
+};
+
+static void sample_header(FILE *f)
+{
+    fputs("t_s,clock,queued,waiting_retry,in_flight,failed_tasks,succeeded_total,"
+          "attempts_per_min,throttled_per_min,other_clients_throttled_per_min\n",
+          f);
+}
+
+/* Writes every sample at or before t (the state includes all events up to
+ * the sample time, since the caller samples before handling later ones). */
+static void sample_until(struct sampler *sm, const struct prov *p, double t)
+{
+    while (sm->next_s <= t) {
+        char clock[32];
+        units_format_datetime(p->scn->start_epoch_s + (int64_t)floor(sm->next_s), clock,
+                              sizeof clock);
+        double per_min = 60.0 / sm->step_s;
+        fprintf(sm->f, "%.3f,%s,%zu,%zu,%zu,%zu,%zu,%.3f,%.3f,%.3f\n", sm->next_s, clock,
+                prov_queued(p), prov_waiting(p), prov_in_flight(p), p->failed_tasks,
+                p->count[JS_SUCCEEDED], (double)(p->attempts_total - sm->attempts0) * per_min,
+                (double)(p->throttled_total - sm->throttled0) * per_min,
+                (double)(p->other_throttled_total - sm->other0) * per_min);
+        sm->attempts0 = p->attempts_total;
+        sm->throttled0 = p->throttled_total;
+        sm->other0 = p->other_throttled_total;
+        sm->next_s += sm->step_s;
+    }
+}
+
+/* ---- trace: one line per request ------------------------------------ */
+
+static void trace_line(void *ctx, double t, long job_id, int origin, int kind, unsigned attempt,
+                       int outcome, double retry_after_s)
+{
+    static const char *const outcomes[] = {"accepted", "throttled", "error"};
+    FILE *f = ctx;
+    if (job_id >= 0)
+        fprintf(f, "%.6f,%ld,", t, job_id);
+    else
+        fprintf(f, "%.6f,,", t);
+    fprintf(f, "%s,%s,%u,%s,", job_origin_name(origin), job_kind_name(kind), attempt,
+            outcomes[outcome]);
+    if (outcome == OUT_THROTTLED)
+        fprintf(f, "%.0f\n", retry_after_s);
+    else
+        fputs("\n", f);
+}
+
+/* ---- replications ---------------------------------------------------- */
+
+static int run_audited(struct prov *p, struct run_result *res, struct sampler *sm)
+{
+    double horizon = p->scn->horizon_s;
+    struct ev ev;
+    while (evq_peek_time(&p->q) <= horizon) {
+        if (sm)
+            sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
+        evq_pop(&p->q, &ev);
+        prov_handle(p, &ev);
+        if (res) {
+            long job;
+            const char *bad = prov_check(p, &job);
+            if (bad) {
+                int n = snprintf(res->audit_msg, sizeof res->audit_msg,
+                                 "audit: %s at t=%.6f s (event %llu)", bad, ev.t,
+                                 (unsigned long long)p->q.popped);
+                if (job >= 0 && n > 0 && (size_t)n < sizeof res->audit_msg)
+                    snprintf(res->audit_msg + n, sizeof res->audit_msg - (size_t)n,
+                             ", job %ld", job);
+                return 1;
+            }
+        }
+    }
+    if (sm)
+        sample_until(sm, p, horizon);
+    return 0;
+}
+
+int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int reps = o->reps > 0 ? o->reps : s->replications;
+    res->reps = reps;
+    res->values = xcalloc((size_t)reps * M_COUNT, sizeof(double));
+    res->lower_bound_s = prov_lower_bound(s);
+
+    /* the seed may be overridden without touching the borrowed scenario */
+    struct scenario local = *s;
+    local.seed = o->seed;
+    struct prov p;
+    prov_init(&p, &local);
+
+    int rc = 0;
+    double t0 = now_s();
+    for (int r = 0; r < reps && rc == 0; r++) {
+        struct sampler sm = {0}, *smp = NULL;
+        prov_start(&p, (uint64_t)r);
+        if (r == 0 && o->trace) {
+            fputs("t_s,job_id,origin,kind,attempt,outcome,retry_after_s\n", o->trace);
+            p.trace = trace_line;
+            p.trace_ctx = o->trace;
+        } else {
+            p.trace = NULL;
+        }
+        if (r == 0 && o->series) {
+            sm.f = o->series;
+            sm.step_s = s->series_step_s;
+            sm.next_s = 0.0;
+            sample_header(o->series);
+            smp = &sm;
+        }
+        if (o->audit || smp)
+            rc = run_audited(&p, o->audit ? res : NULL, smp);
+        else
+            prov_run(&p);
+        if (rc == 0) {
+            double *row = res->values + (size_t)r * M_COUNT;
+            prov_metrics(&p, res->lower_bound_s, row);
+            res->events += p.q.popped;
+        }
+    }
+    res->wall_s = now_s() - t0;
+    prov_fini(&p);
+    if (rc != 0)
+        return rc;
+
+    double *col = xmalloc((size_t)reps * sizeof(double));
+    for (int m = 0; m < M_COUNT; m++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->values[(size_t)r * M_COUNT + m];
+        stats_summarize(col, (size_t)reps, &res->sum[m]);
+    }
+    free(col);
+    return 0;
+}
+
+void run_result_fini(struct run_result *res)
+{
+    free(res->values);
+    res->values = NULL;
+}

@@ -1,0 +1,24 @@
+/* stats.h -- summaries over replications: mean, standard deviation, a 95%
+ * confidence interval for the mean (Student's t, n-1 degrees of freedom),
+ * minimum and maximum; and quantiles within one replication. */
+#ifndef PROVSIM_STATS_H
+#define PROVSIM_STATS_H
+
+#include <stddef.h>
+
+struct stats_summary {
+    size_t n;
+    double mean, sd;       /* sd with n-1 in the denominator; 0 if n < 2 */
+    double ci_lo, ci_hi;   /* 95% CI of the mean; NAN if n < 2 */
+    double min, max;
+};
+
+/* Summarises x[0..n-1] (n >= 1). */
+void stats_summarize(const double *x, size_t n, struct stats_summary *out);
+/* Half-width of the 95% CI of the mean of n values with sample sd. */
+double stats_ci95_halfwidth(double sd, size_t n);
+/* Quantile p in [0,1] of x[0..n-1] by linear interpolation between order
+ * statistics (GSL's definition). Sorts x in place. Returns 0 if n == 0. */
+double stats_quantile_sort(double *x, size_t n, double p);
+
+#endif

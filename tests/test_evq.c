@@ -1,0 +1,101 @@
+/* test_evq.c -- the pending-event set: total order (time, then schedule
+ * order), heap property under random load, clock monotonicity. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "evq.h"
+
+static void pops_in_time_order(void **state)
+{
+    (void)state;
+    struct evq q;
+    evq_init(&q);
+    double ts[] = {5.0, 1.0, 3.0, 2.0, 4.0, 0.5};
+    for (unsigned i = 0; i < 6; i++)
+        evq_push(&q, ts[i], 0, i);
+    double prev = -1.0;
+    struct ev e;
+    int n = 0;
+    while (evq_pop(&q, &e)) {
+        assert_true(e.t >= prev);
+        assert_true(q.now == e.t);
+        prev = e.t;
+        n++;
+    }
+    assert_int_equal(n, 6);
+    assert_int_equal(q.popped, 6);
+    assert_true(isinf(evq_peek_time(&q)));
+    evq_fini(&q);
+}
+
+static void ties_are_fifo(void **state)
+{
+    (void)state;
+    struct evq q;
+    evq_init(&q);
+    /* 1000 events at three distinct times, pushed interleaved */
+    for (unsigned i = 0; i < 1000; i++)
+        evq_push(&q, (double)(i % 3), 0, i);
+    struct ev e;
+    unsigned last_arg[3] = {0, 0, 0};
+    int seen[3] = {0, 0, 0};
+    while (evq_pop(&q, &e)) {
+        int t = (int)e.t;
+        if (seen[t])
+            assert_true(e.arg > last_arg[t]); /* same time: scheduled order */
+        seen[t] = 1;
+        last_arg[t] = e.arg;
+    }
+    evq_fini(&q);
+}
+
+static void random_load_keeps_heap(void **state)
+{
+    (void)state;
+    const unsigned long seed = 12345;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    struct evq q;
+    evq_init(&q);
+    struct ev e;
+    double prev = -1.0;
+    uint64_t prev_seq = 0;
+    for (int round = 0; round < 200000; round++) {
+        if (evq_len(&q) == 0 || gsl_rng_uniform(r) < 0.55) {
+            /* coarse times make many ties */
+            double t = q.now + floor(gsl_rng_uniform(r) * 8.0);
+            evq_push(&q, t, 1, (uint32_t)round);
+        } else {
+            assert_true(evq_pop(&q, &e));
+            assert_true(e.t > prev || (e.t == prev && e.seq > prev_seq) );
+            prev = e.t;
+            prev_seq = e.seq;
+        }
+        if (round % 9973 == 0)
+            assert_true(evq_check(&q));
+    }
+    assert_true(evq_check(&q));
+    evq_clear(&q);
+    assert_int_equal(evq_len(&q), 0);
+    assert_true(q.now == 0.0);
+    evq_fini(&q);
+    gsl_rng_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pops_in_time_order),
+        cmocka_unit_test(ties_are_fifo),
+        cmocka_unit_test(random_load_keeps_heap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
