@@ -50,8 +50,11 @@ static const char *const type_names[] = {"fixed_window", "token_bucket", "slidin
 static _Noreturn void lim_fail(const struct limiter *l, const char *what, const char *func,
                                double t)
 {
-    fprintf(stderr, "provsim: %s: limiter %s (%s): requirement failed at t=%.9g s: %s\n",
-            func, l->cfg.name ? l->cfg.name : "(unnamed)", lim_type_name(l->cfg.type), t, what);
+    char when[48] = "";
+    if (!isnan(t)) /* NaN: the operation has no time */
+        snprintf(when, sizeof when, " at t=%.9g s", t);
+    fprintf(stderr, "provsim: %s: limiter %s (%s): requirement failed%s: %s\n", func,
+            l->cfg.name ? l->cfg.name : "(unnamed)", lim_type_name(l->cfg.type), when, what);
     abort();
 }
 

@@ -106,6 +106,9 @@ int scn_doc_set(scn_doc *d, const char *assignment, char *err, size_t errlen);
  * or -1 with a message naming the key path; *s is then left empty. */
 int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen);
 void scn_fini(struct scenario *s);
+/* The invariants of a scenario scn_from_doc filled (listed in scenario.c):
+ * 1 if they hold, else 0. For assertions and tests. */
+int scn_check(const struct scenario *s);
 
 /* Convenience: load a file (or the default if path is NULL), apply the
  * overrides, convert. */

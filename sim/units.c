@@ -247,6 +247,11 @@ void units_format_duration(double s, char *buf, size_t len)
     /* Round to the second first, then truncate to the two units shown, so
      * 59.6 s reads "1m 00s" and never "60s", and "2h 14m" means at least
      * 2h 14m has passed. */
+    if (s > 0 && s < 9.995) {
+        /* latencies: sub-second detail matters here */
+        snprintf(buf, len, "%.2fs", s);
+        return;
+    }
     double r = floor(s + 0.5);
     if (r < 60) {
         snprintf(buf, len, "%.0fs", r);
