@@ -2,6 +2,7 @@
  *
  * Exit codes: 0 success; 2 bad usage or a bad scenario (nothing written);
  * 1 any other failure (an audit violation, a failed write). */
+#include "commands.h"
 #include "outfile.h"
 #include "report.h"
 #include "runner.h"
@@ -26,6 +27,10 @@ static const char usage_main[] =
     "commands:\n"
     "  run [SCENARIO.json]     simulate a scenario (the built-in default if none)\n"
     "  validate SCENARIO.json  check a scenario and exit\n"
+    "  sweep SCENARIO.json --vary PATH=VALUES...  run a grid of variants\n"
+    "  compare A.json B.json [...]  paired comparison of scenarios\n"
+    "  plot DIR                redraw the charts of a run, sweep or compare\n"
+    "  report DIR              write DIR/report.md and DIR/report.html\n"
     "\n"
     "  provsim run --help      options of run\n"
     "  provsim --version       print the version\n";
@@ -260,5 +265,13 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cmd_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot"))
+        return cmd_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
     return usage_error("unknown command \"%s\"", cmd);
 }
