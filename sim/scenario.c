@@ -79,8 +79,12 @@ static size_t push(struct ctx *c, const char *fmt, const char *key, int index)
 {
     size_t mark = c->len;
     size_t room = sizeof c->path - c->len;
-    int n = key ? snprintf(c->path + c->len, room, fmt, c->len ? "." : "", key)
-                : snprintf(c->path + c->len, room, fmt, index);
+    int n;
+    if (key)
+        n = snprintf(c->path + c->len, room, "%s%s", c->len ? "." : "", key);
+    else
+        n = snprintf(c->path + c->len, room, "[%d]", index);
+    (void)fmt;
     if (n > 0)
         c->len += (size_t)n < room ? (size_t)n : room - 1;
     return mark;
