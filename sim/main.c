@@ -43,7 +43,10 @@ static const char usage_run[] =
     "(configs/default.json: a Slack-like 5,000-user rollout at 10:00 on a weekday).\n"
     "\n"
     "options:\n"
-    "  --reps N            replications (default: the scenario's)\n"
+    "  --reps N            replications (default: the scenario's); the cap with\n"
+    "                      --precision\n"
+    "  --precision P       replicate until the 95% CI half-width of clear_time_s\n"
+    "                      is within P of its mean (\"2%\" or 0.02; at least 3)\n"
     "  --seed S            base seed (default: the scenario's)\n"
     "  --set PATH=VALUE    override a scenario key, e.g.\n"
     "                      --set workload.rollouts[0].batch_size=250 (repeatable)\n"
@@ -102,6 +105,7 @@ struct run_args {
     int nsets;
     long long reps;   /* -1 = scenario's */
     long long seed;   /* -1 = scenario's */
+    double precision; /* 0 = off */
     int json, perf, audit;
     const char *series, *trace;
 };
@@ -120,6 +124,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
                 return usage_error("--reps: expected an integer from 1 to 100000, got \"%s\"",
                                    v ? v : "");
             a->reps = (long long)n;
+            i++;
+        } else if (!strcmp(o, "--precision")) {
+            if (run_parse_precision(v, &a->precision))
+                return usage_error("--precision: expected a fraction like 2%% or 0.02 "
+                                   "(above 0, at most 100%%), got \"%s\"",
+                                   v ? v : "");
             i++;
         } else if (!strcmp(o, "--seed")) {
             if (parse_u64(v, (1ULL << 53), &n))
@@ -203,6 +213,7 @@ static int cmd_run(int argc, char **argv)
     struct run_opts o = {
         .reps = a.reps > 0 ? (int)a.reps : s.replications,
         .seed = s.seed,
+        .precision = a.precision,
         .audit = a.audit,
         .series = a.series ? series.f : NULL,
         .trace = a.trace ? trace.f : NULL,

@@ -61,6 +61,19 @@ void report_text(FILE *f, const struct scenario *s, const struct run_result *r,
     fprintf(f, "%s\n", s->name);
     fprintf(f, "  start %s, horizon %s, %d replications, seed %llu\n", start, horizon, r->reps,
             (unsigned long long)s->seed);
+    if (r->precision > 0) {
+        /* --precision: say how many replications the stopping rule needed */
+        const struct stats_summary *ct = &r->sum[M_CLEAR_TIME];
+        double rel = ct->mean != 0.0 ? (ct->ci_hi - ct->mean) / fabs(ct->mean) : 0.0;
+        if (r->precision_reached)
+            fprintf(f, "  precision %g%% reached after %d replications (95%% CI half-width of "
+                       "clear time %.2g%% of its mean)\n",
+                    100.0 * r->precision, r->reps, 100.0 * rel);
+        else
+            fprintf(f, "  precision %g%% NOT reached: stopped at the cap of %d replications "
+                       "(95%% CI half-width of clear time %.2g%% of its mean; raise --reps)\n",
+                    100.0 * r->precision, r->reps, 100.0 * rel);
+    }
     for (int i = 0; i < s->nrollouts; i++) {
         const struct scn_rollout *ro = &s->rollouts[i];
         units_format_clock(s->start_epoch_s + (int64_t)ro->at_s, when, sizeof when);
@@ -133,6 +146,11 @@ char *report_json(const struct scenario *s, const struct run_result *r,
     cJSON_AddStringToObject(root, "scenario", s->name);
     add_num(root, "seed", (double)s->seed);
     add_num(root, "replications", r->reps);
+    if (r->precision > 0) {
+        cJSON *pr = cJSON_AddObjectToObject(root, "precision");
+        add_num(pr, "target", r->precision);
+        cJSON_AddBoolToObject(pr, "reached", r->precision_reached);
+    }
     cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
     for (int m = 0; m < M_COUNT; m++) {
         const struct stats_summary *st = &r->sum[m];

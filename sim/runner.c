@@ -7,6 +7,8 @@
 #include "units.h"
 #include "util.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,40 @@ static int run_audited(struct prov *p, struct run_result *res, struct sampler *s
     return 0;
 }
 
+/* The --precision stopping rule on the first n replications (see
+ * run_opts.precision). col is scratch space for n values. */
+static int precision_met(const struct run_result *res, int n, double precision, double *col)
+{
+    if (n < 3)
+        return 0;
+    for (int r = 0; r < n; r++)
+        col[r] = res->values[(size_t)r * M_COUNT + M_CLEAR_TIME];
+    struct stats_summary st;
+    stats_summarize(col, (size_t)n, &st);
+    if (st.mean == 0.0)
+        return 1;
+    return stats_ci95_halfwidth(st.sd, (size_t)n) <= precision * fabs(st.mean);
+}
+
+int run_parse_precision(const char *s, double *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return -1;
+    if (*end == '%') {
+        v /= 100.0;
+        end++;
+    }
+    if (*end != '\0' || !isfinite(v) || v <= 0.0 || v > 1.0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -128,6 +164,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     prov_init(&p, &local);
 
     int rc = 0;
+    res->precision = o->precision > 0 ? o->precision : 0.0;
+    double *scratch = res->precision > 0 ? xmalloc((size_t)reps * sizeof(double)) : NULL;
     double t0 = now_s();
     for (int r = 0; r < reps && rc == 0; r++) {
         struct sampler sm = {0}, *smp = NULL;
@@ -154,9 +192,16 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             double *row = res->values + (size_t)r * M_COUNT;
             prov_metrics(&p, res->lower_bound_s, row);
             res->events += p.q.popped;
+            /* the rule sees replications 0..r only, in their fixed order,
+             * so where it stops is as deterministic as the values */
+            if (scratch && precision_met(res, r + 1, res->precision, scratch)) {
+                res->reps = reps = r + 1;
+                res->precision_reached = 1;
+            }
         }
     }
     res->wall_s = now_s() - t0;
+    free(scratch);
     prov_fini(&p);
     if (rc != 0)
         return rc;

@@ -14,7 +14,12 @@
 #include "stats.h"
 
 struct run_opts {
-    int reps;          /* replications (from the scenario unless overridden) */
+    int reps;          /* replications (from the scenario unless overridden);
+                        * with precision, the cap */
+    double precision;  /* 0 = off; else a relative target, e.g. 0.02: stop once
+                        * the 95% CI half-width of clear_time_s is at most
+                        * precision * |mean| (at least 3 replications; a mean
+                        * of 0 stops at 3) */
     uint64_t seed;
     int audit;         /* check the model's invariants after every event */
     FILE *series;      /* borrowed; CSV of replication 0, or NULL */
@@ -28,6 +33,8 @@ struct run_result {
     double lower_bound_s;
     double wall_s;                  /* elapsed time of the replications */
     uint64_t events;                /* over all replications */
+    double precision;               /* the target asked for; 0 = off */
+    int precision_reached;          /* 1 if the target was met within the cap */
     /* audit failure: which invariant, when, which job */
     char audit_msg[256];
 };
@@ -36,6 +43,10 @@ struct run_result {
  * Caller owns *res (run_result_fini). */
 int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res);
 void run_result_fini(struct run_result *res);
+
+/* Parses a --precision value: "2%" or "0.02" (0 < P <= 1). Returns 0, or -1
+ * if s is not such a value. */
+int run_parse_precision(const char *s, double *out);
 
 /* Peak resident memory of this process so far, bytes. */
 size_t run_peak_rss_bytes(void);
