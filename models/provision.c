@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 
 #define NO_JOB UINT32_MAX
 
@@ -32,6 +33,7 @@ void prov_init(struct prov *p, const struct scenario *scn)
     rng_init(&p->rng);
     wl_stream_init(&p->background, &scn->background, scn->start_epoch_s);
     wl_stream_init(&p->other, &scn->other, scn->start_epoch_s);
+    p->latency_constant = scn->server.latency.type == DIST_CONSTANT;
 }
 
 void prov_fini(struct prov *p)
@@ -182,21 +184,25 @@ static void dispatch(struct prov *p)
         if (pace > 0.0)
             p->next_dispatch_s = now + pace;
 
-        double ra = 0.0, done;
+        double ra = 0.0;
         if (srv_admit(&p->srv, now, j->kind, &ra, p->rng.s[RNG_JITTER])) {
-            done = now + dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
             j->outcome = OUT_OK;
+            if (p->latency_constant) {
+                evq_push_after(&p->q, s->server.latency.mean_s, PEV_RESPONSE, id);
+            } else {
+                double d = dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
+                evq_push(&p->q, now + d, PEV_RESPONSE, id);
+            }
             if (s->server.error_rate > 0.0 &&
                 gsl_rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
                 j->outcome = OUT_ERROR;
         } else {
-            done = now + s->server.reject_latency_s;
             j->outcome = OUT_THROTTLED;
             j->retry_after_s = (float)ra;
+            evq_push_after(&p->q, s->server.reject_latency_s, PEV_RESPONSE, id);
         }
         if (p->trace)
             p->trace(p->trace_ctx, now, (long)id, j->origin, j->kind, j->attempts, j->outcome, ra);
-        evq_push(&p->q, done, PEV_RESPONSE, id);
     }
 }
 
@@ -223,7 +229,10 @@ static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *poli
     }
     double d = retry_delay(policy, j->attempts, ra, &j->prev_delay_s, p->rng.s[RNG_JITTER]);
     set_state(p, j, JS_WAITING);
-    evq_push(&p->q, p->q.now + d, PEV_RETRY, id);
+    if (retry_is_deterministic(policy))
+        evq_push_after(&p->q, d, PEV_RETRY, id); /* delays recur: a lane each */
+    else
+        evq_push(&p->q, p->q.now + d, PEV_RETRY, id);
 }
 
 static void on_response(struct prov *p, uint32_t id)
@@ -413,15 +422,15 @@ void prov_metrics(struct prov *p, double lower_bound_s, double *m)
     m[M_PEAK_BACKLOG] = (double)p->peak_backlog;
     m[M_PEAK_FAILED_TASKS] = (double)p->peak_failed;
     if (p->nrollout_lat) {
-        m[M_ROLLOUT_P50] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.50);
-        m[M_ROLLOUT_P95] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.95);
-        m[M_ROLLOUT_P99] = stats_quantile_sort(p->rollout_lat, p->nrollout_lat, 0.99);
-        m[M_ROLLOUT_MAX] = p->rollout_lat[p->nrollout_lat - 1];
+        m[M_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
+        m[M_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
+        m[M_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
+        m[M_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
     }
     m[M_BACKGROUND_JOBS] = (double)p->bg_jobs;
     if (p->nbg_lat) {
         m[M_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
-        m[M_BACKGROUND_LAT_P95] = stats_quantile_sort(p->bg_lat, p->nbg_lat, 0.95);
+        m[M_BACKGROUND_LAT_P95] = stats_quantile(p->bg_lat, p->nbg_lat, 0.95);
     }
     m[M_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
     m[M_OTHER_REQUESTS] = (double)p->other_requests;

@@ -72,6 +72,7 @@ struct prov {
     size_t count[JS_NSTATES];  /* jobs in each state */
     size_t failed_tasks;       /* jobs on the failed-task list (all origins) */
     size_t rollout_failed;     /* rollout jobs on it */
+    int latency_constant;      /* responses after a recurring delay */
     int free_workers;
     double paused_until_s;     /* pause_all: no dispatch before this */
     double next_dispatch_s;    /* max_rate: no dispatch before this */
@@ -111,7 +112,7 @@ static inline size_t prov_waiting(const struct prov *p) { return p->count[JS_WAI
 static inline size_t prov_in_flight(const struct prov *p) { return p->count[JS_IN_FLIGHT]; }
 
 /* Fills out[M_COUNT] (see sim/metrics.h) at the end of a replication. The
- * latency arrays are sorted in place. lower_bound_s is the scenario's. */
+ * latency arrays are reordered. lower_bound_s is the scenario's. */
 void prov_metrics(struct prov *p, double lower_bound_s, double *out);
 
 /* Checks the model's invariants. Returns NULL if they hold, else a static

@@ -138,3 +138,15 @@ int retry_jitter_parse(const char *s)
             return (int)i;
     return -1;
 }
+
+int retry_is_deterministic(const struct retry_cfg *c)
+{
+    switch (c->policy) {
+    case RETRY_POLICY_EXPONENTIAL:
+        return c->jitter == JITTER_NONE;
+    case RETRY_POLICY_RETRY_AFTER:
+    case RETRY_POLICY_FIXED:
+        return !(c->jitter_s > 0.0);
+    }
+    return 0;
+}

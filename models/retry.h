@@ -47,6 +47,10 @@ struct retry_cfg {
 double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
                    double *prev_s, gsl_rng *r);
 
+/* Does the delay depend only on the failure count and Retry-After (no
+ * jitter)? Then equal delays recur and the event queue can use lanes. */
+int retry_is_deterministic(const struct retry_cfg *c);
+
 /* May a job that has made `attempts` attempts try again? */
 int retry_may_retry(const struct retry_cfg *c, unsigned attempts);
 

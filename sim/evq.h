@@ -11,8 +11,17 @@
  * replications by evq_clear). There is no cancel: models that may change
  * their mind (pause/resume) check their own state when the event fires.
  * A 4-ary heap halves the depth of a binary one and keeps the four children
- * of a node in one or two cache lines, which is what matters for heaps of
- * a million waiting retries. */
+ * of a node in one or two cache lines.
+ *
+ * Lanes keep the heap small. Most events of a rate-limited backlog are
+ * scheduled a *recurring* delay after now: every 429 answers after the same
+ * reject latency, every retry after the same whole-second Retry-After. For
+ * one delay d, times now + d never decrease (now never does), so events
+ * pushed with evq_push_after(d) go to a FIFO lane for d, and only each
+ * lane's head sits in the heap. Popping a lane head pushes the lane's next
+ * event. The (time, sequence) order is exactly the same as with the heap
+ * alone; only the cost changes: a million waiting retries cost a few lane
+ * heads in the heap instead of a million entries. */
 #ifndef PROVSIM_EVQ_H
 #define PROVSIM_EVQ_H
 
@@ -26,9 +35,22 @@ struct ev {
     uint32_t arg;  /* e.g. a job index */
 };
 
+#define EVQ_MAX_LANES 64
+
+/* A FIFO ring of events whose times never decrease. */
+struct evq_lane {
+    double delay_s;
+    struct ev *buf;
+    size_t head, len, cap; /* cap is a power of two */
+};
+
 struct evq {
     struct ev *heap;
-    size_t len, cap;
+    size_t len, cap;         /* heap entries (lane heads included) */
+    size_t count;            /* pending events, in the heap or in lanes */
+    struct evq_lane lanes[EVQ_MAX_LANES];
+    int nlanes;
+    int16_t lane_slot[2 * EVQ_MAX_LANES]; /* hash of delay -> lane, -1 empty */
     uint64_t next_seq;
     double now;        /* time of the last popped event */
     uint64_t popped;   /* events processed since evq_clear */
@@ -41,14 +63,19 @@ void evq_clear(struct evq *q);
 
 /* Schedules an event at time t (t >= now, asserted). */
 void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg);
+/* Schedules an event at now + delay_s, where the caller expects the same
+ * delay_s to recur (a constant latency, a whole-second Retry-After): the
+ * event goes to that delay's lane. Falls back to evq_push when all lanes
+ * are taken. O(1), plus O(log4 n) when the lane was empty. */
+void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg);
 /* Removes the earliest event into *ev, sets the clock to its time. Returns
  * 0 if the queue is empty. */
 int evq_pop(struct evq *q, struct ev *ev);
 /* Time of the earliest event, or +infinity if none. */
 double evq_peek_time(const struct evq *q);
-static inline size_t evq_len(const struct evq *q) { return q->len; }
+static inline size_t evq_len(const struct evq *q) { return q->count; }
 
-/* Checks the heap property over the whole array (for tests and --audit). */
+/* Checks the heap property and every lane's order (tests and --audit). */
 int evq_check(const struct evq *q);
 
 #endif

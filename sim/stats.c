@@ -4,7 +4,6 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 double stats_ci95_halfwidth(double sd, size_t n)
@@ -25,10 +24,19 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out)
     gsl_stats_minmax(&out->min, &out->max, x, 1, n);
 }
 
-double stats_quantile_sort(double *x, size_t n, double p)
+double stats_quantile(double *x, size_t n, double p)
 {
     if (n == 0)
         return 0.0;
-    gsl_sort(x, 1, n);
-    return gsl_stats_quantile_from_sorted_data(x, 1, n, p);
+    /* GSL's definition, (n-1)p between order statistics k and k+1, found
+     * by selection in O(n) instead of an O(n log n) sort */
+    double pos = (n - 1) * p;
+    size_t k = (size_t)floor(pos);
+    double delta = pos - (double)k;
+    double lo = gsl_stats_select(x, 1, n, k);
+    if (delta <= 0.0 || k + 1 >= n)
+        return lo;
+    /* after selection, x[k+1..n) holds the values >= x[k] */
+    double hi = gsl_stats_min(x + k + 1, 1, n - k - 1);
+    return (1.0 - delta) * lo + delta * hi; /* as GSL computes it */
 }

@@ -18,7 +18,8 @@ void stats_summarize(const double *x, size_t n, struct stats_summary *out);
 /* Half-width of the 95% CI of the mean of n values with sample sd. */
 double stats_ci95_halfwidth(double sd, size_t n);
 /* Quantile p in [0,1] of x[0..n-1] by linear interpolation between order
- * statistics (GSL's definition). Sorts x in place. Returns 0 if n == 0. */
-double stats_quantile_sort(double *x, size_t n, double p);
+ * statistics (GSL's definition, as gsl_stats_quantile_from_sorted_data).
+ * Reorders x. O(n). Returns 0 if n == 0. */
+double stats_quantile(double *x, size_t n, double p);
 
 #endif
