@@ -90,12 +90,59 @@ static void random_load_keeps_heap(void **state)
     gsl_rng_free(r);
 }
 
+/* Lanes change the cost, not the order: a queue fed through
+ * evq_push_after pops exactly what a plain heap pops. */
+static void lanes_keep_the_order(void **state)
+{
+    (void)state;
+    const unsigned long seed = 777;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    struct evq a, b;
+    evq_init(&a);
+    evq_init(&b);
+    /* 80 recurring delays: more than EVQ_MAX_LANES, so the fallback to
+     * the heap is exercised too */
+    for (int round = 0; round < 300000; round++) {
+        if (evq_len(&a) == 0 || gsl_rng_uniform(r) < 0.5) {
+            double d = (double)gsl_rng_uniform_int(r, 80) * 0.25;
+            if (gsl_rng_uniform(r) < 0.2)
+                d = gsl_rng_uniform(r) * 10.0; /* a one-off delay */
+            uint32_t type = (uint32_t)gsl_rng_uniform_int(r, 7);
+            evq_push(&a, a.now + d, type, (uint32_t)round);
+            if (d == floor(d * 4.0) / 4.0)
+                evq_push_after(&b, d, type, (uint32_t)round);
+            else
+                evq_push(&b, b.now + d, type, (uint32_t)round);
+        } else {
+            struct ev ea, eb;
+            assert_true(evq_pop(&a, &ea));
+            assert_true(evq_pop(&b, &eb));
+            assert_true(ea.t == eb.t);
+            assert_int_equal(ea.type, eb.type);
+            assert_int_equal(ea.arg, eb.arg);
+        }
+        assert_int_equal(evq_len(&a), evq_len(&b));
+        if (round % 10007 == 0)
+            assert_true(evq_check(&b));
+    }
+    assert_int_equal(b.nlanes, EVQ_MAX_LANES);
+    assert_true(evq_check(&b));
+    evq_clear(&b);
+    assert_int_equal(evq_len(&b), 0);
+    assert_true(evq_check(&b));
+    evq_fini(&a);
+    evq_fini(&b);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pops_in_time_order),
         cmocka_unit_test(ties_are_fifo),
         cmocka_unit_test(random_load_keeps_heap),
+        cmocka_unit_test(lanes_keep_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
