@@ -440,7 +440,7 @@ void prov_metrics(struct prov *p, double lower_bound_s, double *m)
     m[M_EVENTS] = (double)p->q.popped;
 }
 
-const char *prov_check(const struct prov *p, long *job_id)
+const char *prov_check(const struct prov *p, int full, long *job_id)
 {
     *job_id = -1;
     size_t sum = 0;
@@ -450,6 +450,13 @@ const char *prov_check(const struct prov *p, long *job_id)
         return "job state counts do not add up to the number of jobs";
     if ((size_t)p->free_workers + p->count[JS_IN_FLIGHT] != (size_t)p->scn->client.workers)
         return "free workers + in-flight requests != workers";
+    if (p->failed_tasks > p->njobs || p->rollout_failed > p->failed_tasks)
+        return "failed-task counts out of range";
+    /* The walks below are O(jobs + events): doing them after every event
+     * would make an audited run quadratic, so they run every 1024th event
+     * and whenever the caller asks for a full check (end of a run). */
+    if (!full && (p->q.popped & 1023u) != 0)
+        return NULL;
     size_t n[JS_NSTATES] = {0}, failed = 0, rfailed = 0;
     for (size_t i = 0; i < p->njobs; i++) {
         const struct job *j = &p->jobs[i];

@@ -116,8 +116,10 @@ static inline size_t prov_in_flight(const struct prov *p) { return p->count[JS_I
 void prov_metrics(struct prov *p, double lower_bound_s, double *out);
 
 /* Checks the model's invariants. Returns NULL if they hold, else a static
- * description of the first that fails (and *job_id the job, or -1). */
-const char *prov_check(const struct prov *p, long *job_id);
+ * description of the first that fails (and *job_id the job, or -1). The
+ * O(1) checks run on every call; the walks over all jobs, the queue, the
+ * heap and the limiters run when full is set or on every 1024th event. */
+const char *prov_check(const struct prov *p, int full, long *job_id);
 
 /* The fastest any client could clear the scenario's rollouts: jobs cannot
  * finish before the last batch exists; no limiter can admit more than its

@@ -87,6 +87,20 @@ static void trace_line(void *ctx, double t, long job_id, int origin, int kind, u
 
 /* ---- replications ---------------------------------------------------- */
 
+/* Runs prov_check; on a violation writes the message and returns 1. */
+static int audit(struct prov *p, struct run_result *res, int full)
+{
+    long job;
+    const char *bad = prov_check(p, full, &job);
+    if (!bad)
+        return 0;
+    int n = snprintf(res->audit_msg, sizeof res->audit_msg, "audit: %s at t=%.6f s (event %llu)",
+                     bad, p->q.now, (unsigned long long)p->q.popped);
+    if (job >= 0 && n > 0 && (size_t)n < sizeof res->audit_msg)
+        snprintf(res->audit_msg + n, sizeof res->audit_msg - (size_t)n, ", job %ld", job);
+    return 1;
+}
+
 static int run_audited(struct prov *p, struct run_result *res, struct sampler *sm)
 {
     double horizon = p->scn->horizon_s;
@@ -96,20 +110,11 @@ static int run_audited(struct prov *p, struct run_result *res, struct sampler *s
             sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
         evq_pop(&p->q, &ev);
         prov_handle(p, &ev);
-        if (res) {
-            long job;
-            const char *bad = prov_check(p, &job);
-            if (bad) {
-                int n = snprintf(res->audit_msg, sizeof res->audit_msg,
-                                 "audit: %s at t=%.6f s (event %llu)", bad, ev.t,
-                                 (unsigned long long)p->q.popped);
-                if (job >= 0 && n > 0 && (size_t)n < sizeof res->audit_msg)
-                    snprintf(res->audit_msg + n, sizeof res->audit_msg - (size_t)n,
-                             ", job %ld", job);
-                return 1;
-            }
-        }
+        if (res && audit(p, res, 0))
+            return 1;
     }
+    if (res && audit(p, res, 1))
+        return 1;
     if (sm)
         sample_until(sm, p, horizon);
     return 0;
