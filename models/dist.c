@@ -16,8 +16,9 @@
  * Constructors write *d only on success. */
 #include "dist.h"
 
+#include "util.h"
+
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +30,13 @@ static const char *const type_names[] = {"constant", "exponential", "lognormal",
                                          "uniform"};
 #define NTYPES (sizeof type_names / sizeof type_names[0])
 
-/* Writes "param: message" into err; returns -1 so callers can return it. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Scenario values reach here after unit parsing, but a NaN or infinity
  * would make every comparison below false and slip through, so it is
  * refused first. */
 static int check_finite(double v, const char *param, char *err, size_t errlen)
 {
     if (!isfinite(v))
-        return fail(err, errlen, "%s: must be a finite number", param);
+        return xerr(err, errlen, "%s: must be a finite number", param);
     return 0;
 }
 
@@ -56,7 +45,7 @@ int dist_init_constant(struct dist *d, double value_s, char *err, size_t errlen)
     if (check_finite(value_s, "value", err, errlen))
         return -1;
     if (value_s < 0)
-        return fail(err, errlen, "value: must be >= 0");
+        return xerr(err, errlen, "value: must be >= 0");
     d->type = DIST_CONSTANT;
     d->a = value_s;
     d->b = 0;
@@ -69,7 +58,7 @@ int dist_init_exponential(struct dist *d, double mean_s, char *err, size_t errle
     if (check_finite(mean_s, "mean", err, errlen))
         return -1;
     if (mean_s <= 0)
-        return fail(err, errlen, "mean: must be > 0");
+        return xerr(err, errlen, "mean: must be > 0");
     d->type = DIST_EXPONENTIAL;
     d->a = mean_s;
     d->b = 0;
@@ -84,9 +73,9 @@ int dist_init_lognormal(struct dist *d, double median_s, double p95_s, char *err
         check_finite(p95_s, "p95", err, errlen))
         return -1;
     if (median_s <= 0)
-        return fail(err, errlen, "median: must be > 0");
+        return xerr(err, errlen, "median: must be > 0");
     if (p95_s <= median_s)
-        return fail(err, errlen, "p95: must be > median");
+        return xerr(err, errlen, "p95: must be > median");
     /* The quantile is computed, not written as 1.6449, so the p95 really is
      * the 0.95 quantile to double precision. */
     double z95 = gsl_cdf_ugaussian_Pinv(0.95);
@@ -96,7 +85,7 @@ int dist_init_lognormal(struct dist *d, double median_s, double p95_s, char *err
     /* A p95 hundreds of times the median gives a finite sample but an
      * infinite mean, which every summary downstream would choke on. */
     if (!isfinite(mean) || !(sigma > 0))
-        return fail(err, errlen, "p95: too large relative to median (the mean overflows)");
+        return xerr(err, errlen, "p95: too large relative to median (the mean overflows)");
     d->type = DIST_LOGNORMAL;
     d->a = mu;
     d->b = sigma;
@@ -109,13 +98,13 @@ int dist_init_gamma(struct dist *d, double mean_s, double cv, char *err, size_t 
     if (check_finite(mean_s, "mean", err, errlen) || check_finite(cv, "cv", err, errlen))
         return -1;
     if (mean_s <= 0)
-        return fail(err, errlen, "mean: must be > 0");
+        return xerr(err, errlen, "mean: must be > 0");
     if (cv <= 0)
-        return fail(err, errlen, "cv: must be > 0");
+        return xerr(err, errlen, "cv: must be > 0");
     double k = 1.0 / (cv * cv);
     double theta = mean_s * cv * cv;
     if (!isfinite(k) || !(k > 0) || !isfinite(theta) || !(theta > 0))
-        return fail(err, errlen, "cv: out of range (shape or scale not representable)");
+        return xerr(err, errlen, "cv: out of range (shape or scale not representable)");
     d->type = DIST_GAMMA;
     d->a = k;
     d->b = theta;
@@ -128,9 +117,9 @@ int dist_init_uniform(struct dist *d, double min_s, double max_s, char *err, siz
     if (check_finite(min_s, "min", err, errlen) || check_finite(max_s, "max", err, errlen))
         return -1;
     if (min_s < 0)
-        return fail(err, errlen, "min: must be >= 0");
+        return xerr(err, errlen, "min: must be >= 0");
     if (max_s < min_s)
-        return fail(err, errlen, "max: must be >= min");
+        return xerr(err, errlen, "max: must be >= min");
     d->type = DIST_UNIFORM;
     d->a = min_s;
     d->b = max_s;
@@ -167,10 +156,5 @@ const char *dist_type_name(enum dist_type t)
 
 int dist_type_parse(const char *s)
 {
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < NTYPES; i++)
-        if (strcmp(s, type_names[i]) == 0)
-            return (int)i;
-    return -1;
+    return xname_index(type_names, NTYPES, s);
 }

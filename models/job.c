@@ -1,6 +1,8 @@
 /* job.c -- names for job kinds and origins (used in scenarios and traces). */
 #include "job.h"
 
+#include "util.h"
+
 #include <string.h>
 
 static const char *const kind_names[KIND_COUNT] = {"create", "update", "deactivate"};
@@ -18,8 +20,5 @@ const char *job_origin_name(enum job_origin o)
 
 int job_kind_parse(const char *s)
 {
-    for (int k = 0; k < KIND_COUNT; k++)
-        if (strcmp(s, kind_names[k]) == 0)
-            return k;
-    return -1;
+    return xname_index(kind_names, KIND_COUNT, s);
 }

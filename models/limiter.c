@@ -313,10 +313,5 @@ const char *lim_type_name(enum lim_type t)
 
 int lim_type_parse(const char *s)
 {
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < NTYPES; i++)
-        if (strcmp(s, type_names[i]) == 0)
-            return (int)i;
-    return -1;
+    return xname_index(type_names, NTYPES, s);
 }

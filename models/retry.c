@@ -9,6 +9,8 @@
  * Delays are finite and >= 0 for finite, non-negative parameters. */
 #include "retry.h"
 
+#include "util.h"
+
 #include "rng.h"
 
 #include <math.h>
@@ -116,12 +118,7 @@ const char *retry_policy_name(enum retry_policy p)
 
 int retry_policy_parse(const char *s)
 {
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < NPOLICIES; i++)
-        if (strcmp(s, policy_names[i]) == 0)
-            return (int)i;
-    return -1;
+    return xname_index(policy_names, NPOLICIES, s);
 }
 
 const char *retry_jitter_name(enum retry_jitter j)
@@ -131,12 +128,7 @@ const char *retry_jitter_name(enum retry_jitter j)
 
 int retry_jitter_parse(const char *s)
 {
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < NJITTERS; i++)
-        if (strcmp(s, jitter_names[i]) == 0)
-            return (int)i;
-    return -1;
+    return xname_index(jitter_names, NJITTERS, s);
 }
 
 int retry_is_deterministic(const struct retry_cfg *c)

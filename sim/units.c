@@ -13,31 +13,13 @@
  * make a run depend on the machine it ran on. */
 #include "units.h"
 
+#include "util.h"
+
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __GNUC__
-#define UNITS_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define UNITS_PRINTF(f, a)
-#endif
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) UNITS_PRINTF(3, 4);
-
-/* Writes the message into err (if given); returns -1 for the caller. */
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 static int is_digit(char c)
 {
@@ -82,13 +64,13 @@ int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen)
                                "e.g. \"90s\", \"1.5h\"";
 
     if (!s || !*s)
-        return fail(err, errlen, "empty duration (expected %s)", hint);
+        return xerr(err, errlen, "empty duration (expected %s)", hint);
     if (s[0] == '-')
-        return fail(err, errlen, "\"%s\": a duration must not be negative", s);
+        return xerr(err, errlen, "\"%s\": a duration must not be negative", s);
     double v;
     size_t n = scan_decimal(s, &v);
     if (n == 0)
-        return fail(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
+        return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
     double mult = 0.0;
     if (s[n] == '\0') {
         mult = 1.0;
@@ -97,12 +79,12 @@ int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen)
             if (strcmp(s + n, units[i].suffix) == 0)
                 mult = units[i].seconds;
         if (mult == 0.0)
-            return fail(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
+            return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
     }
     v *= mult;
     /* Hundreds of digits overflow to infinity; no run can use that. */
     if (!isfinite(v))
-        return fail(err, errlen, "\"%s\": duration is too large", s);
+        return xerr(err, errlen, "\"%s\": duration is too large", s);
     *out_s = v;
     return 0;
 }
@@ -170,27 +152,27 @@ int units_parse_datetime(const char *s, int64_t *out_epoch_s, char *err, size_t 
     static const char want[] = "expected YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS";
     int y, mo, d, h, mi, sec = 0;
     if (!s)
-        return fail(err, errlen, "empty date-time (%s)", want);
+        return xerr(err, errlen, "empty date-time (%s)", want);
     size_t len = strlen(s);
     if ((len != 16 && len != 19) || fixed_digits(s, 4, &y) || s[4] != '-' ||
         fixed_digits(s + 5, 2, &mo) || s[7] != '-' || fixed_digits(s + 8, 2, &d) ||
         s[10] != 'T' || fixed_digits(s + 11, 2, &h) || s[13] != ':' ||
         fixed_digits(s + 14, 2, &mi) ||
         (len == 19 && (s[16] != ':' || fixed_digits(s + 17, 2, &sec))))
-        return fail(err, errlen, "\"%s\" is not a date-time (%s)", s, want);
+        return xerr(err, errlen, "\"%s\" is not a date-time (%s)", s, want);
     if (y < 1)
-        return fail(err, errlen, "\"%s\": year must be 0001 or later", s);
+        return xerr(err, errlen, "\"%s\": year must be 0001 or later", s);
     if (mo < 1 || mo > 12)
-        return fail(err, errlen, "\"%s\": month must be 01 to 12", s);
+        return xerr(err, errlen, "\"%s\": month must be 01 to 12", s);
     if (d < 1 || d > days_in_month(y, mo))
-        return fail(err, errlen, "\"%s\": day must be 01 to %02d in that month", s,
+        return xerr(err, errlen, "\"%s\": day must be 01 to %02d in that month", s,
                     days_in_month(y, mo));
     if (h > 23)
-        return fail(err, errlen, "\"%s\": hour must be 00 to 23", s);
+        return xerr(err, errlen, "\"%s\": hour must be 00 to 23", s);
     if (mi > 59)
-        return fail(err, errlen, "\"%s\": minute must be 00 to 59", s);
+        return xerr(err, errlen, "\"%s\": minute must be 00 to 59", s);
     if (sec > 59)
-        return fail(err, errlen, "\"%s\": second must be 00 to 59", s);
+        return xerr(err, errlen, "\"%s\": second must be 00 to 59", s);
     *out_epoch_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return 0;
 }
@@ -210,11 +192,11 @@ int units_parse_clock(const char *s, double *out_sod, char *err, size_t errlen)
     size_t hl = s && is_digit(s[0]) && s[1] == ':' ? 1 : 2;
     if (!s || strlen(s) != hl + 3 || fixed_digits(s, (int)hl, &h) || s[hl] != ':' ||
         fixed_digits(s + hl + 1, 2, &m))
-        return fail(err, errlen, "\"%s\" is not a time of day (expected HH:MM)", s ? s : "");
+        return xerr(err, errlen, "\"%s\" is not a time of day (expected HH:MM)", s ? s : "");
     if (h > 23)
-        return fail(err, errlen, "\"%s\": hour must be 00 to 23", s);
+        return xerr(err, errlen, "\"%s\": hour must be 00 to 23", s);
     if (m > 59)
-        return fail(err, errlen, "\"%s\": minute must be 00 to 59", s);
+        return xerr(err, errlen, "\"%s\": minute must be 00 to 59", s);
     *out_sod = h * 3600.0 + m * 60.0;
     return 0;
 }

@@ -19,4 +19,18 @@ void xoom(const char *what);
  * elements; capacity doubles, so appends are amortised O(1). */
 void xgrow(void **arr, size_t *cap, size_t need, size_t elem);
 
+#ifdef __GNUC__
+#define X_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define X_PRINTF(f, a)
+#endif
+
+/* Writes a formatted message into err (if err and errlen) and returns -1,
+ * so input checks can `return xerr(err, errlen, "...")`. */
+int xerr(char *err, size_t errlen, const char *fmt, ...) X_PRINTF(3, 4);
+
+/* Index of s in names[0..n-1], or -1 (also for s == NULL): the parse half
+ * of every enum's name table. */
+int xname_index(const char *const *names, size_t n, const char *s);
+
 #endif
