@@ -971,8 +971,13 @@ static int parse_at(struct ctx *c, const cJSON *it, const struct scenario *s, do
                     str);
     }
     if (at >= s->horizon_s) {
-        char when[32], end[32];
-        units_format_datetime(s->start_epoch_s + (int64_t)floor(at), when, sizeof when);
+        char when[80], end[32];
+        /* a date only while it is one: "+1e60h" stays as written (its
+         * epoch seconds would overflow int64_t) */
+        if (at < 1e11)
+            units_format_datetime(s->start_epoch_s + (int64_t)floor(at), when, sizeof when);
+        else
+            snprintf(when, sizeof when, "\"%.60s\"", str);
         units_format_datetime(s->start_epoch_s + (int64_t)floor(s->horizon_s), end, sizeof end);
         return fail(c, "%s is %s the horizon (%s)", when, at > s->horizon_s ? "after" : "at",
                     end);

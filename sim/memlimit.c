@@ -1,0 +1,213 @@
+/* memlimit.c -- see memlimit.h.
+ *
+ * What the estimate counts, per replication (replications reuse every
+ * array, so their number does not matter):
+ *  - the job array: one struct job per job, and jobs are never freed
+ *    within a replication, so all jobs of the horizon are alive at the end;
+ *  - one latency (a double) per job that succeeds;
+ *  - the pending-event set: at most one pending event per job (its
+ *    response or its retry), plus a few per rollout and stream;
+ *  - each sliding-window limiter's ring: at most min(limit, requests)
+ *    request times.
+ * Each array grows by doubling from 16 (xgrow), so its capacity is the
+ * next 16 * 2^k at or above its length, and a realloc briefly holds the old
+ * copy beside the new one; the estimate takes both. Add a fixed base for
+ * the process itself (code, libraries, stdio buffers, GSL state).
+ * It is an upper-end estimate, not a bound: a scenario whose jobs mostly
+ * fail with retries that pile up events beyond one per job is rare. */
+#include "memlimit.h"
+
+#include "evq.h"
+#include "provision.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BASE_BYTES (16.0 * 1024 * 1024)
+
+double mem_expected_jobs(const struct scenario *s)
+{
+    double n = 0;
+    for (int r = 0; r < s->nrollouts; r++)
+        n += (double)s->rollouts[r].users;
+    if (s->background.enabled) {
+        /* the profile is constant within each clock hour */
+        double t = 0;
+        while (t < s->horizon_s) {
+            double abs = (double)s->start_epoch_s + t;
+            double next = (floor(abs / 3600.0) + 1.0) * 3600.0 - (double)s->start_epoch_s;
+            if (next <= t)
+                next = t + 3600.0;
+            if (next > s->horizon_s)
+                next = s->horizon_s;
+            n += scn_profile_rate(&s->background.profile, s->start_epoch_s, t) * (next - t);
+            t = next;
+        }
+    }
+    return n;
+}
+
+/* Bytes of an array of n elements grown by doubling from 16, at the
+ * moment of its last growth (old and new copies both live). */
+static double grown(double n, double elem)
+{
+    if (n <= 0)
+        return 0;
+    double cap = 16;
+    while (cap < n)
+        cap *= 2;
+    return (cap + cap / 2) * elem;
+}
+
+double mem_estimate_bytes(const struct scenario *s)
+{
+    double jobs = mem_expected_jobs(s);
+    double bytes = BASE_BYTES;
+    bytes += grown(jobs, (double)sizeof(struct job));
+    bytes += grown(jobs, (double)sizeof(double)); /* latencies */
+    bytes += grown(jobs + s->nrollouts + 8, (double)sizeof(struct ev));
+    /* other clients' requests count in the rings too */
+    double other = s->other.enabled ? scn_profile_max_rate(&s->other.profile) * s->horizon_s : 0;
+    for (int i = 0; i < s->server.nlimits; i++) {
+        const struct lim_cfg *l = &s->server.limits[i];
+        if (l->type == LIM_SLIDING_WINDOW)
+            bytes += grown(fmin(l->limit, jobs + other), (double)sizeof(double));
+    }
+    /* one row of metrics per replication */
+    bytes += (double)s->replications * 64 * sizeof(double);
+    return bytes;
+}
+
+/* The cgroup v2 memory limit of this process, or 0 if none or unknown. */
+static uint64_t cgroup_limit(void)
+{
+    FILE *f = fopen("/sys/fs/cgroup/memory.max", "r");
+    if (!f)
+        return 0;
+    char buf[64] = "";
+    uint64_t v = 0;
+    if (fgets(buf, sizeof buf, f) && buf[0] >= '0' && buf[0] <= '9') {
+        errno = 0;
+        unsigned long long x = strtoull(buf, NULL, 10);
+        if (!errno)
+            v = (uint64_t)x;
+    }
+    fclose(f);
+    return v; /* "max" (no limit) reads as 0 */
+}
+
+uint64_t mem_available_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    uint64_t phys = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    uint64_t cg = cgroup_limit();
+    if (cg && (!phys || cg < phys))
+        return cg;
+    return phys;
+}
+
+int mem_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+    static const char want[] = "expected bytes or a number with K, M, G or T, e.g. \"64G\", "
+                               "or \"unlimited\"";
+    if (!s || !*s) {
+        snprintf(err, errlen, "empty size (%s)", want);
+        return -1;
+    }
+    if (strcmp(s, "unlimited") == 0) {
+        *out = UINT64_MAX;
+        return 0;
+    }
+    /* a plain decimal: digits, optionally a point and more digits */
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 20)
+        goto bad;
+    if (s[n] == '.') {
+        size_t f = strspn(s + n + 1, "0123456789");
+        if (f == 0 || f > 20)
+            goto bad;
+        n += 1 + f;
+    }
+    char num[48];
+    memcpy(num, s, n);
+    num[n] = '\0';
+    double v = strtod(num, NULL);
+    const char *u = s + n;
+    double mult = 1;
+    if (*u) {
+        static const char units[] = "KMGT";
+        const char *p = strchr(units, *u >= 'a' && *u <= 'z' ? *u - 'a' + 'A' : *u);
+        if (!p || !*p)
+            goto bad;
+        mult = pow(1024.0, (double)(p - units + 1));
+        u++;
+        if (strcmp(u, "") && strcmp(u, "B") && strcmp(u, "iB"))
+            goto bad;
+    }
+    v *= mult;
+    if (!(v >= 1) || v >= 18446744073709551615.0) {
+        snprintf(err, errlen, "\"%s\": size must be at least 1 byte and less than 16 EiB", s);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+bad:
+    snprintf(err, errlen, "\"%.60s\" is not a size (%s)", s, want);
+    return -1;
+}
+
+void mem_format_bytes(double b, char *buf, size_t len)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int u = 0;
+    while (b >= 1024 && u < 6) {
+        b /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, len, "%.0f B", b);
+    else
+        snprintf(buf, len, "%.1f %s", b, units[u]);
+}
+
+int mem_check(const struct scenario *s, const char *max_memory, char *err, size_t errlen)
+{
+    char msg[SCN_ERRLEN];
+    const char *src = "--max-memory";
+    if (!max_memory) {
+        max_memory = getenv(MEM_ENV);
+        src = MEM_ENV;
+        if (max_memory && !*max_memory)
+            max_memory = NULL; /* set but empty: as if unset */
+    }
+    uint64_t limit;
+    if (max_memory) {
+        if (mem_parse_size(max_memory, &limit, msg, sizeof msg)) {
+            snprintf(err, errlen, "%s: %s", src, msg);
+            return -1;
+        }
+    } else {
+        limit = mem_available_bytes();
+        src = NULL;
+    }
+    double need = mem_estimate_bytes(s);
+    if (limit == 0 || limit == UINT64_MAX || need <= (double)limit)
+        return 0;
+    char n[32], l[32], suggest[32];
+    mem_format_bytes(need, n, sizeof n);
+    mem_format_bytes((double)limit, l, sizeof l);
+    snprintf(suggest, sizeof suggest, "%.0fG", ceil(need / (1024.0 * 1024 * 1024)));
+    snprintf(err, errlen,
+             "scenario \"%.80s\" needs about %s of memory (%.0f jobs over the horizon), more "
+             "than the %s %s; to run it anyway give --max-memory %s (or set %s=%s), or "
+             "--max-memory unlimited",
+             s->name, n, mem_expected_jobs(s), l,
+             src ? (src[0] == '-' ? "given by --max-memory" : "given by " MEM_ENV)
+                 : "this machine has",
+             suggest, MEM_ENV, suggest);
+    return -1;
+}
