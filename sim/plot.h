@@ -1,0 +1,64 @@
+/* plot.h -- gnuplot charts of a result directory (a run, a compare or a
+ * sweep), drawn from the data files saved there.
+ *
+ * The scripts are the plots/ directory's .gp files, compiled into the binary; gnuplot is found on
+ * PATH and run with an argument vector (no shell) inside DIR, so data files
+ * are named by fixed relative names. Every string from the user (scenario
+ * names, varied values) reaches gnuplot as a single-quoted gnuplot string
+ * with ' doubled and control characters replaced by spaces: gnuplot
+ * expands neither backquotes nor macros there, so a name can only ever be
+ * text. Each chart is written to a temporary file in DIR and renamed into
+ * place, as PNG (pngcairo, 1200x700) and SVG.
+ *
+ * What a directory holds decides what is drawn:
+ *   compare.json            compare: backlog.*, rates.* (overlaid, one
+ *                           colour per scenario, from series-N.csv)
+ *   sweep.csv               sweep: clear-time.* and, with two or more
+ *                           varied paths, heatmap-clear-time.* and
+ *                           heatmap-other-throttled.*
+ *   series.csv              run: backlog.*, rates.* */
+#ifndef PROVSIM_PLOT_H
+#define PROVSIM_PLOT_H
+
+#include <stddef.h>
+
+enum plot_status {
+    PLOT_OK = 0,
+    PLOT_FAILED = 1,      /* gnuplot failed or a file could not be written */
+    PLOT_NO_GNUPLOT = 2,  /* gnuplot is not on PATH; err says how to install it */
+    PLOT_NO_DATA = 3,     /* DIR holds nothing to draw */
+};
+
+enum plot_kind { PLOT_KIND_NONE, PLOT_KIND_RUN, PLOT_KIND_COMPARE, PLOT_KIND_SWEEP };
+
+/* Which kind of result DIR holds, from the files present. */
+enum plot_kind plot_dir_kind(const char *dir);
+
+/* Draws every chart DIR's data allows. Returns a plot_status; on anything
+ * but PLOT_OK err holds one line for the user. */
+int plot_dir(const char *dir, char *err, size_t errlen);
+
+/* For commands that have just written their data to DIR (run/sweep/compare
+ * --plot): draws the charts and prints the outcome on stderr. Returns the
+ * exit code to use: 0 when the charts are drawn or gnuplot is missing (the
+ * data is written; the message says how to install gnuplot), 1 when
+ * drawing failed. */
+int plot_after_run(const char *dir);
+
+/* The chart files (without extension) plot_dir can draw for a kind, in
+ * the order a report shows them, NULL-terminated (a sweep with one varied
+ * path has no heatmaps); and a sentence saying what a chart shows. */
+const char *const *plot_chart_names(enum plot_kind kind);
+const char *plot_chart_caption(enum plot_kind kind, const char *chart);
+
+/* The file whose data the charts of a kind are drawn from ("series.csv",
+ * "compare.json", "sweep.csv"), or NULL. */
+const char *plot_data_file(enum plot_kind kind);
+
+/* Appends s to buf as a gnuplot single-quoted string literal ('' for ',
+ * spaces for control characters). Returns the length the literal needs
+ * (excluding the NUL), like snprintf; buf is always NUL-terminated when
+ * len > 0. Exposed for the tests. */
+size_t plot_quote(char *buf, size_t len, const char *s);
+
+#endif
