@@ -1,12 +1,159 @@
-/* cmd_compare.c -- provsim compare (placeholder until it lands). */
+/* cmd_compare.c -- provsim compare: the command line of compare.c. */
 #include "commands.h"
 
+#include "compare.h"
+#include "plot.h"
+#include "runner.h"
+#include "scenario.h"
+#include "util.h"
+
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: provsim compare A.json B.json [C.json...] [options]\n"
+    "\n"
+    "Runs every scenario with the same seed and replication count, so replication\n"
+    "r of each draws the same random streams (common random numbers), and reports\n"
+    "each metric's mean and 95% CI per scenario and the paired difference to the\n"
+    "first (A) with its 95% CI. A scenario compared with itself differs by 0.\n"
+    "\n"
+    "options:\n"
+    "  --reps N            replications (default: the largest of the scenarios');\n"
+    "                      the cap with --precision\n"
+    "  --precision P       replicate until every scenario's 95% CI half-width of\n"
+    "                      clear_time_s is within P of its mean (\"2%\" or 0.02)\n"
+    "  --seed S            seed for all (default: the first scenario's)\n"
+    "  --set PATH=VALUE    override a key in every scenario (repeatable)\n"
+    "  --out DIR           output directory (default compare-out): compare.csv,\n"
+    "                      compare.json, series-N.csv\n"
+    "  --format text|json  what to print (default text; json = compare.json)\n"
+    "  --plot              draw the charts into DIR (needs gnuplot)\n"
+    "  -h, --help          this help\n";
+
+static int bad(const char *fmt, const char *arg)
+{
+    fputs("provsim: compare: ", stderr);
+    fprintf(stderr, fmt, arg ? arg : "");
+    fputs("\n(see provsim compare --help)\n", stderr);
+    return CMP_BAD_INPUT;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    if (!s || !*s || *s == '+' || *s == ' ')
+        return -1;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("provsim: compare is not available yet\n", stderr);
-    return 1;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+    struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
+    const char **files = xcalloc((size_t)argc, sizeof *files);
+    const char **sets = xcalloc((size_t)argc, sizeof *sets);
+    int plot = 0, json = 0, rc = CMP_BAD_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+        if (!strcmp(a, "--set")) {
+            if (!v || !strchr(v, '=')) {
+                bad("--set: expected PATH=VALUE, got \"%s\"", v);
+                goto out;
+            }
+            sets[o.nsets++] = v;
+            i++;
+        } else if (!strcmp(a, "--reps")) {
+            if (parse_int(v, 1, SCN_MAX_REPLICATIONS, &n)) {
+                bad("--reps: expected an integer from 1 to 100000, got \"%s\"", v);
+                goto out;
+            }
+            o.reps = (int)n;
+            i++;
+        } else if (!strcmp(a, "--seed")) {
+            if (parse_int(v, 0, (1L << 53), &n)) {
+                bad("--seed: expected an integer from 0 to 2^53, got \"%s\"", v);
+                goto out;
+            }
+            o.seed = n;
+            i++;
+        } else if (!strcmp(a, "--precision")) {
+            if (run_parse_precision(v, &o.precision)) {
+                bad("--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
+                    "100%%), got \"%s\"",
+                    v);
+                goto out;
+            }
+            i++;
+        } else if (!strcmp(a, "--out")) {
+            if (!v || !*v) {
+                bad("%s", "--out: expected a directory");
+                goto out;
+            }
+            o.out_dir = v;
+            i++;
+        } else if (!strcmp(a, "--format")) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+                bad("--format: expected text or json, got \"%s\"", v);
+                goto out;
+            }
+            json = !strcmp(v, "json");
+            i++;
+        } else if (!strcmp(a, "--plot")) {
+            plot = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            bad("unknown option \"%s\"", a);
+            goto out;
+        } else {
+            files[o.nfiles++] = a;
+        }
+    }
+    if (o.nfiles < 2) {
+        bad("%s", "give at least two scenarios to compare");
+        goto out;
+    }
+    if (o.nfiles > CMP_MAX_SCENARIOS) {
+        bad("%s", "at most 26 scenarios (A to Z)");
+        goto out;
+    }
+    o.files = files;
+    o.sets = sets;
+
+    struct cmp_result r;
+    char err[1024];
+    rc = cmp_run(&o, &r, err, sizeof err);
+    if (rc == CMP_OK) {
+        if (json) {
+            char *text = cmp_json(&r);
+            puts(text);
+            free(text);
+        } else {
+            cmp_print_text(stdout, &r);
+            printf("\nwrote %s/compare.csv, %s/compare.json and %s/series-1..%d.csv\n",
+                   o.out_dir, o.out_dir, o.out_dir, r.n);
+        }
+        if (fflush(stdout) != 0)
+            rc = CMP_FAILED;
+        if (plot && rc == CMP_OK)
+            rc = plot_after_run(o.out_dir);
+    } else {
+        fprintf(stderr, "provsim: %s\n", err);
+    }
+    cmp_result_fini(&r);
+out:
+    free(files);
+    free(sets);
+    return rc;
 }

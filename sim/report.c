@@ -38,6 +38,11 @@ static void fmt_value(char *buf, size_t len, enum metric m, double v)
     }
 }
 
+void report_format_value(char *buf, size_t len, enum metric m, double v)
+{
+    fmt_value(buf, len, m, v);
+}
+
 static void line(FILE *f, const struct run_result *r, enum metric m)
 {
     const struct stats_summary *s = &r->sum[m];

@@ -19,6 +19,9 @@ struct report_perf {
 
 void report_text(FILE *f, const struct scenario *s, const struct run_result *r,
                  const struct report_perf *perf);
+/* Formats one value of metric m as the text report does ("1h 32m", "378",
+ * "97%"); "-" if not finite. */
+void report_format_value(char *buf, size_t len, enum metric m, double v);
 /* Returns a JSON string (caller owns, free()). */
 char *report_json(const struct scenario *s, const struct run_result *r,
                   const struct report_perf *perf);
