@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,11 @@ struct pool {
     int *todo, ntodo, next; /* cells to run; next = index of the next to start */
     int started, finished;  /* this call */
     int running;            /* workers still in their loop */
+    int stop;               /* copied from o->stop by the main thread: the
+                             * signal handler runs there only (workers
+                             * block the signals), so no other thread
+                             * touches the sig_atomic_t */
+    int inline_run;         /* no thread could start: the main thread works */
     int failed;
     char err[SCN_ERRLEN];
 };
@@ -826,7 +832,9 @@ struct pool {
 static int stopping(const struct pool *p)
 {
     const struct sweep_opts *o = p->c->o;
-    return p->failed || (o->stop && *o->stop) || (o->stop_after > 0 && p->started >= o->stop_after);
+    if (p->inline_run && o->stop && *o->stop)
+        return 1;
+    return p->failed || p->stop || (o->stop_after > 0 && p->started >= o->stop_after);
 }
 
 static void *worker(void *arg)
@@ -912,7 +920,7 @@ static void draw_progress(int done, int total, int ran, int todo, double elapsed
 static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
-    struct pool p = {.c = c, .todo = todo, .ntodo = ntodo};
+    struct pool p = {.c = c, .todo = todo, .ntodo = ntodo, .stop = o->stop && *o->stop};
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     int jobs = o->jobs < 1 ? 1 : o->jobs;
@@ -921,6 +929,13 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
     pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
     int nth = 0;
     double t0 = mono_s(), last = -1.0;
+    /* workers start with SIGINT and SIGTERM blocked, so the handler runs
+     * on this thread, which passes the request on under the mutex */
+    sigset_t sigs, old_mask;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, &old_mask);
     pthread_mutex_lock(&p.mu);
     for (int i = 0; i < jobs; i++) {
         p.running++;
@@ -930,10 +945,12 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
         }
         nth++;
     }
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     if (nth == 0) {
         /* no thread at all: run on this one */
-        pthread_mutex_unlock(&p.mu);
+        p.inline_run = 1;
         p.running = 1;
+        pthread_mutex_unlock(&p.mu);
         worker(&p);
         pthread_mutex_lock(&p.mu);
     }
@@ -946,6 +963,8 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
             ts.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&p.cv, &p.mu, &ts);
+        if (o->stop && *o->stop)
+            p.stop = 1;
         double now = mono_s();
         if (o->progress && now - last >= 0.1) {
             draw_progress(c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo, now - t0);

@@ -69,7 +69,10 @@ struct sweep_opts {
     int resume;                /* keep the journal's matching cells */
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* borrowed, may be NULL: when it becomes
-                                * non-zero no new cell starts */
+                                * non-zero no new cell starts. Read only by
+                                * the calling thread (workers run with
+                                * SIGINT and SIGTERM blocked, so a handler
+                                * setting it runs on the calling thread) */
     int stop_after;            /* test hook: start no more than this many
                                 * cells in this call, then act as if
                                 * stopped; 0 = off */
