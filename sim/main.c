@@ -4,7 +4,9 @@
  * 1 any other failure (an audit violation, a failed write). */
 #include "commands.h"
 #include "outfile.h"
+#include "plot.h"
 #include "report.h"
+#include "rundir.h"
 #include "runner.h"
 #include "scenario.h"
 #include "util.h"
@@ -53,6 +55,9 @@ static const char usage_run[] =
     "  --format text|json  output format (default text)\n"
     "  --series FILE.csv   backlog and failed tasks over time (replication 0)\n"
     "  --trace FILE.csv    one line per request (replication 0)\n"
+    "  --out DIR           write DIR/run.json, DIR/series.csv and DIR/meta.json,\n"
+    "                      the data of provsim plot DIR and provsim report DIR\n"
+    "  --plot              draw DIR's charts with gnuplot after the run (needs --out)\n"
     "  --perf              add wall time, events per second and peak memory\n"
     "  --audit             check the model's invariants after every event\n"
     "  -h, --help          this help\n";
@@ -108,6 +113,8 @@ struct run_args {
     double precision; /* 0 = off */
     int json, perf, audit;
     const char *series, *trace;
+    const char *out;  /* --out DIR, or NULL */
+    int plot;
 };
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
@@ -155,6 +162,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             else
                 a->trace = v;
             i++;
+        } else if (!strcmp(o, "--out")) {
+            if (!v || !*v)
+                return usage_error("%s: expected a directory", o);
+            a->out = v;
+            i++;
+        } else if (!strcmp(o, "--plot")) {
+            a->plot = 1;
         } else if (!strcmp(o, "--perf")) {
             a->perf = 1;
         } else if (!strcmp(o, "--audit")) {
@@ -167,6 +181,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             return usage_error("run: more than one scenario given (\"%s\")", o);
         }
     }
+    if (a->plot && !a->out)
+        return usage_error("%s", "--plot needs --out DIR (the charts are drawn from its data)");
     return 0;
 }
 
@@ -209,13 +225,23 @@ static int cmd_run(int argc, char **argv)
         scn_fini(&s);
         return EXIT_USAGE;
     }
+    struct rundir rd = {0};
+    if (a.out && rundir_open(&rd, a.out, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: --out %s\n", err);
+        if (a.series)
+            outfile_abort(&series);
+        if (a.trace)
+            outfile_abort(&trace);
+        scn_fini(&s);
+        return EXIT_USAGE;
+    }
 
     struct run_opts o = {
         .reps = a.reps > 0 ? (int)a.reps : s.replications,
         .seed = s.seed,
         .precision = a.precision,
         .audit = a.audit,
-        .series = a.series ? series.f : NULL,
+        .series = a.out ? rundir_series(&rd) : a.series ? series.f : NULL,
         .trace = a.trace ? trace.f : NULL,
     };
     struct run_result res;
@@ -226,6 +252,8 @@ static int cmd_run(int argc, char **argv)
             outfile_abort(&series);
         if (a.trace)
             outfile_abort(&trace);
+        if (a.out)
+            rundir_abort(&rd);
         run_result_fini(&res);
         scn_fini(&s);
         return 1;
@@ -239,6 +267,14 @@ static int cmd_run(int argc, char **argv)
         report_text(stdout, &s, &res, a.perf ? &perf : NULL);
     }
     rc = 0;
+    /* before the --series commit: the run dir's series is copied there */
+    if (a.out && rundir_commit(&rd, &s, &res, a.series ? series.f : NULL, err, sizeof err)) {
+        fprintf(stderr, "provsim: %s\n", err);
+        if (a.series)
+            outfile_abort(&series); /* it may lack the copy */
+        a.series = NULL;
+        rc = 1;
+    }
     if (a.series && outfile_commit(&series, err, sizeof err) != 0) {
         fprintf(stderr, "provsim: %s\n", err);
         rc = 1;
@@ -249,6 +285,8 @@ static int cmd_run(int argc, char **argv)
     }
     if (fflush(stdout) != 0)
         rc = 1;
+    if (rc == 0 && a.plot)
+        rc = plot_after_run(a.out);
     run_result_fini(&res);
     scn_fini(&s);
     return rc;
