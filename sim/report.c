@@ -49,7 +49,9 @@ static void line(FILE *f, const struct run_result *r, enum metric m)
     char mean[32], lo[32], hi[32];
     fmt_value(mean, sizeof mean, m, s->mean);
     if (s->n >= 2 && s->ci_lo != s->ci_hi) {
-        fmt_value(lo, sizeof lo, m, s->ci_lo);
+        /* every metric is >= 0: a t interval reaching below 0 is shown from
+         * 0 (the JSON keeps the raw bound) */
+        fmt_value(lo, sizeof lo, m, s->ci_lo > 0.0 ? s->ci_lo : 0.0);
         fmt_value(hi, sizeof hi, m, s->ci_hi);
         fprintf(f, "  %-38s %12s   %s - %s\n", metric_table[m].label, mean, lo, hi);
     } else {
