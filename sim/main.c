@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -58,6 +59,8 @@ static const char usage_run[] =
     "  --out DIR           write DIR/run.json, DIR/series.csv and DIR/meta.json,\n"
     "                      the data of provsim plot DIR and provsim report DIR\n"
     "  --plot              draw DIR's charts with gnuplot after the run (needs --out)\n"
+    "  --jobs J            run replications on J threads (default: one per core;\n"
+    "                      results are identical whatever J)\n"
     "  --perf              add wall time, events per second and peak memory\n"
     "  --audit             check the model's invariants after every event\n"
     "  -h, --help          this help\n";
@@ -81,6 +84,12 @@ static int parse_u64(const char *s, unsigned long long max, unsigned long long *
         return -1;
     *out = v;
     return 0;
+}
+
+static int online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 1024 ? (int)n : 1;
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -112,6 +121,7 @@ struct run_args {
     long long seed;   /* -1 = scenario's */
     double precision; /* 0 = off */
     int json, perf, audit;
+    long long jobs;   /* threads; 0 = one per core */
     const char *series, *trace;
     const char *out;  /* --out DIR, or NULL */
     int plot;
@@ -169,6 +179,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             i++;
         } else if (!strcmp(o, "--plot")) {
             a->plot = 1;
+        } else if (!strcmp(o, "--jobs")) {
+            if (parse_u64(v, 1024, &n) || n == 0)
+                return usage_error("--jobs: expected an integer from 1 to 1024, got \"%s\"",
+                                   v ? v : "");
+            a->jobs = (long long)n;
+            i++;
         } else if (!strcmp(o, "--perf")) {
             a->perf = 1;
         } else if (!strcmp(o, "--audit")) {
@@ -241,6 +257,7 @@ static int cmd_run(int argc, char **argv)
         .seed = s.seed,
         .precision = a.precision,
         .audit = a.audit,
+        .threads = a.jobs > 0 ? (int)a.jobs : online_cores(),
         .series = a.out ? rundir_series(&rd) : a.series ? series.f : NULL,
         .trace = a.trace ? trace.f : NULL,
     };

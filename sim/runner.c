@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -88,20 +89,21 @@ static void trace_line(void *ctx, double t, long job_id, int origin, int kind, u
 /* ---- replications ---------------------------------------------------- */
 
 /* Runs prov_check; on a violation writes the message and returns 1. */
-static int audit(struct prov *p, struct run_result *res, int full)
+static int audit(struct prov *p, char *msg, size_t len, int full)
 {
     long job;
     const char *bad = prov_check(p, full, &job);
     if (!bad)
         return 0;
-    int n = snprintf(res->audit_msg, sizeof res->audit_msg, "audit: %s at t=%.6f s (event %llu)",
-                     bad, p->q.now, (unsigned long long)p->q.popped);
-    if (job >= 0 && n > 0 && (size_t)n < sizeof res->audit_msg)
-        snprintf(res->audit_msg + n, sizeof res->audit_msg - (size_t)n, ", job %ld", job);
+    int n = snprintf(msg, len, "audit: %s at t=%.6f s (event %llu)", bad, p->q.now,
+                     (unsigned long long)p->q.popped);
+    if (job >= 0 && n > 0 && (size_t)n < len)
+        snprintf(msg + n, len - (size_t)n, ", job %ld", job);
     return 1;
 }
 
-static int run_audited(struct prov *p, struct run_result *res, struct sampler *sm)
+/* The dispatch loop with audits (msg != NULL) and/or series samples. */
+static int run_audited(struct prov *p, char *msg, size_t len, struct sampler *sm)
 {
     double horizon = p->scn->horizon_s;
     struct ev ev;
@@ -110,14 +112,59 @@ static int run_audited(struct prov *p, struct run_result *res, struct sampler *s
             sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
         evq_pop(&p->q, &ev);
         prov_handle(p, &ev);
-        if (res && audit(p, res, 0))
+        if (msg && audit(p, msg, len, 0))
             return 1;
     }
-    if (res && audit(p, res, 1))
+    if (msg && audit(p, msg, len, 1))
         return 1;
     if (sm)
         sample_until(sm, p, horizon);
     return 0;
+}
+
+/* One replication on one worker's model. Replication 0 also writes the
+ * series and the trace; only one worker ever runs it. */
+struct rep_job {
+    const struct run_opts *o;
+    struct prov p;
+    int r;
+    int rc;
+    double row[M_COUNT];
+    double lower_bound_s;
+    char msg[256];
+};
+
+static void run_one(struct rep_job *j)
+{
+    const struct run_opts *o = j->o;
+    struct prov *p = &j->p;
+    struct sampler sm = {0}, *smp = NULL;
+    prov_start(p, (uint64_t)j->r);
+    p->trace = NULL;
+    if (j->r == 0 && o->trace) {
+        fputs("t_s,job_id,origin,kind,attempt,outcome,retry_after_s\n", o->trace);
+        p->trace = trace_line;
+        p->trace_ctx = o->trace;
+    }
+    if (j->r == 0 && o->series) {
+        sm.f = o->series;
+        sm.step_s = p->scn->series_step_s;
+        sample_header(o->series);
+        smp = &sm;
+    }
+    j->rc = 0;
+    if (o->audit || smp)
+        j->rc = run_audited(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
+    else
+        prov_run(p);
+    if (j->rc == 0)
+        prov_metrics(p, j->lower_bound_s, j->row);
+}
+
+static void *run_one_thread(void *arg)
+{
+    run_one(arg);
+    return NULL;
 }
 
 /* The --precision stopping rule on the first n replications (see
@@ -165,49 +212,60 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     /* the seed may be overridden without touching the borrowed scenario */
     struct scenario local = *s;
     local.seed = o->seed;
-    struct prov p;
-    prov_init(&p, &local);
+    int nw = o->threads > 1 ? o->threads : 1;
+    if (nw > reps)
+        nw = reps;
+    struct rep_job *w = xcalloc((size_t)nw, sizeof *w);
+    for (int i = 0; i < nw; i++) {
+        w[i].o = o;
+        w[i].lower_bound_s = res->lower_bound_s;
+        prov_init(&w[i].p, &local);
+    }
 
-    int rc = 0;
+    int rc = 0, done = 0;
     res->precision = o->precision > 0 ? o->precision : 0.0;
     double *scratch = res->precision > 0 ? xmalloc((size_t)reps * sizeof(double)) : NULL;
     double t0 = now_s();
-    for (int r = 0; r < reps && rc == 0; r++) {
-        struct sampler sm = {0}, *smp = NULL;
-        prov_start(&p, (uint64_t)r);
-        if (r == 0 && o->trace) {
-            fputs("t_s,job_id,origin,kind,attempt,outcome,retry_after_s\n", o->trace);
-            p.trace = trace_line;
-            p.trace_ctx = o->trace;
-        } else {
-            p.trace = NULL;
+    /* Replications run in blocks of nw, one per worker; each depends on
+     * (seed, r) alone, and the block's results are taken in order r, so
+     * the values, and where --precision stops, do not depend on nw. */
+    for (int start = 0; start < reps && rc == 0 && !done; start += nw) {
+        int k = reps - start < nw ? reps - start : nw;
+        pthread_t tid[k > 0 ? k : 1];
+        int spawned[k > 0 ? k : 1];
+        for (int i = 0; i < k; i++) {
+            w[i].r = start + i;
+            spawned[i] = i > 0 && pthread_create(&tid[i], NULL, run_one_thread, &w[i]) == 0;
         }
-        if (r == 0 && o->series) {
-            sm.f = o->series;
-            sm.step_s = s->series_step_s;
-            sm.next_s = 0.0;
-            sample_header(o->series);
-            smp = &sm;
-        }
-        if (o->audit || smp)
-            rc = run_audited(&p, o->audit ? res : NULL, smp);
-        else
-            prov_run(&p);
-        if (rc == 0) {
-            double *row = res->values + (size_t)r * M_COUNT;
-            prov_metrics(&p, res->lower_bound_s, row);
-            res->events += p.q.popped;
+        for (int i = k - 1; i >= 0; i--) /* unspawned ones run here */
+            if (!spawned[i])
+                run_one(&w[i]);
+        for (int i = 1; i < k; i++)
+            if (spawned[i])
+                pthread_join(tid[i], NULL);
+        for (int i = 0; i < k && !done; i++) {
+            int r = start + i;
+            if (w[i].rc != 0) {
+                rc = w[i].rc;
+                memcpy(res->audit_msg, w[i].msg, sizeof res->audit_msg);
+                break;
+            }
+            memcpy(res->values + (size_t)r * M_COUNT, w[i].row, sizeof w[i].row);
+            res->events += (uint64_t)w[i].row[M_EVENTS];
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
             if (scratch && precision_met(res, r + 1, res->precision, scratch)) {
                 res->reps = reps = r + 1;
                 res->precision_reached = 1;
+                done = 1;
             }
         }
     }
     res->wall_s = now_s() - t0;
     free(scratch);
-    prov_fini(&p);
+    for (int i = 0; i < nw; i++)
+        prov_fini(&w[i].p);
+    free(w);
     if (rc != 0)
         return rc;
 

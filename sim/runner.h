@@ -22,6 +22,8 @@ struct run_opts {
                         * of 0 stops at 3) */
     uint64_t seed;
     int audit;         /* check the model's invariants after every event */
+    int threads;       /* replications run on this many threads (<= 1: one);
+                        * results are identical whatever the number */
     FILE *series;      /* borrowed; CSV of replication 0, or NULL */
     FILE *trace;       /* borrowed; CSV of replication 0's requests, or NULL */
 };

@@ -10,7 +10,7 @@ cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev
 cmake --build build-release -j"$(nproc)" --target provsim >/dev/null
 for scn in configs/bench-1m.json configs/bench-200k.json; do
   for _ in $(seq "$runs"); do
-    build-release/provsim run "$scn" --perf --format json
+    build-release/provsim run "$scn" --jobs 1 --perf --format json
   done | python3 -c '
 import json, statistics, sys
 text = sys.stdin.read()

@@ -260,6 +260,13 @@ static void same_seed_same_bytes(void **state)
     struct run_opts o = {.reps = 3, .seed = 99};
     assert_int_equal(run_scenario(&s, &o, &a), 0);
     assert_int_equal(run_scenario(&s, &o, &b), 0);
+    /* threads change nothing but the wall time */
+    struct run_result t;
+    struct run_opts ot = o;
+    ot.threads = 2;
+    assert_int_equal(run_scenario(&s, &ot, &t), 0);
+    assert_memory_equal(a.values, t.values, sizeof(double) * M_COUNT * (size_t)a.reps);
+    run_result_fini(&t);
     o.seed = 100;
     assert_int_equal(run_scenario(&s, &o, &c), 0);
     s.seed = 99;
