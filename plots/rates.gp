@@ -11,7 +11,7 @@ set xrange [xmin:xmax]
 set yrange [0:*]
 # the panels share the x axis: fixed margins keep them aligned
 set lmargin at screen 0.09
-set rmargin at screen 0.97
+set rmargin at screen 0.955
 set multiplot title 'Requests and 429s per minute' . (strlen(name) ? "\n" . name : '') font ',15'
 set key inside top right horizontal
 # headroom above the data for the one-line legend

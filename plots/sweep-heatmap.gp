@@ -1,7 +1,9 @@
 # sweep-heatmap.gp -- one metric of a sweep over a grid: the second varied
 # path across, the first up; darker is larger (worse, for the metrics drawn:
-# clear time and other clients' 429s). Cells with no value (the rollout
-# did not clear within the horizon) stay white and read "-".
+# clear time and other clients' 429s). provsim writes each cell's label:
+# its value, with a leading '≥' when the rollout did not clear in every
+# replication (a clear time censored at the horizon), or '-' for a cell
+# missing from the table (left blank).
 #
 # Variables: datafile (CSV: xi,yi,value,label,white), nx, ny, xl[nx],
 # yl[ny] (tic labels), title1, name (scenario), xlab, ylab, cblab,
@@ -24,7 +26,7 @@ set cbtics nomirror
 set palette defined (0 '#fff5eb', 0.3 '#fdd0a2', 0.6 '#fd8d3c', 0.85 '#d94801', 1 '#7f2704')
 if (labels) {
     plot datafile using 1:2:3 with image, \
-         '' using 1:2:4:($5 ? 0xffffff : 0x222222) with labels tc rgb variable font ',10'
+         '' using 1:2:4:($5 > 0.5 ? 0xffffff : 0x222222) with labels tc rgb variable font (nx <= 12 ? ',12' : ',10')
 } else {
     plot datafile using 1:2:3 with image
 }

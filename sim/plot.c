@@ -662,43 +662,66 @@ static int plot_compare(const struct ctx *c, char *err, size_t errlen)
     }
     cJSON_Delete(cj);
     if (rc == 0) {
-        /* one clock when the scenarios start together; otherwise align
-         * them on their starts, and say when each starts */
+        /* one clock when the scenarios share a timeline (the same start,
+         * busy at overlapping times); otherwise each is shifted to the
+         * minute its backlog began, so the curves lie over each other and
+         * the legend says when that was */
         int clock = 1, other = 0;
-        double lo = INFINITY, hi = -INFINITY, first = INFINITY, last = -INFINITY;
         for (size_t i = 0; i < n; i++) {
+            other |= s[i].other;
             if (s[i].start != s[0].start)
                 clock = 0;
-            other |= s[i].other;
-            lo = fmin(lo, s[i].act_lo);
-            hi = fmax(hi, s[i].act_hi);
-            first = fmin(first, s[i].t_first);
-            last = fmax(last, s[i].t_last);
+            for (size_t j = 0; j < i; j++)
+                if (s[i].act_lo <= s[i].act_hi && s[j].act_lo <= s[j].act_hi &&
+                    (s[i].act_lo > s[j].act_hi || s[j].act_lo > s[i].act_hi))
+                    clock = 0;
         }
-        double x0, x1;
+        double *off = xcalloc(n, sizeof *off); /* t_s + off: the x of t_s, in seconds */
+        double lo = INFINITY, hi = -INFINITY, first = INFINITY, last = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double align = s[i].act_lo <= s[i].act_hi ? s[i].act_lo : s[i].t_first;
+            off[i] = clock ? (double)s[0].start : -align;
+            double o = clock ? 0.0 : -align;
+            if (s[i].act_lo <= s[i].act_hi) {
+                lo = fmin(lo, s[i].act_lo + o);
+                hi = fmax(hi, s[i].act_hi + o);
+            }
+            first = fmin(first, s[i].t_first + o);
+            last = fmax(last, s[i].t_last + o);
+        }
+        double x0, x1, scale = 1.0;
+        char xtitle[96] = "wall-clock time (scenario local time)";
         series_window(lo, hi, first, last, clock ? (double)s[0].start : 0.0, &x0, &x1);
         if (!clock) {
+            scale = x1 - x0 > 3 * 3600.0 ? 3600.0 : 60.0;
+            snprintf(xtitle, sizeof xtitle, "%s since each scenario's backlog began",
+                     scale == 60.0 ? "minutes" : "hours");
             for (size_t i = 0; i < n; i++) {
                 char when[32], *nm;
-                units_format_clock(s[i].start, when, sizeof when);
+                double align = s[i].act_lo <= s[i].act_hi ? s[i].act_lo : s[i].t_first;
+                units_format_clock(s[i].start + (int64_t)floor(align), when, sizeof when);
                 size_t len = strlen(names[i]) + strlen(when) + 16;
                 nm = xmalloc(len);
-                snprintf(nm, len, "%s (starts %s)", names[i], when);
+                snprintf(nm, len, "%s (from %s)", names[i], when);
                 free(names[i]);
                 names[i] = nm;
             }
-            x0 /= 3600.0;
-            x1 /= 3600.0;
+            x0 /= scale;
+            x1 /= scale;
         }
         struct sbuf v = {0};
         var_num(&v, "n", (double)n);
         var_strs(&v, "files", (const char *const *)files, n);
         var_strs(&v, "names", (const char *const *)names, n);
+        sb_printf(&v, "array xoffs[%zu]\n", n);
+        for (size_t i = 0; i < n; i++)
+            sb_printf(&v, "xoffs[%zu] = %.17g\n", i + 1, off[i]);
+        free(off);
         var_num(&v, "clock", clock);
-        var_num(&v, "xoff", clock ? (double)s[0].start : 0.0);
-        var_num(&v, "xscale", clock ? 1.0 : 3600.0);
+        var_num(&v, "xscale", scale);
         var_num(&v, "xmin", x0);
         var_num(&v, "xmax", x1);
+        var_str(&v, "xtitle", xtitle);
         var_num(&v, "other", other);
         rc = draw(c, "backlog", "compare-backlog", &v, err, errlen);
         if (rc == 0)
@@ -942,6 +965,44 @@ static int grid_lines(const struct ctx *c, const struct grid *w, char *err, size
     var_num(&v, "xcat", !w->a1.numeric);
     var_num(&v, "nx", (double)w->a1.n);
     var_strs(&v, "xl", w->a1.v, w->a1.n);
+    sb_printf(&v, "array xv[%zu]\n", w->a1.n);
+    double xlo = INFINITY, xhi = -INFINITY;
+    for (size_t i = 0; i < w->a1.n; i++) {
+        double x = w->a1.numeric ? strtod(w->a1.v[i], NULL) : (double)i;
+        xlo = fmin(xlo, x);
+        xhi = fmax(xhi, x);
+        sb_printf(&v, "xv[%zu] = %.17g\n", i + 1, x);
+    }
+    var_num(&v, "xlog", w->a1.numeric && w->a1.n >= 3 && xlo > 0 && xhi >= 10 * xlo);
+    /* lines that all coincide say something: the second path hardly
+     * matters (their means within 1% of each other at every x) */
+    int coincide = nl > 1;
+    for (size_t i = 0; i < w->a1.n && coincide; i++) {
+        double lo_m = INFINITY, hi_m = -INFINITY;
+        for (size_t k = 0; k < w->a2.n; k++) {
+            double m = cellv(w, i, k, cm);
+            if (!isfinite(m)) {
+                coincide = 0;
+                break;
+            }
+            lo_m = fmin(lo_m, m);
+            hi_m = fmax(hi_m, m);
+        }
+        if (hi_m - lo_m > 0.01 * fabs(hi_m))
+            coincide = 0;
+    }
+    int censored = 0, ccl = tbl_col(&w->t, "cleared_mean");
+    for (size_t k = 0; k < nl; k++)
+        for (size_t i = 0; i < w->a1.n; i++)
+            censored |= cellv(w, i, pick[k], ccl) < 1.0;
+    char note[256] = "";
+    if (censored)
+        snprintf(note, sizeof note, "some cells did not clear within the horizon in every "
+                 "replication: their clear time is a lower bound");
+    else if (coincide)
+        snprintf(note, sizeof note, "all %zu lines coincide (within 1%%): %s hardly changes the "
+                 "clear time", w->a2.n, last_segment(p2));
+    var_str(&v, "note", note);
     int rc = draw(c, "clear-time", "sweep-lines", &v, err, errlen);
     unlink(data);
     free(data);
@@ -970,6 +1031,7 @@ static int grid_heatmap(const struct ctx *c, const struct grid *w, const char *m
     if (cm < 0 || w->nvary < 2)
         return 0;
     int dur = !strcmp(metric, "clear_time_s");
+    int ccl = tbl_col(&w->t, "cleared_mean");
     double maxv = 0;
     int any = 0;
     for (size_t i = 0; i < w->a1.n; i++)
@@ -992,7 +1054,10 @@ static int grid_heatmap(const struct ctx *c, const struct grid *w, const char *m
             if (!isfinite(v))
                 snprintf(label, sizeof label, "-");
             else if (dur)
-                snprintf(label, sizeof label, div == 1.0 ? "%.0f" : "%.1f", v / div);
+                /* a rollout that did not clear in every replication has a
+                 * clear time censored at the horizon: a lower bound */
+                snprintf(label, sizeof label, div == 1.0 ? "%s%.0f" : "%s%.1f",
+                         cellv(w, i, j, ccl) < 1.0 ? "\xe2\x89\xa5" : "", v / div);
             else
                 short_count(label, sizeof label, v);
             int white = isfinite(v) && maxv > 0 && v > 0.55 * maxv;
@@ -1152,8 +1217,9 @@ const char *plot_chart_caption(enum plot_kind kind, const char *chart)
         return "Mean rollout clear time against the first varied value, one line per value "
                "of the second, with 95% confidence intervals as error bars.";
     if (!strcmp(chart, "heatmap-clear-time"))
-        return "Mean rollout clear time over the grid: darker is slower; '-' marks cells "
-               "that did not clear within the horizon.";
+        return "Mean rollout clear time over the grid: darker is slower; \xe2\x89\xa5 marks "
+               "cells where not every replication cleared within the horizon (the value is a "
+               "lower bound).";
     if (!strcmp(chart, "heatmap-other-throttled"))
         return "Mean 429s received by other clients of the API over the grid: darker is "
                "more collateral damage.";
