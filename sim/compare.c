@@ -354,13 +354,14 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
         for (int i = 0; i < n; i++)
             r->reps = s[i].replications > r->reps ? s[i].replications : r->reps;
 
-    /* the directory and the series files before any time is spent */
-    rc = CMP_FAILED;
+    /* the directory and the series files before any time is spent: a bad
+     * --out is a usage error */
     if (outdir_make(o->out_dir, err, errlen))
         goto out;
     for (int i = 0; i < n; i++)
         if (open_series(&series[i], o->out_dir, i, err, errlen))
             goto out;
+    rc = CMP_FAILED;
 
     int need = 0;
     for (int i = 0; i < n; i++) {

@@ -337,16 +337,25 @@ static void cell_label(const struct sweep_opts *o, int cell, char *buf, size_t l
     }
 }
 
+/* cJSON's parser writes a global (its last error position) on every call,
+ * even when the caller reads the position another way: parses in the
+ * workers take this lock. */
+static pthread_mutex_t parse_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Builds cell i's scenario from the base text. Returns 0, or -1 with a
- * message (without the cell's name). Thread-safe: the loader keeps no
- * state between calls. */
+ * message (without the cell's name). Thread-safe. */
 static int build_cell(const struct ctx *c, int cell, struct scenario *s, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
     memset(s, 0, sizeof *s);
+    /* the whole build: scn_doc_set parses values too (microseconds, next
+     * to the seconds a cell runs) */
+    pthread_mutex_lock(&parse_mu);
     scn_doc *d = scn_doc_parse(c->text, c->len, err, errlen);
-    if (!d)
+    if (!d) {
+        pthread_mutex_unlock(&parse_mu);
         return -1;
+    }
     int rc = 0;
     for (int i = 0; i < o->nsets && rc == 0; i++)
         rc = scn_doc_set(d, o->sets[i], err, errlen);
@@ -363,6 +372,7 @@ static int build_cell(const struct ctx *c, int cell, struct scenario *s, char *e
     if (rc == 0)
         rc = scn_from_doc(d, s, err, errlen);
     scn_doc_free(d);
+    pthread_mutex_unlock(&parse_mu);
     return rc;
 }
 
@@ -411,7 +421,9 @@ static int num_get(const cJSON *o, const char *key, double *v)
 /* A value string as JSON: what scn_doc_set would make of it. */
 static cJSON *value_item(const char *v)
 {
+    pthread_mutex_lock(&parse_mu);
     cJSON *j = cJSON_Parse(v);
+    pthread_mutex_unlock(&parse_mu);
     return j ? j : cJSON_CreateString(v);
 }
 
@@ -1163,8 +1175,10 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     rc = SWEEP_FAILED;
     c.dir = xstrdup(o->out_dir);
     c.journal = outdir_join(c.dir, "journal");
-    if (outdir_make(c.journal, err, errlen))
+    if (outdir_make(c.journal, err, errlen)) {
+        rc = SWEEP_BAD_INPUT; /* a bad --out, found before anything runs */
         goto out;
+    }
     if (lock_dir(c.journal, &lockfd, err, errlen)) {
         rc = SWEEP_BAD_INPUT;
         goto out;
