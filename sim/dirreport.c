@@ -11,6 +11,7 @@
 #include "outfile.h"
 #include "plot.h"
 #include "report.h"
+#include "table.h"
 #include "units.h"
 #include "util.h"
 
@@ -484,10 +485,28 @@ static int build_compare(struct doc *d, const char *dir, char *err, size_t errle
          "%.0f per scenario (seed %.0f), paired: replication r of every scenario draws the "
          "same random numbers, so the differences are the scenarios', not noise",
          reps, seed);
+    /* the findings name each scenario as "A (its name)"; the list above
+     * already says which is which, so "A" reads better */
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(cj, "findings");
-    for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next)
-        if (cJSON_IsString(f))
-            sv_add(&d->findings, "%s.", f->valuestring);
+    for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next) {
+        if (!cJSON_IsString(f))
+            continue;
+        char *text = xstrdup(f->valuestring);
+        for (int i = 0; i < n; i++) {
+            const cJSON *sc = cJSON_GetArrayItem(scns, i);
+            const char *name = jstr(sc, "name"), *label = jstr(sc, "label");
+            if (!name || !label)
+                continue;
+            size_t ll = strlen(label), pl = ll + strlen(name) + 3;
+            char *pat = xmalloc(pl + 1);
+            snprintf(pat, pl + 1, "%s (%s)", label, name);
+            for (char *at; (at = strstr(text, pat));)
+                memmove(at + ll, at + pl, strlen(at + pl) + 1);
+            free(pat);
+        }
+        sv_add(&d->findings, "%s.", text);
+        free(text);
+    }
 
     snprintf(d->table_title, sizeof d->table_title, "Key metrics");
     snprintf(d->table_note, sizeof d->table_note,
@@ -540,12 +559,40 @@ static const char *last_segment(const char *path)
     return s && s[1] ? s + 1 : path;
 }
 
+/* The varied values of each cell as the user wrote them: sweep.csv's
+ * leading columns, one row per cell in grid order (sweep.json's "values"
+ * may hold them as JSON numbers instead). NULL when unusable. */
+static struct table *sweep_values(const char *dir, int nvary, int ncells)
+{
+    char *p = outdir_join(dir, "sweep.csv");
+    char e[256];
+    struct table *t = xmalloc(sizeof *t);
+    int rc = tbl_load(t, p, e, sizeof e);
+    free(p);
+    if (rc != 0 || nvary < 1 || t->ncols < nvary || t->nrows != (size_t)ncells) {
+        tbl_fini(t);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
 /* "batch_size = 250, at = 22:00" */
-static void cell_label(const cJSON *cell, char *buf, size_t len)
+static void cell_label(const cJSON *cell, const struct table *vt, int k, char *buf, size_t len)
 {
     const cJSON *vals = cJSON_GetObjectItemCaseSensitive(cell, "values");
     size_t o = 0;
     buf[0] = '\0';
+    if (vt) {
+        for (int c = 0; c < vt->ncols && o < len; c++) {
+            size_t l = strlen(vt->cells[c]);
+            if (l > 5 && !strcmp(vt->cells[c] + l - 5, "_mean"))
+                break; /* the metrics begin */
+            o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o ? ", " : "",
+                                  last_segment(vt->cells[c]), tbl_get(vt, (size_t)k, c));
+        }
+        return;
+    }
     for (const cJSON *v = cJSON_IsObject(vals) ? vals->child : NULL; v && o < len; v = v->next) {
         char num[64];
         const char *s = num;
@@ -581,6 +628,8 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
         if (cJSON_IsString(s))
             fact(d, "Override", "%s", s->valuestring);
     const cJSON *vary = cJSON_GetObjectItemCaseSensitive(sj, "vary");
+    struct table *vt =
+        sweep_values(dir, cJSON_IsArray(vary) ? cJSON_GetArraySize(vary) : 0, nc);
     for (const cJSON *v = cJSON_IsArray(vary) ? vary->child : NULL; v; v = v->next) {
         const char *path = jstr(v, "path"), *spec = jstr(v, "spec");
         const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
@@ -651,7 +700,7 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
             const cJSON *cell = cJSON_GetArrayItem(cells, order[r]);
             struct st s = metric_st(cJSON_GetObjectItemCaseSensitive(cell, "metrics"), m);
             char label[1024], mean[48], ci[128];
-            cell_label(cell, label, sizeof label);
+            cell_label(cell, vt, order[r], label, sizeof label);
             fmt_val(mean, sizeof mean, m, s.mean);
             fmt_ci(ci, sizeof ci, m, s);
             rt_cell(&d->table, r == 0 ? goals[g].goal : "", NULL);
@@ -670,12 +719,17 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
                 within++;
         }
         char label[1024], mean[48], ci[160], wl[1024], wm[48];
-        cell_label(bc, label, sizeof label);
+        cell_label(bc, vt, order[0], label, sizeof label);
         fmt_val(mean, sizeof mean, m, b.mean);
-        fmt_ci_paren(ci, sizeof ci, m, b);
+        char range[128];
+        fmt_ci(range, sizeof range, m, b);
+        if (*range)
+            snprintf(ci, sizeof ci, ", 95%% CI %s", range);
+        else
+            ci[0] = '\0';
         char tail[1200] = "";
         if (worst_i >= 0 && worst > b.mean) {
-            cell_label(cJSON_GetArrayItem(cells, worst_i), wl, sizeof wl);
+            cell_label(cJSON_GetArrayItem(cells, worst_i), vt, worst_i, wl, sizeof wl);
             fmt_val(wm, sizeof wm, m, worst);
             if (b.mean > 0)
                 snprintf(tail, sizeof tail, "; the worst cell (%s) has %s, %.1f times as much",
@@ -689,10 +743,13 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
                      within, within == 1 ? " is" : "s are");
         else
             snprintf(ties, sizeof ties, " no other cell is within its CI");
-        sv_add(&d->findings, "%s: %s, with %s%s;%s%s.", goals[g].goal, label, mean, ci, ties,
-               tail);
+        sv_add(&d->findings, "%s: %s (%s%s);%s%s.", goals[g].goal, label, mean, ci, ties, tail);
     }
     free(order);
+    if (vt) {
+        tbl_fini(vt);
+        free(vt);
+    }
     cJSON_Delete(sj);
     return 0;
 }
