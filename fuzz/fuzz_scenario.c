@@ -8,9 +8,13 @@
  * the memory estimate. Expectations checked beyond "no crash":
  *  - a refusal always comes with a message;
  *  - the lower bound is a number >= 0 (never NaN);
- *  - the memory estimate is > 0. */
+ *  - the memory estimate is > 0;
+ *  - jsonsyntax.c and cJSON agree: a text jsyn_check accepts, cJSON parses;
+ *    a text cJSON parses, jsyn_check accepts unless it is one of the string
+ *    holes it closes on purpose (see jsonsyntax.c). */
 #include "fuzz.h"
 
+#include "jsonsyntax.h"
 #include "memlimit.h"
 #include "provision.h"
 #include "scenario.h"
@@ -18,6 +22,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <gsl/gsl_errno.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,6 +31,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ready) {
         gsl_set_error_handler_off(); /* as main() does */
         ready = 1;
+    }
+    /* the two readings of the syntax (NUL bytes are refused before either) */
+    if (!memchr(data, 0, size)) {
+        size_t off;
+        char msg[SCN_ERRLEN];
+        /* scn_doc_parse strips a UTF-8 byte order mark before both */
+        size_t bom = size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+        int lint_ok =
+            jsyn_check((const char *)data + bom, size - bom, &off, msg, sizeof msg) == 0;
+        const char *end = NULL;
+        cJSON *root =
+            cJSON_ParseWithLengthOpts((const char *)data + bom, size - bom, &end, 0);
+        if (root) {
+            /* the loader refuses text after the value; whitespace is any
+             * byte <= 0x20, as cJSON skips it */
+            size_t rest = (size_t)(end - (const char *)data);
+            while (rest < size && data[rest] <= 0x20)
+                rest++;
+            if (rest < size) {
+                cJSON_Delete(root);
+                root = NULL;
+            }
+        }
+        if (lint_ok && !root)
+            fuzz_fail("jsyn_check accepts a text cJSON refuses", NULL);
+        if (!lint_ok && root && !strstr(msg, "inside a string") && !strstr(msg, "\\u"))
+            fuzz_fail("jsyn_check refuses a text cJSON parses", msg);
+        if (!lint_ok && off > size - bom)
+            fuzz_fail("jsyn_check error offset past the end", msg);
+        cJSON_Delete(root);
     }
     char err[SCN_ERRLEN] = "";
     scn_doc *d = scn_doc_parse((const char *)data, size, err, sizeof err);

@@ -19,6 +19,7 @@
  * positive maximum and its mix sums to 1; 0 < series_step_s <= horizon_s. */
 #include "scenario.h"
 
+#include "jsonsyntax.h"
 #include "units.h"
 #include "util.h"
 
@@ -1254,23 +1255,6 @@ static int parse_scenario(struct ctx *c, const cJSON *root, struct scenario *s)
 
 /* ---- documents --------------------------------------------------------- */
 
-/* 1-based line and column of byte offset off; columns count characters
- * (UTF-8 continuation bytes do not start one), as editors show them. */
-static void line_col(const char *text, size_t off, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (ch == '\n') {
-            (*line)++;
-            *col = 1;
-        } else if ((ch & 0xC0) != 0x80) {
-            (*col)++;
-        }
-    }
-}
-
 static int doc_fail(char *err, size_t errlen, const char *fmt, ...) SCN_PRINTF(3, 4);
 
 static int doc_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -1287,37 +1271,46 @@ static int doc_fail(char *err, size_t errlen, const char *fmt, ...)
 scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen)
 {
     int line, col;
-    const char *nul = memchr(text, '\0', len);
+    /* Editors on Windows may start UTF-8 files with a byte order mark,
+     * which cJSON does not accept; it carries no meaning (and is not a
+     * column). */
+    size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    const char *body = text + skip;
+    size_t blen = len - skip;
+    const char *nul = memchr(body, '\0', blen);
     if (nul) {
-        line_col(text, (size_t)(nul - text), &line, &col);
+        jsyn_line_col(body, (size_t)(nul - body), &line, &col);
         doc_fail(err, errlen, "line %d, column %d: NUL character in the text", line, col);
         return NULL;
     }
-    /* Editors on Windows may start UTF-8 files with a byte order mark,
-     * which cJSON does not accept; it carries no meaning. */
-    size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    /* jsonsyntax.c says where and why the text is not JSON (cJSON's own
+     * error position is often a character off, and it has no reason). */
+    char msg[SCN_ERRLEN];
+    size_t off;
+    if (jsyn_check(body, blen, &off, msg, sizeof msg) != 0) {
+        jsyn_line_col(body, off, &line, &col);
+        doc_fail(err, errlen, "line %d, column %d: %s", line, col, msg);
+        return NULL;
+    }
     const char *end = NULL;
     /* The end pointer, not cJSON_GetErrorPtr(), which is a global shared
      * between threads. */
-    cJSON *root = cJSON_ParseWithLengthOpts(text + skip, len - skip, &end, 0);
+    cJSON *root = cJSON_ParseWithLengthOpts(body, blen, &end, 0);
     if (!root) {
-        line_col(text, end ? (size_t)(end - text) : skip, &line, &col);
+        /* jsyn_check shares cJSON's grammar; if they ever disagree, say
+         * where cJSON stopped */
+        jsyn_line_col(body, end ? (size_t)(end - body) : 0, &line, &col);
         doc_fail(err, errlen, "line %d, column %d: syntax error", line, col);
-        return NULL;
-    }
-    size_t off = (size_t)(end - text);
-    while (off < len && strchr(" \t\r\n", text[off]))
-        off++;
-    if (off < len) {
-        cJSON_Delete(root);
-        line_col(text, off, &line, &col);
-        doc_fail(err, errlen, "line %d, column %d: syntax error (text after the end)", line,
-                 col);
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        doc_fail(err, errlen, "line 1, column 1: a scenario must be a JSON object ({...})");
+        size_t first = 0;
+        while (first < blen && (unsigned char)body[first] <= 0x20)
+            first++;
+        jsyn_line_col(body, first, &line, &col);
+        doc_fail(err, errlen, "line %d, column %d: a scenario must be a JSON object ({...})",
+                 line, col);
         return NULL;
     }
     scn_doc *d = xmalloc(sizeof *d);

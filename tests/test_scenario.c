@@ -247,16 +247,18 @@ static void test_syntax_errors(void **state)
     char err[SCN_ERRLEN];
     const char *j = "{\n  \"name\": \"x\",\n  \"seed\": 1 \"a\"\n}";
     assert_null(scn_doc_parse(j, strlen(j), err, sizeof err));
-    assert_string_equal(err, "line 3, column 13: syntax error");
+    assert_string_equal(err, "line 3, column 13: expected ',' or '}' after a value, got '\"' "
+                             "(a missing comma?)");
     /* Columns count characters, not bytes: "é" is two bytes, one column. */
     j = "{\"n\u00e9\": tru}";
     assert_null(scn_doc_parse(j, strlen(j), err, sizeof err));
-    assert_string_equal(err, "line 1, column 8: syntax error");
+    assert_string_equal(err, "line 1, column 8: expected a value (a string, number, object, "
+                             "array, true, false or null), got 't'");
     j = "{} x";
     assert_null(scn_doc_parse(j, strlen(j), err, sizeof err));
-    check_msg(err, "line 1, column 4: syntax error");
+    check_msg(err, "line 1, column 4: text after the end");
     assert_null(scn_doc_parse("", 0, err, sizeof err));
-    check_msg(err, "line 1, column 1: syntax error");
+    check_msg(err, "line 1, column 1: the text is empty");
     assert_null(scn_doc_parse("[1, 2]", 6, err, sizeof err));
     check_msg(err, "JSON object");
     const char nul[] = "{\"name\":\n \"a\0b\"}";
@@ -297,7 +299,7 @@ static void test_files(void **state)
     snprintf(path, sizeof path, "%s/syntax.json", tmpdir);
     write_file(path, "{\n\"name\": \"x\",,\n}\n");
     assert_null(scn_doc_load(path, err, sizeof err));
-    check_msg(err, "syntax.json: line 2, column 14: syntax error");
+    check_msg(err, "syntax.json: line 2, column 13: expected a key in double quotes, got ','");
 
     /* Validation errors through scn_load name the file too. */
     snprintf(path, sizeof path, "%s/bad.json", tmpdir);
