@@ -2,11 +2,12 @@
 # each chart's own script (after choosing the terminal and the output).
 #
 # provsim writes every string that reaches gnuplot (scenario names, varied
-# values, file names) as a single-quoted gnuplot string with ' doubled and
-# control characters replaced: gnuplot expands neither backquotes nor
-# macros inside single quotes, and the terminal is noenhanced, so a name is
-# only ever text. Scripts use strings only as titles and labels: never as
-# a format, a command (system, load, eval, pipes) or a file name.
+# values, file names) as single-quoted text, with each apostrophe as the
+# separate string "'" joined by '.', and control characters replaced:
+# gnuplot expands neither backquotes nor macros inside single quotes, and
+# the terminal is noenhanced, so a name is only ever text. Scripts use
+# strings only as titles and labels: never as a format, a command (system,
+# load, eval, pipes) or a file name.
 set encoding utf8
 set border 3 lw 1.2 lc rgb '#444444'
 set tics nomirror out scale 0.6 textcolor rgb '#222222'

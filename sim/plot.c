@@ -89,18 +89,43 @@ size_t plot_quote(char *buf, size_t len, const char *s)
             buf[n] = (ch);                                                                        \
         n++;                                                                                      \
     } while (0)
-    PUT('\'');
+    /* runs of other characters go in single quotes; each apostrophe is the
+     * double-quoted "'" (gnuplot 5.4 misreads two doubled quotes back to
+     * back inside single quotes, so no apostrophe is escaped by doubling) */
+    int open = 0, any = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '\'') {
+            if (open)
+                PUT('\'');
+            if (any) {
+                PUT(' ');
+                PUT('.');
+                PUT(' ');
+            }
+            PUT('"');
             PUT('\'');
-            PUT('\'');
-        } else if (*p < 0x20 || *p == 0x7f) {
-            PUT(' '); /* a newline would end the command */
+            PUT('"');
+            open = 0;
         } else {
-            PUT((char)*p);
+            if (!open) {
+                if (any) {
+                    PUT(' ');
+                    PUT('.');
+                    PUT(' ');
+                }
+                PUT('\'');
+                open = 1;
+            }
+            PUT(*p < 0x20 || *p == 0x7f ? ' ' : (char)*p); /* a newline would end the command */
         }
+        any = 1;
     }
-    PUT('\'');
+    if (!any) {
+        PUT('\'');
+        PUT('\'');
+    } else if (open) {
+        PUT('\'');
+    }
 #undef PUT
     if (len > 0)
         buf[n < len ? n : len - 1] = '\0';

@@ -1,14 +1,16 @@
 /* plot.h -- gnuplot charts of a result directory (a run, a compare or a
  * sweep), drawn from the data files saved there.
  *
- * The scripts are the plots/ directory's .gp files, compiled into the binary; gnuplot is found on
- * PATH and run with an argument vector (no shell) inside DIR, so data files
- * are named by fixed relative names. Every string from the user (scenario
- * names, varied values) reaches gnuplot as a single-quoted gnuplot string
- * with ' doubled and control characters replaced by spaces: gnuplot
- * expands neither backquotes nor macros there, so a name can only ever be
- * text. Each chart is written to a temporary file in DIR and renamed into
- * place, as PNG (pngcairo, 1200x700) and SVG.
+ * The scripts are the plots/ directory's .gp files, compiled into the
+ * binary; gnuplot is found on PATH and run with an argument vector (no
+ * shell) inside DIR, so data files are named by fixed relative names.
+ * Every string from the user (scenario names, varied values) reaches
+ * gnuplot only through plot_quote: single-quoted text, where gnuplot
+ * expands neither backquotes nor macros, with each apostrophe as "'";
+ * control characters become spaces. The terminal is noenhanced, and the
+ * scripts use these strings only as titles and labels, so a name can only
+ * ever be text. Each chart is written to a temporary file in DIR and
+ * renamed into place, as PNG (pngcairo, 1200x700) and SVG.
  *
  * What a directory holds decides what is drawn:
  *   compare.json            compare: backlog.*, rates.* (overlaid, one
@@ -55,10 +57,11 @@ const char *plot_chart_caption(enum plot_kind kind, const char *chart);
  * "compare.json", "sweep.csv"), or NULL. */
 const char *plot_data_file(enum plot_kind kind);
 
-/* Appends s to buf as a gnuplot single-quoted string literal ('' for ',
- * spaces for control characters). Returns the length the literal needs
- * (excluding the NUL), like snprintf; buf is always NUL-terminated when
- * len > 0. Exposed for the tests. */
+/* Writes s into buf as a gnuplot string expression that evaluates to s:
+ * single-quoted runs joined by '.' to "'" for each apostrophe ("it's" ->
+ * 'it' . "'" . 's'), control characters replaced by spaces. Returns the
+ * length the expression needs (excluding the NUL), like snprintf; buf is
+ * always NUL-terminated when len > 0. Exposed for the tests. */
 size_t plot_quote(char *buf, size_t len, const char *s);
 
 #endif
