@@ -25,8 +25,8 @@ set cbrange [0:*]
 set cbtics nomirror
 set palette defined (0 '#fff5eb', 0.3 '#fdd0a2', 0.6 '#fd8d3c', 0.85 '#d94801', 1 '#7f2704')
 if (labels) {
-    plot datafile using 1:2:3 with image, \
+    plot datafile using 1:2:3 with image pixels, \
          '' using 1:2:4:($5 > 0.5 ? 0xffffff : 0x222222) with labels tc rgb variable font (nx <= 12 ? ',12' : ',10')
 } else {
-    plot datafile using 1:2:3 with image
+    plot datafile using 1:2:3 with image pixels
 }
