@@ -916,6 +916,19 @@ static void grid_fini(struct grid *w)
     free(w->cell);
 }
 
+/* " (path = value, ...)" for the varied paths after the first two, which
+ * the charts hold at their first value; "" with two or fewer */
+static void fixed_note(const struct grid *w, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int c = 2; c < w->nvary && o < len; c++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", c == 2 ? " (" : ", ",
+                              last_segment(w->t.cells[c]), tbl_get(&w->t, 0, c));
+    if (o && o < len)
+        snprintf(buf + o, len - o, ")");
+}
+
 static double cellv(const struct grid *w, size_t i, size_t j, int col)
 {
     size_t r = w->cell[i * w->a2.n + j];
@@ -969,13 +982,14 @@ static int grid_lines(const struct ctx *c, const struct grid *w, char *err, size
     const char **lines = xcalloc(nl, sizeof *lines);
     for (size_t k = 0; k < nl; k++)
         lines[k] = w->nvary >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
-    char title[512];
+    char title[1024], fixed[400];
+    fixed_note(w, fixed, sizeof fixed);
     if (nl < w->a2.n)
         snprintf(title, sizeof title,
-                 "Rollout clear time by %s (%zu of %zu %s values, evenly spaced)", p1, nl,
-                 w->a2.n, last_segment(p2));
+                 "Rollout clear time by %s (%zu of %zu %s values, evenly spaced)%s", p1, nl,
+                 w->a2.n, last_segment(p2), fixed);
     else
-        snprintf(title, sizeof title, "Rollout clear time by %s", p1);
+        snprintf(title, sizeof title, "Rollout clear time by %s%s", p1, fixed);
     char ylab[64];
     snprintf(ylab, sizeof ylab, "clear time (%s; mean, 95%% CI)", unit);
     struct sbuf v = {0};
@@ -1097,16 +1111,17 @@ static int grid_heatmap(const struct ctx *c, const struct grid *w, const char *m
     free(d.p);
     if (!data)
         return -1;
-    char title[512], cblab[128];
+    char title[1024], cblab[128], fixed[400];
     const char *p1 = w->t.cells[0], *p2 = w->t.cells[1];
+    fixed_note(w, fixed, sizeof fixed);
     if (dur) {
-        snprintf(title, sizeof title, "Rollout clear time (mean, %s) by %s and %s", unit,
-                 last_segment(p2), last_segment(p1));
+        snprintf(title, sizeof title, "Rollout clear time (mean, %s) by %s and %s%s", unit,
+                 last_segment(p2), last_segment(p1), fixed);
         snprintf(cblab, sizeof cblab, "clear time (%s)", unit);
     } else {
         snprintf(title, sizeof title,
-                 "Other clients' 429s (collateral damage, mean per run) by %s and %s",
-                 last_segment(p2), last_segment(p1));
+                 "Other clients' 429s (collateral damage, mean per run) by %s and %s%s",
+                 last_segment(p2), last_segment(p1), fixed);
         snprintf(cblab, sizeof cblab, "429s received by other clients");
     }
     struct sbuf v = {0};
