@@ -54,9 +54,14 @@ static const struct key {
 };
 #define NKEYS (int)(sizeof keys / sizeof keys[0])
 
+/* "B (after hours)"; a name too long to repeat in every finding is left
+ * to the legend ("B"). */
 static void label_of(const struct cmp_result *r, int i, char *buf, size_t len)
 {
-    snprintf(buf, len, "%c (%s)", 'A' + i, r->sc[i].name);
+    if (strlen(r->sc[i].name) <= CMP_SHORT_NAME)
+        snprintf(buf, len, "%c (%s)", 'A' + i, r->sc[i].name);
+    else
+        snprintf(buf, len, "%c", 'A' + i);
 }
 
 /* |v| of metric m for people: durations, counts, ratios. */

@@ -22,6 +22,7 @@
 #include "stats.h"
 
 #define CMP_MAX_SCENARIOS 26 /* labelled A..Z */
+#define CMP_SHORT_NAME 32    /* longer names appear in the legend only */
 
 struct cmp_opts {
     const char *const *files;  /* borrowed: nfiles >= 2 scenario files */
