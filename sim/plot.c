@@ -40,6 +40,8 @@
 #define CHART_HEIGHT 700
 #define MAX_LINES 8          /* lines in the sweep chart before thinning */
 #define MAX_LABELLED_CELLS 400
+#define TITLE_MAX 96         /* bytes of a scenario name in a title */
+#define LEGEND_MAX 80        /* bytes of a scenario name in a legend */
 
 static const char install_hint[] = "install it with: apt-get install gnuplot-nox";
 
@@ -162,6 +164,31 @@ static void var_strs(struct sbuf *b, const char *name, const char *const *v, siz
         sb_quote(b, v[i]);
         sb_add(b, "\n");
     }
+}
+
+/* s cut to at most max bytes at a UTF-8 character boundary, with "..."
+ * when cut: gnuplot does not wrap titles, and a long scenario name would
+ * run off the chart. Returns a new string (caller frees). */
+static char *shorten(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return xstrdup(s);
+    size_t k = max - 3;
+    while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k--; /* not inside a multi-byte character */
+    char *p = xmalloc(k + 4);
+    memcpy(p, s, k);
+    memcpy(p + k, "...", 4);
+    return p;
+}
+
+/* name = 'value', shortened for a title line */
+static void var_title(struct sbuf *b, const char *name, const char *value, size_t max)
+{
+    char *t = shorten(value, max);
+    var_str(b, name, t);
+    free(t);
 }
 
 static char *path_join(const char *dir, const char *name)
@@ -636,7 +663,7 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
     }
     struct sbuf v = {0};
     var_str(&v, "datafile", "series.csv");
-    var_str(&v, "name", scenario_name(c->dir));
+    var_title(&v, "name", scenario_name(c->dir), TITLE_MAX);
     var_num(&v, "xoff", (double)s.start);
     var_num(&v, "xmin", x0);
     var_num(&v, "xmax", x1);
@@ -674,7 +701,7 @@ static int plot_compare(const struct ctx *c, char *err, size_t errlen)
                              ? json_str(cJSON_GetArrayItem(scns, (int)i), "name")
                              : NULL;
         if (nm) {
-            names[i] = xstrdup(nm);
+            names[i] = shorten(nm, LEGEND_MAX);
         } else {
             char d[32];
             snprintf(d, sizeof d, "scenario %zu", i + 1);
@@ -998,7 +1025,7 @@ static int grid_lines(const struct ctx *c, const struct grid *w, char *err, size
     var_strs(&v, "lines", lines, nl);
     var_str(&v, "keytitle", last_segment(p2));
     var_str(&v, "title1", title);
-    var_str(&v, "name", w->name);
+    var_title(&v, "name", w->name, TITLE_MAX);
     var_str(&v, "xlab", p1);
     var_str(&v, "ylab", ylab);
     var_num(&v, "xcat", !w->a1.numeric);
@@ -1131,7 +1158,7 @@ static int grid_heatmap(const struct ctx *c, const struct grid *w, const char *m
     var_strs(&v, "xl", w->a2.v, w->a2.n);
     var_strs(&v, "yl", w->a1.v, w->a1.n);
     var_str(&v, "title1", title);
-    var_str(&v, "name", w->name);
+    var_title(&v, "name", w->name, TITLE_MAX);
     var_str(&v, "xlab", p2);
     var_str(&v, "ylab", p1);
     var_str(&v, "cblab", cblab);
