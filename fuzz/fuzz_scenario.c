@@ -56,7 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (lint_ok && !root)
             fuzz_fail("jsyn_check accepts a text cJSON refuses", NULL);
-        if (!lint_ok && root && !strstr(msg, "inside a string") && !strstr(msg, "\\u"))
+        /* cJSON skips a second byte order mark (if 5+ bytes follow the
+         * first); the loader refuses it */
+        int bom2 = size - bom >= 3 && !memcmp(data + bom, "\xEF\xBB\xBF", 3);
+        if (!lint_ok && root && !bom2 && !strstr(msg, "inside a string") &&
+            !strstr(msg, "\\u"))
             fuzz_fail("jsyn_check refuses a text cJSON parses", msg);
         if (!lint_ok && off > size - bom)
             fuzz_fail("jsyn_check error offset past the end", msg);
@@ -80,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double lb = prov_lower_bound(&s);
     if (!(lb >= 0))
         fuzz_fail("prov_lower_bound is negative or NaN", s.name);
-    if (!(mem_estimate_bytes(&s) > 0))
+    if (!(mem_estimate_bytes(&s, 2) > 0))
         fuzz_fail("mem_estimate_bytes is not positive", s.name);
     scn_fini(&s);
     return 0;

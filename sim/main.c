@@ -3,6 +3,7 @@
  * Exit codes: 0 success; 2 bad usage or a bad scenario (nothing written);
  * 1 any other failure (an audit violation, a failed write). */
 #include "commands.h"
+#include "memlimit.h"
 #include "outfile.h"
 #include "plot.h"
 #include "report.h"
@@ -63,6 +64,9 @@ static const char usage_run[] =
     "                      results are identical whatever J)\n"
     "  --perf              add wall time, events per second and peak memory\n"
     "  --audit             check the model's invariants after every event\n"
+    "  --max-memory SIZE   refuse to start if the run would need more (e.g. 64G;\n"
+    "                      default: PROVSIM_MAX_MEMORY, else physical memory;\n"
+    "                      \"unlimited\" turns the check off)\n"
     "  -h, --help          this help\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -125,6 +129,7 @@ struct run_args {
     const char *series, *trace;
     const char *out;  /* --out DIR, or NULL */
     int plot;
+    const char *max_memory; /* --max-memory SIZE, or NULL */
 };
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
@@ -189,6 +194,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             a->perf = 1;
         } else if (!strcmp(o, "--audit")) {
             a->audit = 1;
+        } else if (!strcmp(o, "--max-memory")) {
+            uint64_t bytes;
+            char msg[SCN_ERRLEN];
+            if (!v || mem_parse_size(v, &bytes, msg, sizeof msg))
+                return usage_error("--max-memory: %s", v ? msg : "expected a size like 64G");
+            a->max_memory = v;
+            i++;
         } else if (o[0] == '-' && o[1] != '\0') {
             return usage_error("run: unknown option \"%s\"", o);
         } else if (!a->scenario) {
@@ -225,6 +237,17 @@ static int cmd_run(int argc, char **argv)
     free(a.sets);
     if (a.seed >= 0)
         s.seed = (uint64_t)a.seed;
+    /* refuse now what would be killed for want of memory hours from now */
+    {
+        long long reps = a.reps > 0 ? a.reps : s.replications;
+        long long threads = a.jobs > 0 ? a.jobs : online_cores();
+        if (mem_check(&s, (int)(threads < reps ? threads : reps), a.max_memory, err,
+                      sizeof err) != 0) {
+            fprintf(stderr, "provsim: %s\n", err);
+            scn_fini(&s);
+            return EXIT_USAGE;
+        }
+    }
 
     /* open every output first: a bad path is a usage error, found before
      * any time is spent simulating, and nothing is left half-written */

@@ -23,9 +23,10 @@
  * profile's expected arrivals (per replication; replications reuse memory). */
 double mem_expected_jobs(const struct scenario *s);
 
-/* Peak bytes one run of s is expected to need (> 0). A double: the
+/* Peak bytes a run of s is expected to need (> 0) with `parallel`
+ * replications in memory at once (run --jobs; at least 1). A double: the
  * estimate of an absurd scenario must not overflow. */
-double mem_estimate_bytes(const struct scenario *s);
+double mem_estimate_bytes(const struct scenario *s, int parallel);
 
 /* Memory this process may use: physical memory, or the cgroup v2 limit
  * (memory.max) if lower; 0 if unknown. Bytes. */
@@ -46,6 +47,7 @@ void mem_format_bytes(double bytes, char *buf, size_t len);
  * unknown or unlimited), else -1 with a message giving the estimate, the
  * limit and how to override it. A bad max_memory or environment value is
  * also -1 (a usage error). */
-int mem_check(const struct scenario *s, const char *max_memory, char *err, size_t errlen);
+int mem_check(const struct scenario *s, int parallel, const char *max_memory, char *err,
+              size_t errlen);
 
 #endif

@@ -45,6 +45,8 @@ struct scn_doc {
 #define MAX_EXACT_INT 9007199254740992.0     /* 2^53: doubles count exactly */
 #define MAX_PEAK_PER_HOUR 1e7                /* absurd-size guard */
 #define MAX_RETRY_ATTEMPTS 1e6
+#define MIN_POSITIVE 1e-9                    /* smallest "> 0" value: see check_bounds */
+#define MAX_SERIES_ROWS 1e7                  /* horizon / series_step */
 
 #ifdef __GNUC__
 #define SCN_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -304,9 +306,16 @@ static int check_bounds(struct ctx *c, double v, struct bounds b, int dur)
 {
     int lo_ok = b.lo_open ? v > b.lo : v >= b.lo;
     int hi_ok = b.hi_open ? v < b.hi : v <= b.hi;
+    char lo[48], hi[48], got[48];
+    /* "> 0" means a real size: 1e-310 (a subnormal) passes "> 0" but makes
+     * 1/x infinite in the models, so it is as wrong as 0 */
+    if (lo_ok && hi_ok && b.lo_open && b.lo == 0 && v < MIN_POSITIVE) {
+        show(got, sizeof got, v, dur);
+        show(lo, sizeof lo, MIN_POSITIVE, dur);
+        return fail(c, "must be > 0 (got %s, too small to be meant: at least %s)", got, lo);
+    }
     if (lo_ok && hi_ok)
         return 0;
-    char lo[48], hi[48], got[48];
     show(lo, sizeof lo, b.lo, dur);
     show(hi, sizeof hi, b.hi, dur);
     show(got, sizeof got, v, dur);
@@ -1248,6 +1257,16 @@ static int parse_scenario(struct ctx *c, const cJSON *root, struct scenario *s)
             get_num(c, it, "series_step", 0, V_DURATION, in_oc(0, s->horizon_s),
                     &s->series_step_s) < 0)
             return -1;
+        /* a step of a microsecond would write the series until the disk
+         * is full: refuse it as the typo it is */
+        if (s->horizon_s / s->series_step_s > MAX_SERIES_ROWS) {
+            char st[48], hz[48];
+            push_key(c, "series_step");
+            show(st, sizeof st, s->series_step_s, 1);
+            show(hz, sizeof hz, s->horizon_s, 1);
+            return fail(c, "%s gives %.0f rows over the horizon (%s); at most %.0f", st,
+                        floor(s->horizon_s / s->series_step_s), hz, MAX_SERIES_ROWS);
+        }
         pop(c, m);
     }
     return 0;
