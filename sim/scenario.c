@@ -1491,7 +1491,18 @@ int scn_doc_set(scn_doc *d, const char *assignment, char *err, size_t errlen)
             }
             cJSON *next = cJSON_GetObjectItemCaseSensitive(cur, st->key);
             if (!next && !last) {
-                doc_fail(err, errlen, "--set %s: no key \"%.*s\"", path, (int)st->end, path);
+                /* a near miss among the keys that are there, or how to
+                 * add a whole missing section */
+                const char *names[65];
+                int nn = 0;
+                for (const cJSON *k = cur->child; k && nn < 64; k = k->next)
+                    names[nn++] = k->string;
+                names[nn] = NULL;
+                char hint[96];
+                did_you_mean(hint, sizeof hint, st->key, names);
+                doc_fail(err, errlen, "--set %s: no key \"%.*s\"%s", path, (int)st->end, path,
+                         hint[0] ? hint
+                                 : " (to add a section, set it whole: --set KEY={...})");
                 goto out;
             }
             if (!last) {

@@ -779,9 +779,13 @@ static void test_set(void **state)
     assert_string_equal(err, "--set workload.rollouts[3].batch_size: index 3 out of range "
                              "(1 rollouts)");
     assert_int_equal(scn_doc_set(d, "a.b=1", err, sizeof err), -1);
-    assert_string_equal(err, "--set a.b: no key \"a\"");
+    check_msg(err, "--set a.b: no key \"a\" (to add a section, set it whole");
     assert_int_equal(scn_doc_set(d, "server.nothing.x=1", err, sizeof err), -1);
-    assert_string_equal(err, "--set server.nothing.x: no key \"server.nothing\"");
+    check_msg(err, "--set server.nothing.x: no key \"server.nothing\"");
+    /* a near miss among the keys that are there */
+    assert_int_equal(scn_doc_set(d, "server.limit[0].rate=1", err, sizeof err), -1);
+    assert_string_equal(err, "--set server.limit[0].rate: no key \"server.limit\" "
+                             "(did you mean \"limits\"?)");
     assert_int_equal(scn_doc_set(d, "client.workers", err, sizeof err), -1);
     check_msg(err, "--set client.workers: expected PATH=VALUE");
     assert_int_equal(scn_doc_set(d, "=5", err, sizeof err), -1);
