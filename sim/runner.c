@@ -3,6 +3,7 @@
  * and take series samples in between. */
 #include "runner.h"
 
+#include "audit.h"
 #include "provision.h"
 #include "units.h"
 #include "util.h"
@@ -88,13 +89,9 @@ static void trace_line(void *ctx, double t, long job_id, int origin, int kind, u
 
 /* ---- replications ---------------------------------------------------- */
 
-/* Runs prov_check; on a violation writes the message and returns 1. */
-static int audit(struct prov *p, char *msg, size_t len, int full)
+/* Writes an audit violation into msg; returns 1. */
+static int audit_fail(const struct prov *p, const char *bad, long job, char *msg, size_t len)
 {
-    long job;
-    const char *bad = prov_check(p, full, &job);
-    if (!bad)
-        return 0;
     int n = snprintf(msg, len, "audit: %s at t=%.6f s (event %llu)", bad, p->q.now,
                      (unsigned long long)p->q.popped);
     if (job >= 0 && n > 0 && (size_t)n < len)
@@ -102,24 +99,44 @@ static int audit(struct prov *p, char *msg, size_t len, int full)
     return 1;
 }
 
+/* Runs prov_check and the history checks of audit.c (au may be NULL); on a
+ * violation writes the message and returns 1. */
+static int audit(struct prov *p, struct audit *au, char *msg, size_t len, int full)
+{
+    long job;
+    const char *bad = prov_check(p, full, &job);
+    if (!bad && au)
+        bad = audit_after(au, &job);
+    return bad ? audit_fail(p, bad, job, msg, len) : 0;
+}
+
 /* The dispatch loop with audits (msg != NULL) and/or series samples. */
 static int run_audited(struct prov *p, char *msg, size_t len, struct sampler *sm)
 {
     double horizon = p->scn->horizon_s;
     struct ev ev;
-    while (evq_peek_time(&p->q) <= horizon) {
+    struct audit *au = msg ? audit_create(p) : NULL;
+    int rc = 0;
+    while (rc == 0 && evq_peek_time(&p->q) <= horizon) {
         if (sm)
             sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
         evq_pop(&p->q, &ev);
+        long job;
+        const char *bad = au ? audit_before(au, &ev, &job) : NULL;
+        if (bad) {
+            rc = audit_fail(p, bad, job, msg, len);
+            break;
+        }
         prov_handle(p, &ev);
-        if (msg && audit(p, msg, len, 0))
-            return 1;
+        if (msg)
+            rc = audit(p, au, msg, len, 0);
     }
-    if (msg && audit(p, msg, len, 1))
-        return 1;
-    if (sm)
+    if (rc == 0 && msg)
+        rc = audit(p, au, msg, len, 1);
+    audit_destroy(au);
+    if (rc == 0 && sm)
         sample_until(sm, p, horizon);
-    return 0;
+    return rc;
 }
 
 /* One replication on one worker's model. Replication 0 also writes the
