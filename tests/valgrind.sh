@@ -50,7 +50,7 @@ check validate-preset 0 "$prov" validate "$root/configs/slack-business-hours.jso
 check bad-syntax 2 "$prov" validate "$root/tests/bad/syn-truncated.json"
 check bad-value 2 "$prov" run "$root/tests/bad/unknown-batchsize.json"
 check bad-set-path 2 "$prov" run --set 'server.limit[0].rate=1'
-check bad-output 2 "$prov" run --reps 1 --series /nonexistent-dir/x.csv
+check bad-output 2 "$prov" run --reps 1 --series "$work/no-such-dir/x.csv"
 check bad-memory 2 "$prov" run "$root/tests/bad/valid-100m-users.json" --max-memory 1G
 printf 'valgrind: %d runs, %d failed\n' "$n" "$fails"
 [ "$fails" -eq 0 ]
