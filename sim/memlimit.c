@@ -190,16 +190,21 @@ int mem_check(const struct scenario *s, int parallel, const char *max_memory, ch
     double need = mem_estimate_bytes(s, parallel);
     if (limit == 0 || limit == UINT64_MAX || need <= (double)limit)
         return 0;
-    char n[32], l[32], suggest[32], at_once[48] = "";
+    char n[32], l[32], suggest[32], at_once[48] = "", name[96];
+    /* the name is the user's text: no control characters on the terminal */
+    snprintf(name, sizeof name, "%.80s", s->name);
+    for (char *q = name; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = '?';
     mem_format_bytes(need, n, sizeof n);
     mem_format_bytes((double)limit, l, sizeof l);
     snprintf(suggest, sizeof suggest, "%.0fG", ceil(need / (1024.0 * 1024 * 1024)));
     if (parallel > 1)
         snprintf(at_once, sizeof at_once, ", %d replications at once", parallel);
     snprintf(err, errlen,
-             "scenario \"%.80s\" needs about %s of memory (%.0f jobs over the horizon%s), more "
+             "scenario \"%s\" needs about %s of memory (%.0f jobs over the horizon%s), more "
              "than the %s %s; to run it anyway give --max-memory %s (or set %s=%s)%s",
-             s->name, n, mem_expected_jobs(s), at_once, l,
+             name, n, mem_expected_jobs(s), at_once, l,
              src ? (src[0] == '-' ? "given by --max-memory" : "given by " MEM_ENV)
                  : "this machine has",
              suggest, MEM_ENV, suggest, parallel > 1 ? ", or use fewer --jobs" : "");

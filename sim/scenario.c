@@ -63,6 +63,20 @@ struct ctx {
     size_t len;
 };
 
+/* Messages quote what the user wrote (an unknown key, a bad value), and a
+ * JSON escape such as \u001b can put a terminal control sequence there:
+ * control characters (C0, DEL, and C1 as UTF-8) become '?' so a message
+ * prints as the one line of text it is. */
+static void scrub(char *msg)
+{
+    for (unsigned char *p = (unsigned char *)msg; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            *p = '?';
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            p[0] = p[1] = '?';
+    }
+}
+
 static int fail(struct ctx *c, const char *fmt, ...) SCN_PRINTF(2, 3);
 
 /* Writes "PATH: message" into the caller's buffer; returns -1. */
@@ -73,8 +87,10 @@ static int fail(struct ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (c->err && c->errlen > 0)
+    if (c->err && c->errlen > 0) {
         snprintf(c->err, c->errlen, "%s: %s", c->len ? c->path : "top level", msg);
+        scrub(c->err);
+    }
     return -1;
 }
 
@@ -1283,6 +1299,7 @@ static int doc_fail(char *err, size_t errlen, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
+        scrub(err);
     }
     return -1;
 }
