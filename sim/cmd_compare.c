@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: provsim compare A.json B.json [C.json...] [options]\n"
@@ -27,6 +28,8 @@ static const char usage[] =
     "                      clear_time_s is within P of its mean (\"2%\" or 0.02)\n"
     "  --seed S            seed for all (default: the first scenario's)\n"
     "  --set PATH=VALUE    override a key in every scenario (repeatable)\n"
+    "  --jobs J            replications on J threads (default: one per core);\n"
+    "                      results do not depend on J\n"
     "  --out DIR           output directory (default compare-out): compare.csv,\n"
     "                      compare.json, series-N.csv\n"
     "  --format text|json  what to print (default text; json = compare.json)\n"
@@ -97,6 +100,13 @@ int cmd_compare(int argc, char **argv)
                 goto out;
             }
             i++;
+        } else if (!strcmp(a, "--jobs")) {
+            if (parse_int(v, 1, 1024, &n)) {
+                bad("--jobs: expected an integer from 1 to 1024, got \"%s\"", v);
+                goto out;
+            }
+            o.threads = (int)n;
+            i++;
         } else if (!strcmp(a, "--out")) {
             if (!v || !*v) {
                 bad("%s", "--out: expected a directory");
@@ -130,6 +140,10 @@ int cmd_compare(int argc, char **argv)
     }
     o.files = files;
     o.sets = sets;
+    if (o.threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = cores < 1 ? 1 : (int)(cores > 1024 ? 1024 : cores);
+    }
 
     struct cmp_result r;
     char err[1024];

@@ -371,7 +371,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     int need = 0;
     for (int i = 0; i < n; i++) {
         struct run_opts ro = {.reps = r->reps, .seed = r->seed, .precision = o->precision,
-                              .series = series[i].f};
+                              .threads = o->threads, .series = series[i].f};
         run_scenario(&s[i], &ro, &res[i]);
         r->sc[i].precision_reached = res[i].precision_reached;
         need = res[i].reps > need ? res[i].reps : need;
@@ -386,7 +386,8 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
             outfile_abort(&series[i]);
             if (open_series(&series[i], o->out_dir, i, err, errlen))
                 goto out;
-            struct run_opts ro = {.reps = need, .seed = r->seed, .series = series[i].f};
+            struct run_opts ro = {.reps = need, .seed = r->seed, .threads = o->threads,
+                                  .series = series[i].f};
             run_scenario(&s[i], &ro, &res[i]);
         }
         r->reps = need;

@@ -32,6 +32,8 @@ struct cmp_opts {
     int reps;                  /* 0 = the largest of the scenarios'; the cap with precision */
     int64_t seed;              /* -1 = the first scenario's */
     double precision;          /* 0 = off; see run_opts.precision */
+    int threads;               /* replications of each scenario on this many
+                                * threads (<= 1: one); results do not change */
     const char *out_dir;       /* borrowed: DIR for compare.csv, compare.json, series-N.csv */
 };
 

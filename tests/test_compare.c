@@ -157,7 +157,8 @@ static void slack_after_hours_beats_business_hours(void **state)
     }
     char *out = th_path(f->dir, "slack");
     const char *files[] = {bh, ah};
-    struct cmp_opts o = {.files = files, .nfiles = 2, .reps = 10, .seed = 1, .out_dir = out};
+    struct cmp_opts o = {.files = files, .nfiles = 2, .reps = 10, .seed = 1, .threads = 2,
+                         .out_dir = out};
     struct cmp_result r;
     char err[512];
     int rc = cmp_run(&o, &r, err, sizeof err);
@@ -202,6 +203,19 @@ static void command_line(void **state)
     free(t);
     free(j);
     free(jp);
+
+    /* --jobs does not change a byte */
+    char *j1[] = {"provsim", "compare", f->scenario, f->scenario, "--reps", "5", "--jobs", "1",
+                  "--format", "json", "--out", d, NULL};
+    char *j3[] = {"provsim", "compare", f->scenario, f->scenario, "--reps", "5", "--jobs", "3",
+                  "--format", "json", "--out", d, NULL};
+    assert_int_equal(th_run(j1, out, errf), 0);
+    t = th_read(out);
+    assert_int_equal(th_run(j3, out, errf), 0);
+    j = th_read(out);
+    assert_string_equal(t, j);
+    free(t);
+    free(j);
 
     /* --precision: the same count for both, said in the output */
     char *prec_argv[] = {"provsim", "compare", f->scenario, f->scenario, "--precision", "5%",
