@@ -422,7 +422,8 @@ static int num_get(const cJSON *o, const char *key, double *v)
 static cJSON *value_item(const char *v)
 {
     pthread_mutex_lock(&parse_mu);
-    cJSON *j = cJSON_Parse(v);
+    /* the whole value must be JSON: cJSON_Parse would read "06:00" as 6 */
+    cJSON *j = cJSON_ParseWithOpts(v, NULL, 1);
     pthread_mutex_unlock(&parse_mu);
     return j ? j : cJSON_CreateString(v);
 }

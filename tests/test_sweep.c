@@ -243,6 +243,9 @@ static void jobs_do_not_change_bytes(void **state)
     assert_non_null(ja);
     assert_string_equal(ja, jb);
     assert_non_null(strstr(ja, "\"values\":\t{\n\t\t\t\t\"workload.rollouts[0].batch_size\":\t50,"));
+    /* clock values stay strings ("09:00"), never a number read off their
+     * first digits */
+    assert_non_null(strstr(ja, "\"workload.rollouts[0].at\":\t\"09:00\""));
     free(a);
     free(b);
     free(ja);
