@@ -32,6 +32,8 @@ void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t 
     w->cfg = cfg;
     w->start_epoch_s = start_epoch_s;
     w->peak_per_s = cfg->enabled ? scn_profile_max_rate(&cfg->profile) : 0.0;
+    w->hour_from_s = w->hour_to_s = 0.0; /* empty: the first lookup fills it */
+    w->hour_rate_per_s = 0.0;
     double c = 0.0;
     for (int k = 0; k < KIND_COUNT; k++) {
         c += cfg->mix[k];
@@ -39,7 +41,19 @@ void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t 
     }
 }
 
-double wl_stream_next(const struct wl_stream *w, double t, double horizon_s, gsl_rng *r)
+static double rate_at(struct wl_stream *w, double t)
+{
+    if (!(t >= w->hour_from_s && t < w->hour_to_s)) {
+        double abs_s = (double)w->start_epoch_s + t;
+        double hour_start = floor(abs_s / 3600.0) * 3600.0;
+        w->hour_from_s = hour_start - (double)w->start_epoch_s;
+        w->hour_to_s = w->hour_from_s + 3600.0;
+        w->hour_rate_per_s = scn_profile_rate(&w->cfg->profile, w->start_epoch_s, t);
+    }
+    return w->hour_rate_per_s;
+}
+
+double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *r)
 {
     if (w->peak_per_s <= 0.0)
         return INFINITY;
@@ -47,7 +61,7 @@ double wl_stream_next(const struct wl_stream *w, double t, double horizon_s, gsl
         t += gsl_ran_exponential(r, 1.0 / w->peak_per_s); /* takes the mean */
         if (t > horizon_s)
             return INFINITY;
-        double rate = scn_profile_rate(&w->cfg->profile, w->start_epoch_s, t);
+        double rate = rate_at(w, t);
         /* rate == peak accepts without a draw only by chance; always draw
          * so the stream's use of random numbers depends on t alone */
         if (gsl_rng_uniform(r) * w->peak_per_s < rate)

@@ -28,11 +28,15 @@ struct wl_stream {
     int64_t start_epoch_s;
     double peak_per_s;             /* thinning envelope; 0 = no arrivals */
     double cum_mix[KIND_COUNT];    /* cumulative kind probabilities */
+    /* the profile's rate is constant within a clock hour: remember the
+     * hour of the last lookup (a pure cache of a function of t) */
+    double hour_from_s, hour_to_s; /* [from, to) in simulation time */
+    double hour_rate_per_s;
 };
 
 void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t start_epoch_s);
 /* Time of the first arrival after t, or +infinity if none before horizon. */
-double wl_stream_next(const struct wl_stream *w, double t, double horizon_s, gsl_rng *r);
+double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *r);
 /* Kind of a new arrival, drawn from the mix. */
 int wl_stream_kind(const struct wl_stream *w, gsl_rng *r);
 

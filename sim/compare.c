@@ -73,13 +73,12 @@ static void fmt_abs(char *buf, size_t len, enum metric m, double v)
 /* A signed value: "+2m 05s", "-378", "0". */
 static void fmt_signed(char *buf, size_t len, enum metric m, double v)
 {
-    char a[40];
-    if (v == 0.0) {
+    if (len < 2 || v == 0.0) {
         snprintf(buf, len, "0");
         return;
     }
-    fmt_abs(a, sizeof a, m, v);
-    snprintf(buf, len, "%s%s", v < 0 ? "-" : "+", a);
+    buf[0] = v < 0 ? '-' : '+';
+    fmt_abs(buf + 1, len - 1, m, v);
 }
 
 static void fmt_pct(char *buf, size_t len, double pct)

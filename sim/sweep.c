@@ -96,7 +96,9 @@ static int64_t pow10i(int e)
 
 static char *format_scaled(int64_t v, int decimals)
 {
-    char buf[48];
+    char buf[64];
+    if (decimals > 18) /* int64_t has 18 whole decimal digits */
+        decimals = 18;
     int64_t p = pow10i(decimals);
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     if (decimals == 0)
