@@ -1,4 +1,5 @@
 /* cmd_compare.c -- provsim compare: the command line of compare.c. */
+#include "cli.h"
 #include "commands.h"
 
 #include "compare.h"
@@ -36,27 +37,6 @@ static const char usage[] =
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n";
 
-static int bad(const char *fmt, const char *arg)
-{
-    fputs("provsim: compare: ", stderr);
-    fprintf(stderr, fmt, arg ? arg : "");
-    fputs("\n(see provsim compare --help)\n", stderr);
-    return CMP_BAD_INPUT;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    if (!s || !*s || *s == '+' || *s == ' ')
-        return -1;
-    errno = 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_compare(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -73,50 +53,55 @@ int cmd_compare(int argc, char **argv)
         long n;
         if (!strcmp(a, "--set")) {
             if (!v || !strchr(v, '=')) {
-                bad("--set: expected PATH=VALUE, got \"%s\"", v);
+                cli_usage_error("compare", "--set: expected PATH=VALUE, got \"%s\"", v);
                 goto out;
             }
             sets[o.nsets++] = v;
             i++;
         } else if (!strcmp(a, "--reps")) {
-            if (parse_int(v, 1, SCN_MAX_REPLICATIONS, &n)) {
-                bad("--reps: expected an integer from 1 to 100000, got \"%s\"", v);
+            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n)) {
+                cli_usage_error("compare",
+                                "--reps: expected an integer from 1 to 100000, got \"%s\"", v);
                 goto out;
             }
             o.reps = (int)n;
             i++;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_int(v, 0, (1L << 53), &n)) {
-                bad("--seed: expected an integer from 0 to 2^53, got \"%s\"", v);
+            if (cli_parse_long(v, 0, (1L << 53), &n)) {
+                cli_usage_error("compare", "--seed: expected an integer from 0 to 2^53, got \"%s\"",
+                                v);
                 goto out;
             }
             o.seed = n;
             i++;
         } else if (!strcmp(a, "--precision")) {
             if (run_parse_precision(v, &o.precision)) {
-                bad("--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
+                cli_usage_error(
+                    "compare",
+                    "--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
                     "100%%), got \"%s\"",
                     v);
                 goto out;
             }
             i++;
         } else if (!strcmp(a, "--jobs")) {
-            if (parse_int(v, 1, 1024, &n)) {
-                bad("--jobs: expected an integer from 1 to 1024, got \"%s\"", v);
+            if (cli_parse_long(v, 1, 1024, &n)) {
+                cli_usage_error("compare", "--jobs: expected an integer from 1 to 1024, got \"%s\"",
+                                v);
                 goto out;
             }
             o.threads = (int)n;
             i++;
         } else if (!strcmp(a, "--out")) {
             if (!v || !*v) {
-                bad("%s", "--out: expected a directory");
+                cli_usage_error("compare", "%s", "--out: expected a directory");
                 goto out;
             }
             o.out_dir = v;
             i++;
         } else if (!strcmp(a, "--format")) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
-                bad("--format: expected text or json, got \"%s\"", v);
+                cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
             }
             json = !strcmp(v, "json");
@@ -124,24 +109,24 @@ int cmd_compare(int argc, char **argv)
         } else if (!strcmp(a, "--plot")) {
             plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            bad("unknown option \"%s\"", a);
+            cli_usage_error("compare", "unknown option \"%s\"", a);
             goto out;
         } else {
             files[o.nfiles++] = a;
         }
     }
     if (o.nfiles < 2) {
-        bad("%s", "give at least two scenarios to compare");
+        cli_usage_error("compare", "%s", "give at least two scenarios to compare");
         goto out;
     }
     if (o.nfiles > CMP_MAX_SCENARIOS) {
-        bad("%s", "at most 26 scenarios (A to Z)");
+        cli_usage_error("compare", "%s", "at most 26 scenarios (A to Z)");
         goto out;
     }
     o.files = files;
     o.sets = sets;
     if (o.threads == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        long cores = cli_online_cores();
         o.threads = cores < 1 ? 1 : (int)(cores > 1024 ? 1024 : cores);
     }
 
@@ -155,8 +140,8 @@ int cmd_compare(int argc, char **argv)
             free(text);
         } else {
             cmp_print_text(stdout, &r);
-            printf("\nwrote %s/compare.csv, %s/compare.json and %s/series-1..%d.csv\n",
-                   o.out_dir, o.out_dir, o.out_dir, r.n);
+            printf("\nwrote %s/compare.csv, %s/compare.json and %s/series-1..%d.csv\n", o.out_dir,
+                   o.out_dir, o.out_dir, r.n);
         }
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;

@@ -1,4 +1,5 @@
 /* cmd_sweep.c -- provsim sweep: the command line of sweep.c. */
+#include "cli.h"
 #include "commands.h"
 
 #include "plot.h"
@@ -52,27 +53,6 @@ static void on_signal(int sig)
     got_signal = sig;
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-    fputs("provsim: sweep: ", stderr);
-    fprintf(stderr, fmt, arg ? arg : "");
-    fputs("\n(see provsim sweep --help)\n", stderr);
-    return SWEEP_BAD_INPUT;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    if (!s || !*s || *s == '+' || *s == ' ')
-        return -1;
-    errno = 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_sweep(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -84,60 +64,65 @@ int cmd_sweep(int argc, char **argv)
     const char **sets = xcalloc((size_t)argc, sizeof *sets);
     struct sweep_axis *axes = xcalloc((size_t)argc, sizeof *axes);
     int plot = 0, rc = SWEEP_BAD_INPUT;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    long jobs = cli_online_cores();
     char err[1024];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         long n;
         if (!strcmp(a, "--vary")) {
             if (!v) {
-                bad("%s", "--vary: expected PATH=VALUES");
+                cli_usage_error("sweep", "%s", "--vary: expected PATH=VALUES");
                 goto out;
             }
             if (sweep_axis_parse(v, &axes[o.naxes], err, sizeof err)) {
-                bad("%s", err);
+                cli_usage_error("sweep", "%s", err);
                 goto out;
             }
             o.naxes++;
             i++;
         } else if (!strcmp(a, "--set")) {
             if (!v || !strchr(v, '=')) {
-                bad("--set: expected PATH=VALUE, got \"%s\"", v);
+                cli_usage_error("sweep", "--set: expected PATH=VALUE, got \"%s\"", v);
                 goto out;
             }
             sets[o.nsets++] = v;
             i++;
         } else if (!strcmp(a, "--reps")) {
-            if (parse_int(v, 1, SCN_MAX_REPLICATIONS, &n)) {
-                bad("--reps: expected an integer from 1 to 100000, got \"%s\"", v);
+            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n)) {
+                cli_usage_error("sweep", "--reps: expected an integer from 1 to 100000, got \"%s\"",
+                                v);
                 goto out;
             }
             o.reps = (int)n;
             i++;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_int(v, 0, (1L << 53), &n)) {
-                bad("--seed: expected an integer from 0 to 2^53, got \"%s\"", v);
+            if (cli_parse_long(v, 0, (1L << 53), &n)) {
+                cli_usage_error("sweep", "--seed: expected an integer from 0 to 2^53, got \"%s\"",
+                                v);
                 goto out;
             }
             o.seed = n;
             i++;
         } else if (!strcmp(a, "--precision")) {
             if (run_parse_precision(v, &o.precision)) {
-                bad("--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
+                cli_usage_error(
+                    "sweep",
+                    "--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
                     "100%%), got \"%s\"",
                     v);
                 goto out;
             }
             i++;
         } else if (!strcmp(a, "--jobs")) {
-            if (parse_int(v, 1, SWEEP_MAX_JOBS, &jobs)) {
-                bad("--jobs: expected an integer from 1 to 1024, got \"%s\"", v);
+            if (cli_parse_long(v, 1, SWEEP_MAX_JOBS, &jobs)) {
+                cli_usage_error("sweep", "--jobs: expected an integer from 1 to 1024, got \"%s\"",
+                                v);
                 goto out;
             }
             i++;
         } else if (!strcmp(a, "--out")) {
             if (!v || !*v) {
-                bad("%s", "--out: expected a directory");
+                cli_usage_error("sweep", "%s", "--out: expected a directory");
                 goto out;
             }
             o.out_dir = v;
@@ -147,21 +132,21 @@ int cmd_sweep(int argc, char **argv)
         } else if (!strcmp(a, "--plot")) {
             plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            bad("unknown option \"%s\"", a);
+            cli_usage_error("sweep", "unknown option \"%s\"", a);
             goto out;
         } else if (!o.scenario) {
             o.scenario = a;
         } else {
-            bad("more than one scenario given (\"%s\")", a);
+            cli_usage_error("sweep", "more than one scenario given (\"%s\")", a);
             goto out;
         }
     }
     if (!o.scenario) {
-        bad("%s", "no scenario given");
+        cli_usage_error("sweep", "%s", "no scenario given");
         goto out;
     }
     if (o.naxes == 0) {
-        bad("%s", "nothing to vary: give at least one --vary PATH=VALUES");
+        cli_usage_error("sweep", "%s", "nothing to vary: give at least one --vary PATH=VALUES");
         goto out;
     }
     o.sets = sets;

@@ -11,21 +11,10 @@
 #include "util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -100,15 +89,16 @@ static char *finding(const struct cmp_result *r, int i, const struct key *k)
     if (!isfinite(d->mean))
         return NULL;
     if (d->mean == 0.0 && d->sd == 0.0) {
-        snprintf(out, sizeof out, "%s and %s: the same %s in every replication (difference 0)",
-                 a, b, what);
+        snprintf(out, sizeof out, "%s and %s: the same %s in every replication (difference 0)", a,
+                 b, what);
         return xstrdup(out);
     }
     char m[64], lo[64], hi[64];
     if (d->n < 2 || !isfinite(d->ci_lo) || !isfinite(d->ci_hi)) {
         fmt_signed(m, sizeof m, k->m, d->mean);
-        snprintf(out, sizeof out, "%s vs %s: %s differs by %s (one replication: no confidence "
-                                  "interval; use --reps 2 or more)",
+        snprintf(out, sizeof out,
+                 "%s vs %s: %s differs by %s (one replication: no confidence "
+                 "interval; use --reps 2 or more)",
                  a, b, what, m);
         return xstrdup(out);
     }
@@ -116,8 +106,9 @@ static char *finding(const struct cmp_result *r, int i, const struct key *k)
         fmt_signed(m, sizeof m, k->m, d->mean);
         fmt_signed(lo, sizeof lo, k->m, d->ci_lo);
         fmt_signed(hi, sizeof hi, k->m, d->ci_hi);
-        snprintf(out, sizeof out, "%s vs %s: no significant difference in %s (difference %s, "
-                                  "95%% CI %s to %s)",
+        snprintf(out, sizeof out,
+                 "%s vs %s: no significant difference in %s (difference %s, "
+                 "95%% CI %s to %s)",
                  a, b, what, m, lo, hi);
         return xstrdup(out);
     }
@@ -266,8 +257,9 @@ static int write_json(const struct cmp_result *r, const char *dir, char *err, si
 
 void cmp_print_text(FILE *f, const struct cmp_result *r)
 {
-    fprintf(f, "Paired comparison: seed %llu, %d replications each; replication r of every "
-               "scenario draws the same random streams\n",
+    fprintf(f,
+            "Paired comparison: seed %llu, %d replications each; replication r of every "
+            "scenario draws the same random streams\n",
             (unsigned long long)r->seed, r->reps);
     if (r->precision > 0) {
         int reached = 0;
@@ -275,13 +267,14 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
             reached += r->sc[i].precision_reached;
         fprintf(f, "  precision %g%%: %d replications, the most any scenario needed%s\n",
                 100.0 * r->precision, r->reps,
-                reached == r->n ? "" : " (NOT reached by every scenario within the cap; raise "
-                                       "--reps)");
+                reached == r->n ? ""
+                                : " (NOT reached by every scenario within the cap; raise "
+                                  "--reps)");
     }
     for (int i = 0; i < r->n; i++)
         fprintf(f, "  %c  %s  (%s)\n", 'A' + i, r->sc[i].name, r->sc[i].file);
-    fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI",
-            "diff to A", "95% CI of the paired diff");
+    fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
+            "95% CI of the paired diff");
     for (int k = 0; k < NKEYS; k++) {
         enum metric m = keys[k].m;
         for (int i = 0; i < r->n; i++) {
@@ -332,7 +325,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
 {
     memset(r, 0, sizeof *r);
     if (o->nfiles < 2 || o->nfiles > CMP_MAX_SCENARIOS)
-        return fail(err, errlen, "compare: give 2 to %d scenarios", CMP_MAX_SCENARIOS),
+        return xerr(err, errlen, "compare: give 2 to %d scenarios", CMP_MAX_SCENARIOS),
                CMP_BAD_INPUT;
     int n = o->nfiles;
     r->n = n;
@@ -346,7 +339,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
 
     for (; loaded < n; loaded++) {
         if (scn_load(o->files[loaded], o->sets, o->nsets, &s[loaded], msg, sizeof msg)) {
-            fail(err, errlen, "%s", msg);
+            xerr(err, errlen, "%s", msg);
             goto out;
         }
         r->sc[loaded].file = o->files[loaded];
@@ -369,8 +362,11 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
 
     int need = 0;
     for (int i = 0; i < n; i++) {
-        struct run_opts ro = {.reps = r->reps, .seed = r->seed, .precision = o->precision,
-                              .threads = o->threads, .series = series[i].f};
+        struct run_opts ro = {.reps = r->reps,
+                              .seed = r->seed,
+                              .precision = o->precision,
+                              .threads = o->threads,
+                              .series = series[i].f};
         run_scenario(&s[i], &ro, &res[i]);
         r->sc[i].precision_reached = res[i].precision_reached;
         need = res[i].reps > need ? res[i].reps : need;
@@ -385,8 +381,8 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
             outfile_abort(&series[i]);
             if (open_series(&series[i], o->out_dir, i, err, errlen))
                 goto out;
-            struct run_opts ro = {.reps = need, .seed = r->seed, .threads = o->threads,
-                                  .series = series[i].f};
+            struct run_opts ro = {
+                .reps = need, .seed = r->seed, .threads = o->threads, .series = series[i].f};
             run_scenario(&s[i], &ro, &res[i]);
         }
         r->reps = need;
@@ -399,8 +395,8 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
         memcpy(r->sc[i].sum, res[i].sum, sizeof r->sc[i].sum);
         for (int m = 0; m < M_COUNT; m++) {
             for (int k = 0; k < reps; k++)
-                d[k] = res[i].values[(size_t)k * M_COUNT + m] -
-                       res[0].values[(size_t)k * M_COUNT + m];
+                d[k] =
+                    res[i].values[(size_t)k * M_COUNT + m] - res[0].values[(size_t)k * M_COUNT + m];
             stats_summarize(d, (size_t)reps, &r->sc[i].diff[m]);
         }
     }

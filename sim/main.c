@@ -2,6 +2,7 @@
  *
  * Exit codes: 0 success; 2 bad usage or a bad scenario (nothing written);
  * 1 any other failure (an audit violation, a failed write). */
+#include "cli.h"
 #include "commands.h"
 #include "memlimit.h"
 #include "outfile.h"
@@ -21,7 +22,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
 
 static const char usage_main[] =
     "usage: provsim <command> [options]\n"
@@ -69,33 +70,6 @@ static const char usage_run[] =
     "                      \"unlimited\" turns the check off)\n"
     "  -h, --help          this help\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("provsim: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see provsim --help)\n", stderr);
-    return EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 && n < 1024 ? (int)n : 1;
-}
-
 static int cmd_validate(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
@@ -104,7 +78,7 @@ static int cmd_validate(int argc, char **argv)
                  "it is valid, 2 with a message naming the problem if not.");
             return 0;
         }
-        return usage_error("%s", "validate takes exactly one scenario file");
+        return cli_usage_error(NULL, "%s", "validate takes exactly one scenario file");
     }
     struct scenario s;
     char err[SCN_ERRLEN];
@@ -125,9 +99,9 @@ struct run_args {
     long long seed;   /* -1 = scenario's */
     double precision; /* 0 = off */
     int json, perf, audit;
-    long long jobs;   /* threads; 0 = one per core */
+    long long jobs; /* threads; 0 = one per core */
     const char *series, *trace;
-    const char *out;  /* --out DIR, or NULL */
+    const char *out; /* --out DIR, or NULL */
     int plot;
     const char *max_memory; /* --max-memory SIZE, or NULL */
 };
@@ -140,38 +114,40 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        unsigned long long n;
+        long n;
         if (!strcmp(o, "--reps")) {
-            if (parse_u64(v, SCN_MAX_REPLICATIONS, &n) || n == 0)
-                return usage_error("--reps: expected an integer from 1 to 100000, got \"%s\"",
-                                   v ? v : "");
+            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n))
+                return cli_usage_error(
+                    "run", "--reps: expected an integer from 1 to 100000, got \"%s\"", v ? v : "");
             a->reps = (long long)n;
             i++;
         } else if (!strcmp(o, "--precision")) {
             if (run_parse_precision(v, &a->precision))
-                return usage_error("--precision: expected a fraction like 2%% or 0.02 "
-                                   "(above 0, at most 100%%), got \"%s\"",
-                                   v ? v : "");
+                return cli_usage_error("run",
+                                       "--precision: expected a fraction like 2%% or 0.02 "
+                                       "(above 0, at most 100%%), got \"%s\"",
+                                       v ? v : "");
             i++;
         } else if (!strcmp(o, "--seed")) {
-            if (parse_u64(v, (1ULL << 53), &n))
-                return usage_error("--seed: expected an integer from 0 to 2^53, got \"%s\"",
-                                   v ? v : "");
+            if (cli_parse_long(v, 0, 1L << 53, &n))
+                return cli_usage_error(
+                    "run", "--seed: expected an integer from 0 to 2^53, got \"%s\"", v ? v : "");
             a->seed = (long long)n;
             i++;
         } else if (!strcmp(o, "--set")) {
             if (!v)
-                return usage_error("%s", "--set: expected PATH=VALUE");
+                return cli_usage_error("run", "%s", "--set: expected PATH=VALUE");
             a->sets[a->nsets++] = v;
             i++;
         } else if (!strcmp(o, "--format")) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return usage_error("--format: expected text or json, got \"%s\"", v ? v : "");
+                return cli_usage_error("run", "--format: expected text or json, got \"%s\"",
+                                       v ? v : "");
             a->json = !strcmp(v, "json");
             i++;
         } else if (!strcmp(o, "--series") || !strcmp(o, "--trace")) {
             if (!v || !*v)
-                return usage_error("%s: expected a file name", o);
+                return cli_usage_error("run", "%s: expected a file name", o);
             if (o[2] == 's')
                 a->series = v;
             else
@@ -179,15 +155,15 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             i++;
         } else if (!strcmp(o, "--out")) {
             if (!v || !*v)
-                return usage_error("%s: expected a directory", o);
+                return cli_usage_error("run", "%s: expected a directory", o);
             a->out = v;
             i++;
         } else if (!strcmp(o, "--plot")) {
             a->plot = 1;
         } else if (!strcmp(o, "--jobs")) {
-            if (parse_u64(v, 1024, &n) || n == 0)
-                return usage_error("--jobs: expected an integer from 1 to 1024, got \"%s\"",
-                                   v ? v : "");
+            if (cli_parse_long(v, 1, 1024, &n))
+                return cli_usage_error(
+                    "run", "--jobs: expected an integer from 1 to 1024, got \"%s\"", v ? v : "");
             a->jobs = (long long)n;
             i++;
         } else if (!strcmp(o, "--perf")) {
@@ -198,19 +174,21 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             uint64_t bytes;
             char msg[SCN_ERRLEN];
             if (!v || mem_parse_size(v, &bytes, msg, sizeof msg))
-                return usage_error("--max-memory: %s", v ? msg : "expected a size like 64G");
+                return cli_usage_error("run", "--max-memory: %s",
+                                       v ? msg : "expected a size like 64G");
             a->max_memory = v;
             i++;
         } else if (o[0] == '-' && o[1] != '\0') {
-            return usage_error("run: unknown option \"%s\"", o);
+            return cli_usage_error("run", "unknown option \"%s\"", o);
         } else if (!a->scenario) {
             a->scenario = o;
         } else {
-            return usage_error("run: more than one scenario given (\"%s\")", o);
+            return cli_usage_error("run", "more than one scenario given (\"%s\")", o);
         }
     }
     if (a->plot && !a->out)
-        return usage_error("%s", "--plot needs --out DIR (the charts are drawn from its data)");
+        return cli_usage_error("run", "%s",
+                               "--plot needs --out DIR (the charts are drawn from its data)");
     return 0;
 }
 
@@ -240,9 +218,9 @@ static int cmd_run(int argc, char **argv)
     /* refuse now what would be killed for want of memory hours from now */
     {
         long long reps = a.reps > 0 ? a.reps : s.replications;
-        long long threads = a.jobs > 0 ? a.jobs : online_cores();
-        if (mem_check(&s, (int)(threads < reps ? threads : reps), a.max_memory, err,
-                      sizeof err) != 0) {
+        long long threads = a.jobs > 0 ? a.jobs : cli_online_cores();
+        if (mem_check(&s, (int)(threads < reps ? threads : reps), a.max_memory, err, sizeof err) !=
+            0) {
             fprintf(stderr, "provsim: %s\n", err);
             scn_fini(&s);
             return EXIT_USAGE;
@@ -280,8 +258,10 @@ static int cmd_run(int argc, char **argv)
         .seed = s.seed,
         .precision = a.precision,
         .audit = a.audit,
-        .threads = a.jobs > 0 ? (int)a.jobs : online_cores(),
-        .series = a.out ? rundir_series(&rd) : a.series ? series.f : NULL,
+        .threads = a.jobs > 0 ? (int)a.jobs : cli_online_cores(),
+        .series = a.out      ? rundir_series(&rd)
+                  : a.series ? series.f
+                             : NULL,
         .trace = a.trace ? trace.f : NULL,
     };
     struct run_result res;
@@ -362,5 +342,5 @@ int main(int argc, char **argv)
         return cmd_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return cmd_report(argc - 1, argv + 1);
-    return usage_error("unknown command \"%s\"", cmd);
+    return cli_usage_error(NULL, "unknown command \"%s\"", cmd);
 }

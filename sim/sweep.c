@@ -23,7 +23,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,16 +34,6 @@
 #define MAX_SCENARIO_BYTES (16u << 20)
 
 /* ---- VALUES ------------------------------------------------------------ */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static void free_values(char **v, int n)
 {
@@ -133,12 +122,12 @@ static int range_count(int64_t lo, int64_t hi, int64_t step, const char *spec, i
                        size_t errlen)
 {
     if (step <= 0)
-        return fail(err, errlen, "range \"%s\": the step must be > 0", spec);
+        return xerr(err, errlen, "range \"%s\": the step must be > 0", spec);
     if (lo > hi)
-        return fail(err, errlen, "range \"%s\": the first value is after the last", spec);
+        return xerr(err, errlen, "range \"%s\": the first value is after the last", spec);
     int64_t k = (hi - lo) / step;
     if (k >= SWEEP_MAX_VALUES)
-        return fail(err, errlen, "range \"%s\": more than %d values", spec, SWEEP_MAX_VALUES);
+        return xerr(err, errlen, "range \"%s\": more than %d values", spec, SWEEP_MAX_VALUES);
     *n = (int)k + 1;
     return 0;
 }
@@ -149,7 +138,7 @@ static int parse_range(const char *spec, const char *dots, char ***values, int *
     const char *lo = spec, *hi = dots + 2;
     const char *slash = strrchr(hi, '/');
     if (!slash || slash[1] == '\0' || dots == spec || slash == hi)
-        return fail(err, errlen, "range \"%s\": expected LO..HI/STEP, e.g. 100..1000/100", spec);
+        return xerr(err, errlen, "range \"%s\": expected LO..HI/STEP, e.g. 100..1000/100", spec);
     size_t lolen = (size_t)(dots - lo), hilen = (size_t)(slash - hi);
     const char *step = slash + 1;
     char *los = xmalloc(lolen + 1), *his = xmalloc(hilen + 1);
@@ -168,7 +157,7 @@ static int parse_range(const char *spec, const char *dots, char ***values, int *
         int d = dl > dh ? dl : dh;
         d = d > ds ? d : ds;
         if (nl - dl + d > 17 || nh - dh + d > 17 || ns - ds + d > 17) {
-            fail(err, errlen, "range \"%s\": too many digits", spec);
+            xerr(err, errlen, "range \"%s\": too many digits", spec);
             goto out;
         }
         ml *= pow10i(d - dl);
@@ -185,16 +174,18 @@ static int parse_range(const char *spec, const char *dots, char ***values, int *
         if (units_parse_clock(los, &a, msg, sizeof msg) ||
             units_parse_clock(his, &b, msg, sizeof msg) ||
             units_parse_duration(step, &st, msg, sizeof msg)) {
-            fail(err, errlen, "range \"%s\": %s", spec, msg);
+            xerr(err, errlen, "range \"%s\": %s", spec, msg);
             goto out;
         }
         if (st > 0 && (st != floor(st) || fmod(st, 60.0) != 0.0 || st > 86400.0)) {
-            fail(err, errlen, "range \"%s\": a time-of-day step must be whole minutes", spec);
+            xerr(err, errlen, "range \"%s\": a time-of-day step must be whole minutes", spec);
             goto out;
         }
         if (a > b) {
-            fail(err, errlen, "range \"%s\": %s is after %s (time ranges do not wrap past "
-                              "midnight; list the values instead)", spec, los, his);
+            xerr(err, errlen,
+                 "range \"%s\": %s is after %s (time ranges do not wrap past "
+                 "midnight; list the values instead)",
+                 spec, los, his);
             goto out;
         }
         int64_t a_min = (int64_t)a / 60, b_min = (int64_t)b / 60, st_min = (int64_t)st / 60;
@@ -213,15 +204,17 @@ static int parse_range(const char *spec, const char *dots, char ***values, int *
         if (units_parse_duration(los, &a, msg, sizeof msg) ||
             units_parse_duration(his, &b, msg, sizeof msg) ||
             units_parse_duration(step, &st, msg, sizeof msg)) {
-            fail(err, errlen, "range \"%s\" is not a range of numbers, times of day (HH:MM) or "
-                              "durations: %s", spec, msg);
+            xerr(err, errlen,
+                 "range \"%s\" is not a range of numbers, times of day (HH:MM) or "
+                 "durations: %s",
+                 spec, msg);
             goto out;
         }
         /* whole milliseconds, so the steps are exact integers */
         double ams = a * 1000.0, bms = b * 1000.0, sms = st * 1000.0;
         if (fmax(ams, fmax(bms, sms)) > 9e15 || fabs(ams - round(ams)) > 1e-6 ||
             fabs(bms - round(bms)) > 1e-6 || fabs(sms - round(sms)) > 1e-6) {
-            fail(err, errlen, "range \"%s\": durations must be whole milliseconds", spec);
+            xerr(err, errlen, "range \"%s\": durations must be whole milliseconds", spec);
             goto out;
         }
         int64_t ai = (int64_t)llround(ams), bi = (int64_t)llround(bms), si = (int64_t)llround(sms);
@@ -248,7 +241,7 @@ int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size
     *values = NULL;
     *n = 0;
     if (!spec || !*spec)
-        return fail(err, errlen, "no values");
+        return xerr(err, errlen, "no values");
     const char *dots = strstr(spec, "..");
     if (dots)
         return parse_range(spec, dots, values, n, err, errlen);
@@ -257,7 +250,7 @@ int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size
     for (const char *p = spec; *p; p++)
         count += *p == ',';
     if (count > SWEEP_MAX_VALUES)
-        return fail(err, errlen, "more than %d values", SWEEP_MAX_VALUES);
+        return xerr(err, errlen, "more than %d values", SWEEP_MAX_VALUES);
     char **v = xcalloc((size_t)count, sizeof *v);
     const char *p = spec;
     for (int i = 0; i < count; i++) {
@@ -265,7 +258,7 @@ int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size
         size_t len = e ? (size_t)(e - p) : strlen(p);
         if (len == 0) {
             free_values(v, count);
-            return fail(err, errlen, "\"%s\": value %d of the list is empty", spec, i + 1);
+            return xerr(err, errlen, "\"%s\": value %d of the list is empty", spec, i + 1);
         }
         v[i] = xmalloc(len + 1);
         memcpy(v[i], p, len);
@@ -282,12 +275,13 @@ int sweep_axis_parse(const char *arg, struct sweep_axis *ax, char *err, size_t e
     memset(ax, 0, sizeof *ax);
     const char *eq = arg ? strchr(arg, '=') : NULL;
     if (!eq || eq == arg || eq[1] == '\0')
-        return fail(err, errlen, "--vary \"%s\": expected PATH=VALUES, e.g. "
-                                 "workload.rollouts[0].batch_size=100..1000/100",
+        return xerr(err, errlen,
+                    "--vary \"%s\": expected PATH=VALUES, e.g. "
+                    "workload.rollouts[0].batch_size=100..1000/100",
                     arg ? arg : "");
     char msg[SCN_ERRLEN];
     if (sweep_values_parse(eq + 1, &ax->values, &ax->nvalues, msg, sizeof msg))
-        return fail(err, errlen, "--vary %s: %s", arg, msg);
+        return xerr(err, errlen, "--vary %s: %s", arg, msg);
     size_t plen = (size_t)(eq - arg);
     ax->path = xmalloc(plen + 1);
     memcpy(ax->path, arg, plen);
@@ -499,14 +493,14 @@ static int journal_write(const struct ctx *c, int cell, const struct sweep_cell 
 /* Reads a journal cell. Returns 0 (loaded into *sc), -1 if the file is not
  * a readable cell (the caller runs the cell again), or -2 if it belongs
  * to another sweep (msg says why). */
-static int journal_read_cell(const struct ctx *c, const char *path, int cell,
-                             struct sweep_cell *sc, char *msg, size_t msglen);
+static int journal_read_cell(const struct ctx *c, const char *path, int cell, struct sweep_cell *sc,
+                             char *msg, size_t msglen);
 
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        xerr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     char *buf = NULL;
@@ -518,7 +512,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
         if (n > MAX_SCENARIO_BYTES) {
             fclose(f);
             free(buf);
-            fail(err, errlen, "%s: larger than 16 MiB", path);
+            xerr(err, errlen, "%s: larger than 16 MiB", path);
             return NULL;
         }
         if (got == 0)
@@ -528,7 +522,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     fclose(f);
     if (bad) {
         free(buf);
-        fail(err, errlen, "%s: read error", path);
+        xerr(err, errlen, "%s: read error", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -536,8 +530,8 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf;
 }
 
-static int journal_read_cell(const struct ctx *c, const char *path, int cell,
-                             struct sweep_cell *sc, char *msg, size_t msglen)
+static int journal_read_cell(const struct ctx *c, const char *path, int cell, struct sweep_cell *sc,
+                             char *msg, size_t msglen)
 {
     size_t len;
     char *text = read_file(path, &len, msg, msglen);
@@ -547,7 +541,7 @@ static int journal_read_cell(const struct ctx *c, const char *path, int cell,
     free(text);
     int rc = -1;
     if (!root) {
-        fail(msg, msglen, "%s: not valid JSON", path);
+        xerr(msg, msglen, "%s: not valid JSON", path);
         return -1;
     }
     const cJSON *fp = cJSON_GetObjectItemCaseSensitive(root, "fingerprint");
@@ -555,19 +549,20 @@ static int journal_read_cell(const struct ctx *c, const char *path, int cell,
     const cJSON *reps = cJSON_GetObjectItemCaseSensitive(root, "replications");
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(root, "metrics");
     if (!cJSON_IsString(fp)) {
-        fail(msg, msglen, "%s: no fingerprint", path);
+        xerr(msg, msglen, "%s: no fingerprint", path);
         goto out;
     }
     if (strcmp(fp->valuestring, c->sw->fingerprint) != 0) {
-        fail(msg, msglen, "%s was written by a different sweep (fingerprint %.16s, this sweep "
-                          "%s)", path, fp->valuestring, c->sw->fingerprint);
+        xerr(msg, msglen,
+             "%s was written by a different sweep (fingerprint %.16s, this sweep "
+             "%s)",
+             path, fp->valuestring, c->sw->fingerprint);
         rc = -2;
         goto out;
     }
     if (!cJSON_IsNumber(ci) || ci->valuedouble != cell || !cJSON_IsNumber(reps) ||
-        reps->valuedouble < 1 || reps->valuedouble > SCN_MAX_REPLICATIONS ||
-        !cJSON_IsObject(ms)) {
-        fail(msg, msglen, "%s: not a complete journal cell", path);
+        reps->valuedouble < 1 || reps->valuedouble > SCN_MAX_REPLICATIONS || !cJSON_IsObject(ms)) {
+        xerr(msg, msglen, "%s: not a complete journal cell", path);
         goto out;
     }
     /* the same fingerprint means the same grid; check the values anyway */
@@ -575,7 +570,7 @@ static int journal_read_cell(const struct ctx *c, const char *path, int cell,
     int same = cJSON_Compare(want, cJSON_GetObjectItemCaseSensitive(root, "values"), 1);
     cJSON_Delete(want);
     if (!same) {
-        fail(msg, msglen, "%s: its values are not those of cell %d", path, cell);
+        xerr(msg, msglen, "%s: its values are not those of cell %d", path, cell);
         rc = -2;
         goto out;
     }
@@ -589,9 +584,9 @@ static int journal_read_cell(const struct ctx *c, const char *path, int cell,
         double n;
         if (!cJSON_IsObject(o) || num_get(o, "mean", &st->mean) || num_get(o, "sd", &st->sd) ||
             num_get(o, "ci95_lo", &st->ci_lo) || num_get(o, "ci95_hi", &st->ci_hi) ||
-            num_get(o, "min", &st->min) || num_get(o, "max", &st->max) ||
-            num_get(o, "reps", &n) || n < 1 || n > SCN_MAX_REPLICATIONS) {
-            fail(msg, msglen, "%s: metric %s missing or malformed", path, metric_table[m].name);
+            num_get(o, "min", &st->min) || num_get(o, "max", &st->max) || num_get(o, "reps", &n) ||
+            n < 1 || n > SCN_MAX_REPLICATIONS) {
+            xerr(msg, msglen, "%s: metric %s missing or malformed", path, metric_table[m].name);
             goto out;
         }
         st->n = (size_t)n;
@@ -717,7 +712,7 @@ static int journal_clear(const char *journal, char *err, size_t errlen)
 {
     DIR *d = opendir(journal);
     if (!d)
-        return errno == ENOENT ? 0 : fail(err, errlen, "%s: %s", journal, strerror(errno));
+        return errno == ENOENT ? 0 : xerr(err, errlen, "%s: %s", journal, strerror(errno));
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d))) {
@@ -725,7 +720,7 @@ static int journal_clear(const char *journal, char *err, size_t errlen)
             continue;
         char *p = outdir_join(journal, e->d_name);
         if (unlink(p) != 0 && errno != ENOENT)
-            rc = fail(err, errlen, "%s: cannot remove: %s", p, strerror(errno));
+            rc = xerr(err, errlen, "%s: cannot remove: %s", p, strerror(errno));
         free(p);
     }
     closedir(d);
@@ -746,7 +741,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
         const cJSON *fp = cJSON_GetObjectItemCaseSensitive(old, "fingerprint");
         if (!cJSON_IsString(fp)) {
             cJSON_Delete(old);
-            fail(err, errlen, "--resume: %s is unreadable; run without --resume to start over",
+            xerr(err, errlen, "--resume: %s is unreadable; run without --resume to start over",
                  mpath);
             free(mpath);
             return -1;
@@ -755,7 +750,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
             char why[512];
             manifest_diff(old, manifest, why, sizeof why);
             cJSON_Delete(old);
-            fail(err, errlen,
+            xerr(err, errlen,
                  "--resume: the journal in %s is from a different sweep (changed: %s); run "
                  "without --resume to start over, or use another --out",
                  c->journal, why);
@@ -783,7 +778,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
                    strlen(e->d_name) != 15) {
             /* not ours */
         } else if (cell < 0 || cell >= c->sw->ncells) {
-            rc = fail(err, errlen,
+            rc = xerr(err, errlen,
                       "--resume: %s is from a different sweep (this one has %d cells); run "
                       "without --resume to start over",
                       p, c->sw->ncells);
@@ -793,7 +788,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
             if (r == 0) {
                 c->sw->cells[cell] = sc;
             } else if (r == -2) {
-                rc = fail(err, errlen, "--resume: %s; run without --resume to start over", msg);
+                rc = xerr(err, errlen, "--resume: %s; run without --resume to start over", msg);
             } else {
                 fprintf(stderr, "provsim: sweep: ignoring %s; the cell runs again\n", msg);
             }
@@ -810,13 +805,13 @@ static int lock_dir(const char *journal, int *fd, char *err, size_t errlen)
     char *p = outdir_join(journal, "lock");
     *fd = open(p, O_RDWR | O_CREAT, 0644);
     if (*fd < 0) {
-        fail(err, errlen, "%s: cannot create: %s", p, strerror(errno));
+        xerr(err, errlen, "%s: cannot create: %s", p, strerror(errno));
         free(p);
         return -1;
     }
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(*fd, F_SETLK, &fl) != 0) {
-        fail(err, errlen, "%s is in use by another provsim sweep", journal);
+        xerr(err, errlen, "%s is in use by another provsim sweep", journal);
         close(*fd);
         *fd = -1;
         free(p);
@@ -991,8 +986,7 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
         pthread_join(th[i], NULL);
     free(th);
     if (o->progress) {
-        draw_progress(c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo,
-                      mono_s() - t0);
+        draw_progress(c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo, mono_s() - t0);
         fputc('\n', stderr);
     }
     c->sw->ran = p.finished;
@@ -1114,16 +1108,16 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
 {
     memset(sw, 0, sizeof *sw);
     if (o->naxes < 1 || o->naxes > 64)
-        return fail(err, errlen, "sweep: give 1 to 64 --vary axes"), SWEEP_BAD_INPUT;
+        return xerr(err, errlen, "sweep: give 1 to 64 --vary axes"), SWEEP_BAD_INPUT;
     long long ncells = 1;
     for (int a = 0; a < o->naxes; a++) {
         for (int b = 0; b < a; b++)
             if (!strcmp(o->axes[a].path, o->axes[b].path))
-                return fail(err, errlen, "--vary %s is given twice", o->axes[a].path),
+                return xerr(err, errlen, "--vary %s is given twice", o->axes[a].path),
                        SWEEP_BAD_INPUT;
         ncells *= o->axes[a].nvalues;
         if (ncells > SWEEP_MAX_CELLS)
-            return fail(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS),
+            return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS),
                    SWEEP_BAD_INPUT;
     }
     sw->ncells = (int)ncells;
@@ -1141,13 +1135,13 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     /* the base and --set first, so a bad --set is reported once */
     scn_doc *d = scn_doc_parse(c.text, c.len, msg, sizeof msg);
     if (!d) {
-        fail(err, errlen, "%s: %s", o->scenario, msg);
+        xerr(err, errlen, "%s: %s", o->scenario, msg);
         goto out;
     }
     for (int i = 0; i < o->nsets; i++)
         if (scn_doc_set(d, o->sets[i], msg, sizeof msg)) {
             scn_doc_free(d);
-            fail(err, errlen, "%s", msg);
+            xerr(err, errlen, "%s", msg);
             goto out;
         }
     scn_doc_free(d);
@@ -1158,7 +1152,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         if (build_cell(&c, i, &s, msg, sizeof msg)) {
             char label[512];
             cell_label(o, i, label, sizeof label);
-            fail(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
+            xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
                  msg);
             goto out;
         }
@@ -1228,7 +1222,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         goto out;
     if (sw->loaded + sw->ran < sw->ncells) {
         rc = SWEEP_INTERRUPTED;
-        fail(err, errlen, "interrupted: %d of %d cells saved in %s; rerun with --resume",
+        xerr(err, errlen, "interrupted: %d of %d cells saved in %s; rerun with --resume",
              sw->loaded + sw->ran, sw->ncells, c.journal);
         goto out;
     }
