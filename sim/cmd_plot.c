@@ -34,7 +34,9 @@ int cmd_plot(int argc, char **argv)
     int rc = plot_dir(argv[1], err, sizeof err);
     if (rc != PLOT_OK) {
         fprintf(stderr, "provsim: %s\n", err);
-        return 1;
+        /* a directory without provsim data is the user's mistake (2); a
+         * failed or missing gnuplot is not */
+        return rc == PLOT_NO_DATA ? 2 : 1;
     }
     const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
     for (int i = 0; charts[i]; i++) {

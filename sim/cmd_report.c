@@ -1,6 +1,7 @@
 /* cmd_report.c -- provsim report DIR: DIR/report.md and a self-contained
  * DIR/report.html from a run, sweep or compare directory (dirreport.h). */
 #include "commands.h"
+#include "plot.h"
 #include "dirreport.h"
 
 #include <stdio.h>
@@ -31,6 +32,12 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     char err[2048];
+    if (plot_dir_kind(argv[1]) == PLOT_KIND_NONE) {
+        fprintf(stderr, "provsim: %s: nothing to report (no run.json, compare.json or "
+                        "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n",
+                argv[1]);
+        return 2;
+    }
     int rc = dirreport_write(argv[1], err, sizeof err);
     if (rc == DIRREPORT_FAILED) {
         fprintf(stderr, "provsim: %s\n", err);

@@ -8,6 +8,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "units.h"
+#include "memlimit.h"
 #include "util.h"
 
 #include <math.h>
@@ -340,6 +341,12 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     for (; loaded < n; loaded++) {
         if (scn_load(o->files[loaded], o->sets, o->nsets, &s[loaded], msg, sizeof msg)) {
             xerr(err, errlen, "%s", msg);
+            goto out;
+        }
+        /* scenarios run one after the other, each on o->threads threads */
+        if (mem_check(&s[loaded], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
+            xerr(err, errlen, "%s: %s", o->files[loaded], msg);
+            scn_fini(&s[loaded]);
             goto out;
         }
         r->sc[loaded].file = o->files[loaded];

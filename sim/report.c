@@ -48,6 +48,11 @@ static void line(FILE *f, const struct run_result *r, enum metric m)
     const struct stats_summary *s = &r->sum[m];
     char mean[32], lo[32], hi[32];
     fmt_value(mean, sizeof mean, m, s->mean);
+    if (!isfinite(s->mean)) {
+        /* e.g. a lower bound no limiter rate reaches: no CI to show */
+        fprintf(f, "  %-38s %12s\n", metric_table[m].label, "never");
+        return;
+    }
     if (s->n >= 2 && s->ci_lo != s->ci_hi) {
         /* every metric is >= 0: a t interval reaching below 0 is shown from
          * 0 (the JSON keeps the raw bound) */

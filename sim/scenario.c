@@ -343,6 +343,18 @@ static int check_bounds(struct ctx *c, double v, struct bounds b, int dur)
                 b.hi_open ? "<" : "<=", hi, got);
 }
 
+/* A copy of a label (a scenario's or a limiter's name) with every control
+ * character shown as a space: names reach terminals, CSV files, charts and
+ * reports, where an escape sequence or a line break would do harm. */
+static char *label_dup(const char *s)
+{
+    char *d = xstrdup(s);
+    for (unsigned char *p = (unsigned char *)d; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    return d;
+}
+
 static int val_string(struct ctx *c, const cJSON *it, int nonempty, const char **out)
 {
     if (!cJSON_IsString(it))
@@ -684,7 +696,7 @@ static int parse_limit(struct ctx *c, const cJSON *o, struct lim_cfg *l)
     if (has_name < 0)
         return -1;
     if (has_name)
-        l->name = xstrdup(name);
+        l->name = label_dup(name);
     l->applies_mask = KIND_MASK_ALL;
     if (parse_applies_to(c, o, &l->applies_mask) < 0)
         return -1;
@@ -1226,7 +1238,7 @@ static int parse_scenario(struct ctx *c, const cJSON *root, struct scenario *s)
     const char *str;
     if (get_string(c, root, "name", 1, 1, &str) < 0)
         return -1;
-    s->name = xstrdup(str);
+    s->name = label_dup(str);
     if (parse_notes(c, root, s) < 0)
         return -1;
 

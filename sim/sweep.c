@@ -15,6 +15,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "units.h"
+#include "memlimit.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -1154,6 +1155,15 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
             cell_label(o, i, label, sizeof label);
             xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
                  msg);
+            goto out;
+        }
+        /* o->jobs cells may be in memory at once, one replication each */
+        if (mem_check(&s, o->jobs, NULL, msg, sizeof msg)) {
+            char label[512];
+            cell_label(o, i, label, sizeof label);
+            xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
+                 msg);
+            scn_fini(&s);
             goto out;
         }
         if (i == 0) {

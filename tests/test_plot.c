@@ -376,18 +376,18 @@ static void test_plot_no_data(void **state)
     char *d = tmpdir();
     const char *argv[] = {"provsim", "plot", d, NULL};
     struct out r = run(NULL, argv);
-    assert_int_equal(r.code, 1);
+    assert_int_equal(r.code, 2); /* bad input: nothing provsim wrote */
     assert_non_null(strstr(r.err, "nothing to plot"));
     out_free(&r);
     char *missing = join(d, "missing");
     const char *argv2[] = {"provsim", "plot", missing, NULL};
     r = run(NULL, argv2);
-    assert_int_equal(r.code, 1);
+    assert_int_equal(r.code, 2);
     assert_non_null(strstr(r.err, "missing"));
     out_free(&r);
     const char *argv3[] = {"provsim", "report", d, NULL};
     r = run(NULL, argv3);
-    assert_int_equal(r.code, 1);
+    assert_int_equal(r.code, 2);
     assert_non_null(strstr(r.err, "nothing to report"));
     out_free(&r);
     const char *argv4[] = {"provsim", "plot", NULL};

@@ -840,9 +840,21 @@ static void test_set(void **state)
     assert_true(all_zero(&s, sizeof s));
 }
 
+/* Labels reach terminals and charts: control characters become spaces. */
+static void test_label_control_characters(void **state)
+{
+    (void)state;
+    struct scenario s;
+    good(&s, "name=\"a\\u001b[2Jb\\nc\"", "server.limits[0].name=\"x\\ty\"", NULL);
+    assert_string_equal(s.name, "a [2Jb c");
+    assert_string_equal(s.server.limits[0].name, "x y");
+    scn_fini(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_label_control_characters),
         cmocka_unit_test(test_default_file_matches_builtin),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_files),

@@ -1,41 +1,41 @@
 #!/usr/bin/env bash
-# fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
+# tests/fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
 # Builds the libFuzzer target fuzz_TARGET (TARGET: scenario or parse) with
 # clang, ASan and UBSan in build-fuzz/, and runs it for SECONDS. The seed
-# corpus is configs/ (and, for parse, fuzz/seeds/parse/); it is copied into
-# the work corpus fuzz/corpus/TARGET/ (not in git), which grows across runs.
-# Crashing inputs land in fuzz/artifacts/TARGET/; once fixed, copy each into
-# fuzz/regressions/TARGET/, which ctest replays (fuzz_TARGET_replay).
+# corpus is configs/ (and, for parse, tests/fuzz/seeds/parse/); it is copied into
+# the work corpus tests/fuzz/corpus/TARGET/ (not in git), which grows across runs.
+# Crashing inputs land in tests/fuzz/artifacts/TARGET/; once fixed, copy each into
+# tests/fuzz/regressions/TARGET/, which ctest replays (fuzz_TARGET_replay).
 #
 # Environment: FUZZ_BUILD (build dir, default build-fuzz), FUZZ_JOBS
 # (parallel fuzzing processes, default 1).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
-  echo "usage: fuzz/run.sh scenario|parse SECONDS [libFuzzer options...]" >&2
+  echo "usage: tests/fuzz/run.sh scenario|parse SECONDS [libFuzzer options...]" >&2
   exit 2
 fi
 target=$1 secs=$2
 shift 2
 case $target in
   scenario|parse) ;;
-  *) echo "fuzz/run.sh: unknown target \"$target\" (scenario or parse)" >&2; exit 2 ;;
+  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario or parse)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
-command -v clang >/dev/null || { echo "fuzz/run.sh: needs clang (apt-get install clang)" >&2; exit 1; }
+command -v clang >/dev/null || { echo "tests/fuzz/run.sh: needs clang (apt-get install clang)" >&2; exit 1; }
 
 # -Werror off: a clang-only warning in a module must not stop a fuzz run
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROVSIM_FUZZ=ON \
   -DPROVSIM_WERROR=OFF -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$build" --target "fuzz_$target" -j2 >/dev/null
 
-corpus=fuzz/corpus/$target
-artifacts=fuzz/artifacts/$target
+corpus=tests/fuzz/corpus/$target
+artifacts=tests/fuzz/artifacts/$target
 mkdir -p "$corpus" "$artifacts"
 if [ "$target" = parse ]; then
-  cp -n fuzz/seeds/parse/* "$corpus"/
+  cp -n tests/fuzz/seeds/parse/* "$corpus"/
   # configs as --set text: selector byte 0 then the file (mostly refused,
   # but its key names seed the paths)
   for f in configs/*.json; do
@@ -44,12 +44,12 @@ if [ "$target" = parse ]; then
 else
   cp -n configs/*.json "$corpus"/
 fi
-cp -n fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
+cp -n tests/fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
 
 par=()
 if [ "$jobs" -gt 1 ]; then
   par=(-jobs="$jobs" -workers="$jobs") # each writes fuzz-N.log in the current directory
 fi
-exec "$build/fuzz/fuzz_$target" "$corpus" \
-  -dict=fuzz/scenario.dict -max_total_time="$secs" -max_len=16384 -timeout=10 \
+exec "$build/tests/fuzz/fuzz_$target" "$corpus" \
+  -dict=tests/fuzz/scenario.dict -max_total_time="$secs" -max_len=16384 -timeout=10 \
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${par[@]}" "$@"

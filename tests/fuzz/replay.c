@@ -1,7 +1,7 @@
 /* replay.c -- runs a fuzz target's entry point on stored inputs, without
  * libFuzzer: `fuzz_X_replay FILE|DIR...` feeds every file (a directory's
  * files in name order) to LLVMFuzzerTestOneInput. ctest runs it on
- * fuzz/regressions/X/ (every input a fuzzer ever crashed on) and on the
+ * tests/fuzz/regressions/X/ (every input a fuzzer ever crashed on) and on the
  * seed corpus, so CI replays them with gcc and the sanitizer build. A
  * finding aborts, after the file's name was printed. */
 #include "fuzz.h"

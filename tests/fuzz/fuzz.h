@@ -2,7 +2,7 @@
  *
  * Each fuzz_*.c defines LLVMFuzzerTestOneInput, the libFuzzer entry point.
  * The same file links either with libFuzzer (-fsanitize=fuzzer, a
- * PROVSIM_FUZZ build, see fuzz/run.sh) or with replay.c, a plain main()
+ * PROVSIM_FUZZ build, see tests/fuzz/run.sh) or with replay.c, a plain main()
  * that feeds it stored inputs, so CI replays every regression case with
  * gcc and without clang. A target reports a bug by crashing (abort, or a
  * sanitizer); returning 0 means the input was handled, valid or not. */
