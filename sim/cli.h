@@ -17,4 +17,28 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* Online processors (1 if unknown): the default for --jobs. */
 int cli_online_cores(void);
 
+#define CLI_MAX_JOBS 1024
+
+/* The options run, sweep and compare share. */
+struct cli_common {
+    long reps;         /* --reps; 0 = the scenario's */
+    long seed;         /* --seed; -1 = the scenario's */
+    long jobs;         /* --jobs; 0 = one per core */
+    double precision;  /* --precision; 0 = off */
+    const char **sets; /* --set PATH=VALUE; caller owns, room for argc */
+    int nsets;
+    const char *out; /* --out DIR; NULL = not given */
+    int plot;        /* --plot */
+};
+
+/* Starts c with every option at its default and room for argc --sets
+ * (free c->sets when done). */
+void cli_common_init(struct cli_common *c, int argc);
+/* If argv[*i] is one of the shared options, takes it (and its value,
+ * advancing *i) and returns 1; returns 0 if it is not one of them, or
+ * CLI_EXIT_USAGE after printing a usage error naming cmd. */
+int cli_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c);
+/* --jobs, or one per core, at most CLI_MAX_JOBS. */
+int cli_jobs(const struct cli_common *c);
+
 #endif

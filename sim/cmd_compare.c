@@ -45,69 +45,24 @@ int cmd_compare(int argc, char **argv)
             return 0;
         }
     struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
+    struct cli_common cc;
+    cli_common_init(&cc, argc);
     const char **files = xcalloc((size_t)argc, sizeof *files);
-    const char **sets = xcalloc((size_t)argc, sizeof *sets);
-    int plot = 0, json = 0, rc = CMP_BAD_INPUT;
+    int json = 0, rc = CMP_BAD_INPUT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        long n;
-        if (!strcmp(a, "--set")) {
-            if (!v || !strchr(v, '=')) {
-                cli_usage_error("compare", "--set: expected PATH=VALUE, got \"%s\"", v);
-                goto out;
-            }
-            sets[o.nsets++] = v;
-            i++;
-        } else if (!strcmp(a, "--reps")) {
-            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n)) {
-                cli_usage_error("compare",
-                                "--reps: expected an integer from 1 to 100000, got \"%s\"", v);
-                goto out;
-            }
-            o.reps = (int)n;
-            i++;
-        } else if (!strcmp(a, "--seed")) {
-            if (cli_parse_long(v, 0, (1L << 53), &n)) {
-                cli_usage_error("compare", "--seed: expected an integer from 0 to 2^53, got \"%s\"",
-                                v);
-                goto out;
-            }
-            o.seed = n;
-            i++;
-        } else if (!strcmp(a, "--precision")) {
-            if (run_parse_precision(v, &o.precision)) {
-                cli_usage_error(
-                    "compare",
-                    "--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
-                    "100%%), got \"%s\"",
-                    v);
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--jobs")) {
-            if (cli_parse_long(v, 1, 1024, &n)) {
-                cli_usage_error("compare", "--jobs: expected an integer from 1 to 1024, got \"%s\"",
-                                v);
-                goto out;
-            }
-            o.threads = (int)n;
-            i++;
-        } else if (!strcmp(a, "--out")) {
-            if (!v || !*v) {
-                cli_usage_error("compare", "%s", "--out: expected a directory");
-                goto out;
-            }
-            o.out_dir = v;
-            i++;
-        } else if (!strcmp(a, "--format")) {
+        int taken = cli_common_option("compare", argc, argv, &i, &cc);
+        if (taken == CLI_EXIT_USAGE)
+            goto out;
+        if (taken)
+            continue;
+        if (!strcmp(a, "--format")) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
                 cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
             }
             json = !strcmp(v, "json");
             i++;
-        } else if (!strcmp(a, "--plot")) {
-            plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_usage_error("compare", "unknown option \"%s\"", a);
             goto out;
@@ -124,11 +79,14 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     o.files = files;
-    o.sets = sets;
-    if (o.threads == 0) {
-        long cores = cli_online_cores();
-        o.threads = cores < 1 ? 1 : (int)(cores > 1024 ? 1024 : cores);
-    }
+    o.sets = cc.sets;
+    o.nsets = cc.nsets;
+    o.reps = (int)cc.reps;
+    o.seed = cc.seed;
+    o.precision = cc.precision;
+    o.threads = cli_jobs(&cc);
+    if (cc.out)
+        o.out_dir = cc.out;
 
     struct cmp_result r;
     char err[1024];
@@ -145,7 +103,7 @@ int cmd_compare(int argc, char **argv)
         }
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;
-        if (plot && rc == CMP_OK)
+        if (cc.plot && rc == CMP_OK)
             rc = plot_after_run(o.out_dir);
     } else {
         fprintf(stderr, "provsim: %s\n", err);
@@ -153,6 +111,6 @@ int cmd_compare(int argc, char **argv)
     cmp_result_fini(&r);
 out:
     free(files);
-    free(sets);
+    free(cc.sets);
     return rc;
 }

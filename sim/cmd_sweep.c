@@ -61,14 +61,18 @@ int cmd_sweep(int argc, char **argv)
             return 0;
         }
     struct sweep_opts o = {.seed = -1, .out_dir = "sweep-out"};
-    const char **sets = xcalloc((size_t)argc, sizeof *sets);
+    struct cli_common cc;
+    cli_common_init(&cc, argc);
     struct sweep_axis *axes = xcalloc((size_t)argc, sizeof *axes);
-    int plot = 0, rc = SWEEP_BAD_INPUT;
-    long jobs = cli_online_cores();
+    int rc = SWEEP_BAD_INPUT;
     char err[1024];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        long n;
+        int taken = cli_common_option("sweep", argc, argv, &i, &cc);
+        if (taken == CLI_EXIT_USAGE)
+            goto out;
+        if (taken)
+            continue;
         if (!strcmp(a, "--vary")) {
             if (!v) {
                 cli_usage_error("sweep", "%s", "--vary: expected PATH=VALUES");
@@ -80,57 +84,8 @@ int cmd_sweep(int argc, char **argv)
             }
             o.naxes++;
             i++;
-        } else if (!strcmp(a, "--set")) {
-            if (!v || !strchr(v, '=')) {
-                cli_usage_error("sweep", "--set: expected PATH=VALUE, got \"%s\"", v);
-                goto out;
-            }
-            sets[o.nsets++] = v;
-            i++;
-        } else if (!strcmp(a, "--reps")) {
-            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n)) {
-                cli_usage_error("sweep", "--reps: expected an integer from 1 to 100000, got \"%s\"",
-                                v);
-                goto out;
-            }
-            o.reps = (int)n;
-            i++;
-        } else if (!strcmp(a, "--seed")) {
-            if (cli_parse_long(v, 0, (1L << 53), &n)) {
-                cli_usage_error("sweep", "--seed: expected an integer from 0 to 2^53, got \"%s\"",
-                                v);
-                goto out;
-            }
-            o.seed = n;
-            i++;
-        } else if (!strcmp(a, "--precision")) {
-            if (run_parse_precision(v, &o.precision)) {
-                cli_usage_error(
-                    "sweep",
-                    "--precision: expected a fraction like 2%% or 0.02 (above 0, at most "
-                    "100%%), got \"%s\"",
-                    v);
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--jobs")) {
-            if (cli_parse_long(v, 1, SWEEP_MAX_JOBS, &jobs)) {
-                cli_usage_error("sweep", "--jobs: expected an integer from 1 to 1024, got \"%s\"",
-                                v);
-                goto out;
-            }
-            i++;
-        } else if (!strcmp(a, "--out")) {
-            if (!v || !*v) {
-                cli_usage_error("sweep", "%s", "--out: expected a directory");
-                goto out;
-            }
-            o.out_dir = v;
-            i++;
         } else if (!strcmp(a, "--resume")) {
             o.resume = 1;
-        } else if (!strcmp(a, "--plot")) {
-            plot = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_usage_error("sweep", "unknown option \"%s\"", a);
             goto out;
@@ -149,9 +104,15 @@ int cmd_sweep(int argc, char **argv)
         cli_usage_error("sweep", "%s", "nothing to vary: give at least one --vary PATH=VALUES");
         goto out;
     }
-    o.sets = sets;
+    o.sets = cc.sets;
+    o.nsets = cc.nsets;
+    o.reps = (int)cc.reps;
+    o.seed = cc.seed;
+    o.precision = cc.precision;
+    if (cc.out)
+        o.out_dir = cc.out;
     o.axes = axes;
-    o.jobs = jobs < 1 ? 1 : (int)(jobs > SWEEP_MAX_JOBS ? SWEEP_MAX_JOBS : jobs);
+    o.jobs = cli_jobs(&cc);
     o.progress = isatty(STDERR_FILENO);
     o.stop = &got_signal;
 
@@ -201,7 +162,7 @@ int cmd_sweep(int argc, char **argv)
         sweep_print_best(stdout, &o, &sw);
         if (fflush(stdout) != 0)
             rc = SWEEP_FAILED;
-        if (plot && rc == SWEEP_OK)
+        if (cc.plot && rc == SWEEP_OK)
             rc = plot_after_run(o.out_dir);
     } else {
         fprintf(stderr, "provsim: %s\n", err);
@@ -211,6 +172,6 @@ out:
     for (int i = 0; i < o.naxes; i++)
         sweep_axis_fini(&axes[i]);
     free(axes);
-    free(sets);
+    free(cc.sets);
     return rc;
 }

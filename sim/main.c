@@ -92,54 +92,26 @@ static int cmd_validate(int argc, char **argv)
 }
 
 struct run_args {
+    struct cli_common cc; /* --reps --seed --jobs --precision --set --out --plot */
     const char *scenario;
-    const char **sets;
-    int nsets;
-    long long reps;   /* -1 = scenario's */
-    long long seed;   /* -1 = scenario's */
-    double precision; /* 0 = off */
     int json, perf, audit;
-    long long jobs; /* threads; 0 = one per core */
     const char *series, *trace;
-    const char *out; /* --out DIR, or NULL */
-    int plot;
     const char *max_memory; /* --max-memory SIZE, or NULL */
 };
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->reps = a->seed = -1;
-    a->sets = xcalloc((size_t)argc, sizeof *a->sets);
+    cli_common_init(&a->cc, argc);
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        long n;
-        if (!strcmp(o, "--reps")) {
-            if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &n))
-                return cli_usage_error(
-                    "run", "--reps: expected an integer from 1 to 100000, got \"%s\"", v ? v : "");
-            a->reps = (long long)n;
-            i++;
-        } else if (!strcmp(o, "--precision")) {
-            if (run_parse_precision(v, &a->precision))
-                return cli_usage_error("run",
-                                       "--precision: expected a fraction like 2%% or 0.02 "
-                                       "(above 0, at most 100%%), got \"%s\"",
-                                       v ? v : "");
-            i++;
-        } else if (!strcmp(o, "--seed")) {
-            if (cli_parse_long(v, 0, 1L << 53, &n))
-                return cli_usage_error(
-                    "run", "--seed: expected an integer from 0 to 2^53, got \"%s\"", v ? v : "");
-            a->seed = (long long)n;
-            i++;
-        } else if (!strcmp(o, "--set")) {
-            if (!v)
-                return cli_usage_error("run", "%s", "--set: expected PATH=VALUE");
-            a->sets[a->nsets++] = v;
-            i++;
-        } else if (!strcmp(o, "--format")) {
+        int taken = cli_common_option("run", argc, argv, &i, &a->cc);
+        if (taken == CLI_EXIT_USAGE)
+            return CLI_EXIT_USAGE;
+        if (taken)
+            continue;
+        if (!strcmp(o, "--format")) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json")))
                 return cli_usage_error("run", "--format: expected text or json, got \"%s\"",
                                        v ? v : "");
@@ -152,19 +124,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
                 a->series = v;
             else
                 a->trace = v;
-            i++;
-        } else if (!strcmp(o, "--out")) {
-            if (!v || !*v)
-                return cli_usage_error("run", "%s: expected a directory", o);
-            a->out = v;
-            i++;
-        } else if (!strcmp(o, "--plot")) {
-            a->plot = 1;
-        } else if (!strcmp(o, "--jobs")) {
-            if (cli_parse_long(v, 1, 1024, &n))
-                return cli_usage_error(
-                    "run", "--jobs: expected an integer from 1 to 1024, got \"%s\"", v ? v : "");
-            a->jobs = (long long)n;
             i++;
         } else if (!strcmp(o, "--perf")) {
             a->perf = 1;
@@ -186,7 +145,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             return cli_usage_error("run", "more than one scenario given (\"%s\")", o);
         }
     }
-    if (a->plot && !a->out)
+    if (a->cc.plot && !a->cc.out)
         return cli_usage_error("run", "%s",
                                "--plot needs --out DIR (the charts are drawn from its data)");
     return 0;
@@ -202,23 +161,23 @@ static int cmd_run(int argc, char **argv)
     struct run_args a;
     int rc = parse_run_args(argc, argv, &a);
     if (rc) {
-        free(a.sets);
+        free(a.cc.sets);
         return rc;
     }
     struct scenario s;
     char err[SCN_ERRLEN];
-    if (scn_load(a.scenario, a.sets, a.nsets, &s, err, sizeof err) != 0) {
+    if (scn_load(a.scenario, a.cc.sets, a.cc.nsets, &s, err, sizeof err) != 0) {
         fprintf(stderr, "provsim: %s\n", err);
-        free(a.sets);
+        free(a.cc.sets);
         return EXIT_USAGE;
     }
-    free(a.sets);
-    if (a.seed >= 0)
-        s.seed = (uint64_t)a.seed;
+    free(a.cc.sets);
+    if (a.cc.seed >= 0)
+        s.seed = (uint64_t)a.cc.seed;
     /* refuse now what would be killed for want of memory hours from now */
     {
-        long long reps = a.reps > 0 ? a.reps : s.replications;
-        long long threads = a.jobs > 0 ? a.jobs : cli_online_cores();
+        long long reps = a.cc.reps > 0 ? a.cc.reps : s.replications;
+        long long threads = cli_jobs(&a.cc);
         if (mem_check(&s, (int)(threads < reps ? threads : reps), a.max_memory, err, sizeof err) !=
             0) {
             fprintf(stderr, "provsim: %s\n", err);
@@ -243,7 +202,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct rundir rd = {0};
-    if (a.out && rundir_open(&rd, a.out, err, sizeof err) != 0) {
+    if (a.cc.out && rundir_open(&rd, a.cc.out, err, sizeof err) != 0) {
         fprintf(stderr, "provsim: --out %s\n", err);
         if (a.series)
             outfile_abort(&series);
@@ -254,12 +213,12 @@ static int cmd_run(int argc, char **argv)
     }
 
     struct run_opts o = {
-        .reps = a.reps > 0 ? (int)a.reps : s.replications,
+        .reps = a.cc.reps > 0 ? (int)a.cc.reps : s.replications,
         .seed = s.seed,
-        .precision = a.precision,
+        .precision = a.cc.precision,
         .audit = a.audit,
-        .threads = a.jobs > 0 ? (int)a.jobs : cli_online_cores(),
-        .series = a.out      ? rundir_series(&rd)
+        .threads = cli_jobs(&a.cc),
+        .series = a.cc.out   ? rundir_series(&rd)
                   : a.series ? series.f
                              : NULL,
         .trace = a.trace ? trace.f : NULL,
@@ -272,7 +231,7 @@ static int cmd_run(int argc, char **argv)
             outfile_abort(&series);
         if (a.trace)
             outfile_abort(&trace);
-        if (a.out)
+        if (a.cc.out)
             rundir_abort(&rd);
         run_result_fini(&res);
         scn_fini(&s);
@@ -288,7 +247,7 @@ static int cmd_run(int argc, char **argv)
     }
     rc = 0;
     /* before the --series commit: the run dir's series is copied there */
-    if (a.out && rundir_commit(&rd, &s, &res, a.series ? series.f : NULL, err, sizeof err)) {
+    if (a.cc.out && rundir_commit(&rd, &s, &res, a.series ? series.f : NULL, err, sizeof err)) {
         fprintf(stderr, "provsim: %s\n", err);
         if (a.series)
             outfile_abort(&series); /* it may lack the copy */
@@ -305,8 +264,8 @@ static int cmd_run(int argc, char **argv)
     }
     if (fflush(stdout) != 0)
         rc = 1;
-    if (rc == 0 && a.plot)
-        rc = plot_after_run(a.out);
+    if (rc == 0 && a.cc.plot)
+        rc = plot_after_run(a.cc.out);
     run_result_fini(&res);
     scn_fini(&s);
     return rc;
