@@ -218,10 +218,8 @@ char *cmp_json(const struct cmp_result *r)
 
 static int write_csv(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
 {
-    char *path = outdir_join(dir, "compare.csv");
     struct outfile of;
-    int rc = outfile_open(&of, path, err, errlen);
-    free(path);
+    int rc = outfile_open_in(&of, dir, "compare.csv", err, errlen);
     if (rc)
         return -1;
     FILE *f = of.f;
@@ -243,10 +241,8 @@ static int write_csv(const struct cmp_result *r, const char *dir, char *err, siz
 
 static int write_json(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
 {
-    char *path = outdir_join(dir, "compare.json");
     struct outfile of;
-    int rc = outfile_open(&of, path, err, errlen);
-    free(path);
+    int rc = outfile_open_in(&of, dir, "compare.json", err, errlen);
     if (rc)
         return -1;
     char *text = cmp_json(r);

@@ -1130,10 +1130,8 @@ static void write_html(FILE *f, const struct doc *d, const char *dir)
 static int write_file(const char *dir, const char *name, const struct doc *d, int html,
                       char *err, size_t errlen)
 {
-    char *p = outdir_join(dir, name);
     struct outfile o;
-    int rc = outfile_open(&o, p, err, errlen);
-    free(p);
+    int rc = outfile_open_in(&o, dir, name, err, errlen);
     if (rc != 0)
         return -1;
     if (html)

@@ -1,6 +1,7 @@
 /* outfile.c -- see outfile.h. */
 #include "outfile.h"
 
+#include "outdir.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,6 +40,15 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+int outfile_open_in(struct outfile *o, const char *dir, const char *name, char *err,
+                    size_t errlen)
+{
+    char *path = outdir_join(dir, name);
+    int rc = outfile_open(o, path, err, errlen);
+    free(path);
+    return rc;
 }
 
 int outfile_commit(struct outfile *o, char *err, size_t errlen)

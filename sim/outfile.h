@@ -19,6 +19,9 @@ struct outfile {
 /* Returns 0, or -1 with a message naming the path (directory missing,
  * not writable, ...). */
 int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen);
+/* outfile_open on dir/name. */
+int outfile_open_in(struct outfile *o, const char *dir, const char *name, char *err,
+                    size_t errlen);
 /* Returns 0, or -1 with a message; the temporary file is removed either way. */
 int outfile_commit(struct outfile *o, char *err, size_t errlen);
 void outfile_abort(struct outfile *o);

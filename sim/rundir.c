@@ -36,10 +36,8 @@ FILE *rundir_series(struct rundir *rd)
 static int write_text(const char *dir, const char *name, const char *text, char *err,
                       size_t errlen)
 {
-    char *p = outdir_join(dir, name);
     struct outfile o;
-    int rc = outfile_open(&o, p, err, errlen);
-    free(p);
+    int rc = outfile_open_in(&o, dir, name, err, errlen);
     if (rc != 0)
         return -1;
     fputs(text, o.f);

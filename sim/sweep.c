@@ -1005,10 +1005,8 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
 static int write_csv(const struct ctx *c, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
-    char *path = outdir_join(c->dir, "sweep.csv");
     struct outfile of;
-    int rc = outfile_open(&of, path, err, errlen);
-    free(path);
+    int rc = outfile_open_in(&of, c->dir, "sweep.csv", err, errlen);
     if (rc)
         return -1;
     FILE *f = of.f;
