@@ -1,3 +1,4 @@
+/* test_job.c -- job kind names round-trip through their parser. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
