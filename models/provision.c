@@ -180,7 +180,6 @@ static void dispatch(struct prov *p)
         p->free_workers--;
         j->attempts++;
         p->attempts++;
-        p->attempts_total++;
         if (pace > 0.0)
             p->next_dispatch_s = now + pace;
 
@@ -267,7 +266,6 @@ static void on_response(struct prov *p, uint32_t id)
         }
     } else if (j->outcome == OUT_THROTTLED) {
         p->throttled++;
-        p->throttled_total++;
         if (j->origin == ORIGIN_BACKGROUND)
             p->bg_throttled++;
         double ra = j->retry_after_s;
@@ -323,7 +321,6 @@ static void on_other(struct prov *p)
     int ok = srv_admit(&p->srv, now, kind, &ra, p->rng.s[RNG_JITTER]);
     if (!ok) {
         p->other_throttled++;
-        p->other_throttled_total++;
     } else if (srv_holds(&p->srv, kind)) {
         /* it occupies a place in service for one latency */
         double d = dist_draw(&p->scn->server.latency, p->rng.s[RNG_LATENCY]);

@@ -85,7 +85,6 @@ struct prov {
     int rollout_ever_failed;
     uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;
     uint64_t other_requests, other_throttled;
-    uint64_t attempts_total, throttled_total, other_throttled_total; /* never reset: for series */
     size_t peak_backlog, peak_failed;
     double *rollout_lat, *bg_lat;
     size_t nrollout_lat, rollout_lat_cap, nbg_lat, bg_lat_cap;

@@ -58,12 +58,12 @@ static void sample_until(struct sampler *sm, const struct prov *p, double t)
         double per_min = 60.0 / sm->step_s;
         fprintf(sm->f, "%.3f,%s,%zu,%zu,%zu,%zu,%zu,%.3f,%.3f,%.3f\n", sm->next_s, clock,
                 prov_queued(p), prov_waiting(p), prov_in_flight(p), p->failed_tasks,
-                p->count[JS_SUCCEEDED], (double)(p->attempts_total - sm->attempts0) * per_min,
-                (double)(p->throttled_total - sm->throttled0) * per_min,
-                (double)(p->other_throttled_total - sm->other0) * per_min);
-        sm->attempts0 = p->attempts_total;
-        sm->throttled0 = p->throttled_total;
-        sm->other0 = p->other_throttled_total;
+                p->count[JS_SUCCEEDED], (double)(p->attempts - sm->attempts0) * per_min,
+                (double)(p->throttled - sm->throttled0) * per_min,
+                (double)(p->other_throttled - sm->other0) * per_min);
+        sm->attempts0 = p->attempts;
+        sm->throttled0 = p->throttled;
+        sm->other0 = p->other_throttled;
         sm->next_s += sm->step_s;
     }
 }
