@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the seed-fixed reference outputs tests/reference/<preset>.json:
-# `provsim run configs/<preset>.json --format json` plus the preset's extra
-# arguments from tests/reference/args.txt, for every configs/*.json except
-# bench-*.json. tests/test_presets.c compares the program's output with
-# these files byte for byte.
+# Regenerates the seed-fixed reference outputs:
+#  - tests/reference/<preset>.json: `provsim run configs/<preset>.json
+#    --format json` plus the preset's extra arguments from
+#    tests/reference/args.txt, for every configs/*.json except bench-*.json;
+#    tests/test_presets.c compares the program's output with these byte for
+#    byte;
+#  - tests/reference/out/: text summaries, series and trace CSVs, a sweep's,
+#    a compare's and a run's result directories with their report.md
+#    (tests/reference/outputs.sh); ctest reference_outputs compares them.
 #
 # Run it after an intended change to the model, the scenario loader or the
 # JSON writer (or to a preset), review `git diff tests/reference`, and commit
@@ -34,3 +38,7 @@ for cfg in configs/*.json; do
     "$bin" run "$cfg" --format json $(args_for "$name") >"tests/reference/$name"
     echo "tests/reference/$name  ($cfg $(args_for "$name"))"
 done
+
+rm -rf tests/reference/out
+tests/reference/outputs.sh "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" tests/reference/out
+echo "tests/reference/out/  ($(find tests/reference/out -type f | wc -l) files, tests/reference/outputs.sh)"
