@@ -14,9 +14,9 @@
  * Invariants of an initialised dist: a, b and mean_s are finite, every draw
  * is >= 0, and mean_s is the exact mean of the distribution drawn from.
  * Constructors write *d only on success. */
-#include "dist.h"
+#include "models/dist.h"
 
-#include "util.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>

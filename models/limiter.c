@@ -22,10 +22,10 @@
  * Without it such a client would be refused once more with Retry-After 1.
  * (So the sliding-window guarantee is exactly: at most L counted requests
  * in any interval shorter than w - eps.) */
-#include "limiter.h"
+#include "models/limiter.h"
 
-#include "job.h"
-#include "util.h"
+#include "models/job.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -170,11 +170,11 @@ void lim_reset(struct limiter *l)
 
 int lim_applies(const struct limiter *l, int kind)
 {
-    LIM_REQUIRE(l, kind >= 0 && kind < KIND_COUNT, NAN);
-    return (l->cfg.applies_mask & KIND_MASK((unsigned)kind)) != 0;
+    LIM_REQUIRE(l, kind >= 0 && kind < JOB_KIND_COUNT, NAN);
+    return (l->cfg.applies_mask & JOB_KIND_MASK((unsigned)kind)) != 0;
 }
 
-int lim_check(struct limiter *l, double t, double *retry_after_s)
+int lim_admit(struct limiter *l, double t, double *retry_after_s)
 {
     double ra = 0;
     LIM_REQUIRE(l, isfinite(t) && t >= 0, t);

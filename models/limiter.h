@@ -42,7 +42,7 @@ struct lim_cfg {
     double burst;          /* token bucket: capacity, tokens */
     double concurrency;    /* concurrency: requests in service at once */
     double retry_after_s;  /* concurrency: the Retry-After it sends */
-    unsigned applies_mask; /* KIND_MASK bits of the kinds it limits */
+    unsigned applies_mask; /* JOB_KIND_MASK bits of the kinds it limits */
     char *name;            /* optional label for messages, owned; may be NULL */
 };
 
@@ -71,8 +71,8 @@ void lim_reset(struct limiter *l);
 int lim_applies(const struct limiter *l, int kind);
 /* Would it admit a request arriving at t? Returns 1, or 0 and sets
  * *retry_after_s (whole seconds >= 1). t never decreases between calls. */
-int lim_check(struct limiter *l, double t, double *retry_after_s);
-/* Counts a request arriving at t against the quota (after lim_check, for
+int lim_admit(struct limiter *l, double t, double *retry_after_s);
+/* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
 void lim_take(struct limiter *l, double t);
 /* A request that lim_take counted has left service (concurrency only;

@@ -3,15 +3,15 @@
  * Invariants (checked by prov_check):
  *  - count[s] is the number of jobs in state s; they add up to njobs.
  *  - The FIFO holds exactly the queued jobs, oldest first.
- *  - free_workers + count[JS_IN_FLIGHT] == workers.
+ *  - free_workers + count[JOB_IN_FLIGHT] == workers.
  *  - failed_tasks counts jobs with failed set and state != succeeded;
  *    rollout_failed counts those that are rollout jobs. */
-#include "provision.h"
+#include "models/provision.h"
 
-#include "metrics.h"
-#include "stats.h"
-#include "units.h"
-#include "util.h"
+#include "models/metrics.h"
+#include "engine/stats.h"
+#include "base/units.h"
+#include "base/util.h"
 
 #include <assert.h>
 #include <math.h>
@@ -74,16 +74,16 @@ void prov_start(struct prov *p, uint64_t rep)
 
     for (int r = 0; r < s->nrollouts; r++) {
         p->batch_next[r] = 0;
-        evq_push(&p->q, s->rollouts[r].at_s, PEV_BATCH, (uint32_t)r);
+        evq_push(&p->q, s->rollouts[r].at_s, PROV_EV_BATCH, (uint32_t)r);
         if (s->rollouts[r].at_s < p->rollout_first_s)
             p->rollout_first_s = s->rollouts[r].at_s;
     }
     double t = wl_stream_next(&p->background, 0.0, s->horizon_s, p->rng.s[RNG_BACKGROUND]);
     if (isfinite(t))
-        evq_push(&p->q, t, PEV_BACKGROUND, 0);
+        evq_push(&p->q, t, PROV_EV_BACKGROUND, 0);
     t = wl_stream_next(&p->other, 0.0, s->horizon_s, p->rng.s[RNG_OTHER]);
     if (isfinite(t))
-        evq_push(&p->q, t, PEV_OTHER, 0);
+        evq_push(&p->q, t, PROV_EV_OTHER, 0);
 }
 
 /* ---- job states ---------------------------------------------------- */
@@ -116,7 +116,7 @@ static inline uint32_t fifo_pop(struct prov *p)
 
 static inline void track_peaks(struct prov *p)
 {
-    size_t backlog = p->count[JS_QUEUED] + p->count[JS_WAITING] + p->count[JS_IN_FLIGHT];
+    size_t backlog = p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT];
     if (backlog > p->peak_backlog)
         p->peak_backlog = backlog;
     if (p->failed_tasks > p->peak_failed)
@@ -139,10 +139,10 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     j->attempts = 0;
     j->kind = (uint8_t)kind;
     j->origin = (uint8_t)origin;
-    j->state = JS_QUEUED;
+    j->state = JOB_QUEUED;
     j->failed = 0;
-    j->outcome = OUT_OK;
-    p->count[JS_QUEUED]++;
+    j->outcome = SRV_OK;
+    p->count[JOB_QUEUED]++;
     fifo_push(p, id);
     return id;
 }
@@ -155,7 +155,7 @@ static void schedule_resume(struct prov *p, double t)
      * fires, dispatch() schedules another if still blocked */
     if (t < p->resume_at_s) {
         p->resume_at_s = t;
-        evq_push(&p->q, t, PEV_RESUME, 0);
+        evq_push(&p->q, t, PROV_EV_RESUME, 0);
     }
 }
 
@@ -176,7 +176,7 @@ static void dispatch(struct prov *p)
         }
         uint32_t id = fifo_pop(p);
         struct job *j = &p->jobs[id];
-        set_state(p, j, JS_IN_FLIGHT);
+        set_state(p, j, JOB_IN_FLIGHT);
         p->free_workers--;
         j->attempts++;
         p->attempts++;
@@ -185,20 +185,20 @@ static void dispatch(struct prov *p)
 
         double ra = 0.0;
         if (srv_admit(&p->srv, now, j->kind, &ra, p->rng.s[RNG_JITTER])) {
-            j->outcome = OUT_OK;
+            j->outcome = SRV_OK;
             if (p->latency_constant) {
-                evq_push_after(&p->q, s->server.latency.mean_s, PEV_RESPONSE, id);
+                evq_push_after(&p->q, s->server.latency.mean_s, PROV_EV_RESPONSE, id);
             } else {
                 double d = dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
-                evq_push(&p->q, now + d, PEV_RESPONSE, id);
+                evq_push(&p->q, now + d, PROV_EV_RESPONSE, id);
             }
             if (s->server.error_rate > 0.0 &&
                 gsl_rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
-                j->outcome = OUT_ERROR;
+                j->outcome = SRV_ERROR;
         } else {
-            j->outcome = OUT_THROTTLED;
+            j->outcome = SRV_THROTTLED;
             j->retry_after_s = (float)ra;
-            evq_push_after(&p->q, s->server.reject_latency_s, PEV_RESPONSE, id);
+            evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id);
         }
         if (p->trace)
             p->trace(p->trace_ctx, now, (long)id, j->origin, j->kind, j->attempts, j->outcome, ra);
@@ -213,25 +213,25 @@ static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *poli
     if (!j->failed) {
         j->failed = 1;
         p->failed_tasks++;
-        if (j->origin == ORIGIN_ROLLOUT) {
+        if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_failed++;
             p->rollout_ever_failed = 1;
         }
     }
     if (!retry_may_retry(&p->scn->client.retry, j->attempts)) {
-        set_state(p, j, JS_EXHAUSTED);
-        if (j->origin == ORIGIN_ROLLOUT) {
+        set_state(p, j, JOB_EXHAUSTED);
+        if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_done++;
             p->rollout_last_done_s = p->q.now;
         }
         return;
     }
     double d = retry_delay(policy, j->attempts, ra, &j->prev_delay_s, p->rng.s[RNG_JITTER]);
-    set_state(p, j, JS_WAITING);
+    set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy))
-        evq_push_after(&p->q, d, PEV_RETRY, id); /* delays recur: a lane each */
+        evq_push_after(&p->q, d, PROV_EV_RETRY, id); /* delays recur: a lane each */
     else
-        evq_push(&p->q, p->q.now + d, PEV_RETRY, id);
+        evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
 }
 
 static void on_response(struct prov *p, uint32_t id)
@@ -240,18 +240,18 @@ static void on_response(struct prov *p, uint32_t id)
     struct job *j = &p->jobs[id];
     double now = p->q.now;
     p->free_workers++;
-    if (j->outcome != OUT_THROTTLED && srv_holds(&p->srv, j->kind))
+    if (j->outcome != SRV_THROTTLED && srv_holds(&p->srv, j->kind))
         srv_release(&p->srv, j->kind);
 
-    if (j->outcome == OUT_OK) {
-        set_state(p, j, JS_SUCCEEDED);
+    if (j->outcome == SRV_OK) {
+        set_state(p, j, JOB_SUCCEEDED);
         if (j->failed) {
             p->failed_tasks--;
-            if (j->origin == ORIGIN_ROLLOUT && --p->rollout_failed == 0)
+            if (j->origin == JOB_ORIGIN_ROLLOUT && --p->rollout_failed == 0)
                 p->rollout_zero_s = now;
         }
         double lat = now - j->created_s;
-        if (j->origin == ORIGIN_ROLLOUT) {
+        if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_done++;
             p->rollout_last_done_s = now;
             if (p->nrollout_lat == p->rollout_lat_cap)
@@ -264,12 +264,12 @@ static void on_response(struct prov *p, uint32_t id)
             p->bg_lat[p->nbg_lat++] = lat;
             p->bg_lat_sum += lat;
         }
-    } else if (j->outcome == OUT_THROTTLED) {
+    } else if (j->outcome == SRV_THROTTLED) {
         p->throttled++;
-        if (j->origin == ORIGIN_BACKGROUND)
+        if (j->origin == JOB_ORIGIN_BACKGROUND)
             p->bg_throttled++;
         double ra = j->retry_after_s;
-        if (s->client.on_429 == ON_429_PAUSE_ALL && now + ra > p->paused_until_s)
+        if (s->client.on_429 == CLIENT_ON_429_PAUSE_ALL && now + ra > p->paused_until_s)
             p->paused_until_s = now + ra;
         job_failed(p, id, &s->client.retry, ra);
     } else {
@@ -282,17 +282,17 @@ static void on_response(struct prov *p, uint32_t id)
 
 static void on_batch(struct prov *p, int r)
 {
-    const struct scn_rollout *ro = &p->scn->rollouts[r];
+    const struct wl_rollout *ro = &p->scn->rollouts[r];
     long k = p->batch_next[r]++;
     long n = wl_batch_jobs(ro, k);
     double now = p->q.now;
     for (long i = 0; i < n; i++)
-        new_job(p, ORIGIN_ROLLOUT, ro->kind, now);
+        new_job(p, JOB_ORIGIN_ROLLOUT, ro->kind, now);
     p->rollout_jobs += (size_t)n;
     if (wl_batch_jobs(ro, k + 1) > 0) {
         double t = wl_batch_time(ro, k + 1);
         if (t <= p->scn->horizon_s)
-            evq_push(&p->q, t, PEV_BATCH, (uint32_t)r);
+            evq_push(&p->q, t, PROV_EV_BATCH, (uint32_t)r);
     }
     track_peaks(p);
     dispatch(p);
@@ -302,11 +302,11 @@ static void on_background(struct prov *p)
 {
     gsl_rng *r = p->rng.s[RNG_BACKGROUND];
     double now = p->q.now;
-    new_job(p, ORIGIN_BACKGROUND, wl_stream_kind(&p->background, r), now);
+    new_job(p, JOB_ORIGIN_BACKGROUND, wl_stream_kind(&p->background, r), now);
     p->bg_jobs++;
     double t = wl_stream_next(&p->background, now, p->scn->horizon_s, r);
     if (isfinite(t))
-        evq_push(&p->q, t, PEV_BACKGROUND, 0);
+        evq_push(&p->q, t, PROV_EV_BACKGROUND, 0);
     track_peaks(p);
     dispatch(p);
 }
@@ -324,42 +324,42 @@ static void on_other(struct prov *p)
     } else if (srv_holds(&p->srv, kind)) {
         /* it occupies a place in service for one latency */
         double d = dist_draw(&p->scn->server.latency, p->rng.s[RNG_LATENCY]);
-        evq_push(&p->q, now + d, PEV_OTHER_DONE, (uint32_t)kind);
+        evq_push(&p->q, now + d, PROV_EV_OTHER_DONE, (uint32_t)kind);
     }
     if (p->trace)
-        p->trace(p->trace_ctx, now, -1, ORIGIN_OTHER, kind, 1, ok ? OUT_OK : OUT_THROTTLED, ra);
+        p->trace(p->trace_ctx, now, -1, JOB_ORIGIN_OTHER, kind, 1, ok ? SRV_OK : SRV_THROTTLED, ra);
     double t = wl_stream_next(&p->other, now, p->scn->horizon_s, r);
     if (isfinite(t))
-        evq_push(&p->q, t, PEV_OTHER, 0);
+        evq_push(&p->q, t, PROV_EV_OTHER, 0);
 }
 
 void prov_handle(struct prov *p, const struct ev *ev)
 {
     switch (ev->type) {
-    case PEV_RESPONSE:
+    case PROV_EV_RESPONSE:
         on_response(p, ev->arg);
         break;
-    case PEV_RETRY: {
+    case PROV_EV_RETRY: {
         struct job *j = &p->jobs[ev->arg];
-        set_state(p, j, JS_QUEUED);
+        set_state(p, j, JOB_QUEUED);
         fifo_push(p, ev->arg);
         dispatch(p);
         break;
     }
-    case PEV_BATCH:
+    case PROV_EV_BATCH:
         on_batch(p, (int)ev->arg);
         break;
-    case PEV_BACKGROUND:
+    case PROV_EV_BACKGROUND:
         on_background(p);
         break;
-    case PEV_OTHER:
+    case PROV_EV_OTHER:
         on_other(p);
         break;
-    case PEV_OTHER_DONE:
+    case PROV_EV_OTHER_DONE:
         srv_release(&p->srv, (int)ev->arg);
         dispatch(p);
         break;
-    case PEV_RESUME:
+    case PROV_EV_RESUME:
         if (ev->t >= p->resume_at_s)
             p->resume_at_s = INFINITY;
         dispatch(p);
@@ -387,7 +387,7 @@ void prov_metrics(struct prov *p, double lower_bound_s, double *m)
 {
     const struct scenario *s = p->scn;
     double horizon = s->horizon_s;
-    memset(m, 0, sizeof(double) * M_COUNT);
+    memset(m, 0, sizeof(double) * METRIC_COUNT);
 
     size_t total_rollout = 0;
     for (int r = 0; r < s->nrollouts; r++)
@@ -395,57 +395,57 @@ void prov_metrics(struct prov *p, double lower_bound_s, double *m)
     int cleared = p->rollout_done == total_rollout;
     double first = isfinite(p->rollout_first_s) ? p->rollout_first_s : 0.0;
     if (total_rollout == 0) {
-        m[M_CLEAR_TIME] = 0.0;
-        m[M_FAILED_TASKS_ZERO] = 0.0;
+        m[METRIC_CLEAR_TIME] = 0.0;
+        m[METRIC_FAILED_TASKS_ZERO] = 0.0;
     } else {
         /* not cleared: censored at the horizon (a lower bound) */
-        m[M_CLEAR_TIME] = (cleared ? p->rollout_last_done_s : horizon) - first;
+        m[METRIC_CLEAR_TIME] = (cleared ? p->rollout_last_done_s : horizon) - first;
         if (p->rollout_failed > 0)
-            m[M_FAILED_TASKS_ZERO] = horizon - first;
+            m[METRIC_FAILED_TASKS_ZERO] = horizon - first;
         else if (p->rollout_ever_failed)
-            m[M_FAILED_TASKS_ZERO] = p->rollout_zero_s - first;
+            m[METRIC_FAILED_TASKS_ZERO] = p->rollout_zero_s - first;
         else
-            m[M_FAILED_TASKS_ZERO] = 0.0;
+            m[METRIC_FAILED_TASKS_ZERO] = 0.0;
     }
-    m[M_CLEARED] = cleared;
-    m[M_JOBS] = (double)p->njobs;
-    m[M_SUCCEEDED] = (double)p->count[JS_SUCCEEDED];
-    m[M_EXHAUSTED] = (double)p->count[JS_EXHAUSTED];
-    m[M_PENDING] = (double)(p->count[JS_QUEUED] + p->count[JS_WAITING] + p->count[JS_IN_FLIGHT]);
-    m[M_ATTEMPTS] = (double)p->attempts;
-    m[M_THROTTLED] = (double)p->throttled;
-    m[M_SERVER_ERRORS] = (double)p->server_errors;
-    m[M_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
-    m[M_PEAK_BACKLOG] = (double)p->peak_backlog;
-    m[M_PEAK_FAILED_TASKS] = (double)p->peak_failed;
+    m[METRIC_CLEARED] = cleared;
+    m[METRIC_JOBS] = (double)p->njobs;
+    m[METRIC_SUCCEEDED] = (double)p->count[JOB_SUCCEEDED];
+    m[METRIC_EXHAUSTED] = (double)p->count[JOB_EXHAUSTED];
+    m[METRIC_PENDING] = (double)(p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT]);
+    m[METRIC_ATTEMPTS] = (double)p->attempts;
+    m[METRIC_THROTTLED] = (double)p->throttled;
+    m[METRIC_SERVER_ERRORS] = (double)p->server_errors;
+    m[METRIC_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
+    m[METRIC_PEAK_BACKLOG] = (double)p->peak_backlog;
+    m[METRIC_PEAK_FAILED_TASKS] = (double)p->peak_failed;
     if (p->nrollout_lat) {
-        m[M_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
-        m[M_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
-        m[M_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
-        m[M_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
+        m[METRIC_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
+        m[METRIC_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
+        m[METRIC_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
+        m[METRIC_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
     }
-    m[M_BACKGROUND_JOBS] = (double)p->bg_jobs;
+    m[METRIC_BACKGROUND_JOBS] = (double)p->bg_jobs;
     if (p->nbg_lat) {
-        m[M_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
-        m[M_BACKGROUND_LAT_P95] = stats_quantile(p->bg_lat, p->nbg_lat, 0.95);
+        m[METRIC_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
+        m[METRIC_BACKGROUND_LAT_P95] = stats_quantile(p->bg_lat, p->nbg_lat, 0.95);
     }
-    m[M_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
-    m[M_OTHER_REQUESTS] = (double)p->other_requests;
-    m[M_OTHER_THROTTLED] = (double)p->other_throttled;
-    m[M_LOWER_BOUND] = lower_bound_s;
-    m[M_EFFICIENCY] = m[M_CLEAR_TIME] > 0.0 ? lower_bound_s / m[M_CLEAR_TIME] : 1.0;
-    m[M_EVENTS] = (double)p->q.popped;
+    m[METRIC_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
+    m[METRIC_OTHER_REQUESTS] = (double)p->other_requests;
+    m[METRIC_OTHER_THROTTLED] = (double)p->other_throttled;
+    m[METRIC_LOWER_BOUND] = lower_bound_s;
+    m[METRIC_EFFICIENCY] = m[METRIC_CLEAR_TIME] > 0.0 ? lower_bound_s / m[METRIC_CLEAR_TIME] : 1.0;
+    m[METRIC_EVENTS] = (double)p->q.popped;
 }
 
 const char *prov_check(const struct prov *p, int full, long *job_id)
 {
     *job_id = -1;
     size_t sum = 0;
-    for (int st = 0; st < JS_NSTATES; st++)
+    for (int st = 0; st < JOB_NSTATES; st++)
         sum += p->count[st];
     if (sum != p->njobs)
         return "job state counts do not add up to the number of jobs";
-    if ((size_t)p->free_workers + p->count[JS_IN_FLIGHT] != (size_t)p->scn->client.workers)
+    if ((size_t)p->free_workers + p->count[JOB_IN_FLIGHT] != (size_t)p->scn->client.workers)
         return "free workers + in-flight requests != workers";
     if (p->failed_tasks > p->njobs || p->rollout_failed > p->failed_tasks)
         return "failed-task counts out of range";
@@ -454,38 +454,38 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
      * and whenever the caller asks for a full check (end of a run). */
     if (!full && (p->q.popped & 1023u) != 0)
         return NULL;
-    size_t n[JS_NSTATES] = {0}, failed = 0, rfailed = 0;
+    size_t n[JOB_NSTATES] = {0}, failed = 0, rfailed = 0;
     for (size_t i = 0; i < p->njobs; i++) {
         const struct job *j = &p->jobs[i];
-        if (j->state >= JS_NSTATES) {
+        if (j->state >= JOB_NSTATES) {
             *job_id = (long)i;
             return "job in an unknown state";
         }
         n[j->state]++;
-        if (j->failed && j->state != JS_SUCCEEDED) {
+        if (j->failed && j->state != JOB_SUCCEEDED) {
             failed++;
-            rfailed += j->origin == ORIGIN_ROLLOUT;
+            rfailed += j->origin == JOB_ORIGIN_ROLLOUT;
         }
-        if (j->state == JS_EXHAUSTED && !j->failed) {
+        if (j->state == JOB_EXHAUSTED && !j->failed) {
             *job_id = (long)i;
             return "exhausted job not on the failed-task list";
         }
     }
-    for (int st = 0; st < JS_NSTATES; st++)
+    for (int st = 0; st < JOB_NSTATES; st++)
         if (n[st] != p->count[st])
             return "job state count differs from the jobs' states";
     if (failed != p->failed_tasks || rfailed != p->rollout_failed)
         return "failed-task count differs from the jobs on the list";
     size_t inq = 0;
     for (uint32_t id = p->qhead; id != NO_JOB; id = p->jobs[id].next) {
-        if (p->jobs[id].state != JS_QUEUED) {
+        if (p->jobs[id].state != JOB_QUEUED) {
             *job_id = (long)id;
             return "job in the ready queue is not queued";
         }
         if (++inq > p->njobs)
             return "ready queue has a cycle";
     }
-    if (inq != p->count[JS_QUEUED])
+    if (inq != p->count[JOB_QUEUED])
         return "ready queue length differs from the queued count";
     if (!evq_check(&p->q))
         return "event heap order violated";
@@ -505,10 +505,12 @@ static double fluid_time(const struct scenario *s, double burst, double rate, do
     double need = n - burst;
     if (need <= 0.0)
         return 0.0;
-    double t = t0, limit = t0 + 10.0 * SCN_MAX_HORIZON_S;
+    /* give up ten years on (ten times the longest horizon a scenario may
+     * have): the bound is then "never" */
+    double t = t0, limit = t0 + 10.0 * (366.0 * 86400.0);
     while (t < limit) {
         double o = s->other.enabled
-                       ? other_frac * scn_profile_rate(&s->other.profile, s->start_epoch_s, t)
+                       ? other_frac * wl_profile_rate(&s->other.profile, s->start_epoch_s, t)
                        : 0.0;
         double avail = rate - o;
         /* end of this clock hour */
@@ -532,7 +534,7 @@ double prov_lower_bound(const struct scenario *s)
         return 0.0;
     double first = INFINITY, last_created = 0.0, n_all = 0.0;
     for (int r = 0; r < s->nrollouts; r++) {
-        const struct scn_rollout *ro = &s->rollouts[r];
+        const struct wl_rollout *ro = &s->rollouts[r];
         first = fmin(first, ro->at_s);
         last_created = fmax(last_created, wl_batch_time(ro, wl_batches(ro) - 1));
         n_all += (double)ro->users;
@@ -547,7 +549,7 @@ double prov_lower_bound(const struct scenario *s)
         const struct lim_cfg *c = &s->server.limits[i];
         double n = 0.0;
         for (int r = 0; r < s->nrollouts; r++)
-            if (c->applies_mask & KIND_MASK(s->rollouts[r].kind))
+            if (c->applies_mask & JOB_KIND_MASK(s->rollouts[r].kind))
                 n += (double)s->rollouts[r].users;
         if (n == 0.0)
             continue;
@@ -556,8 +558,8 @@ double prov_lower_bound(const struct scenario *s)
         double rate = lim_sustained_rate(&l, mean_lat), burst = lim_burst(&l);
         lim_fini(&l);
         double frac = 0.0;
-        for (int k = 0; k < KIND_COUNT; k++)
-            if (c->applies_mask & KIND_MASK(k))
+        for (int k = 0; k < JOB_KIND_COUNT; k++)
+            if (c->applies_mask & JOB_KIND_MASK(k))
                 frac += s->other.mix[k];
         if (isfinite(rate))
             lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));

@@ -26,32 +26,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evq.h"
-#include "rng.h"
-#include "scenario.h"
-#include "server.h"
-#include "workload.h"
+#include "engine/evq.h"
+#include "engine/rng.h"
+#include "models/config.h"
+#include "models/job.h"
+#include "models/server.h"
+#include "models/workload.h"
 
 enum prov_event {
-    PEV_BATCH,      /* arg: rollout index; creates its next batch */
-    PEV_BACKGROUND, /* a background job arrives */
-    PEV_OTHER,      /* another client's request arrives at the server */
-    PEV_OTHER_DONE, /* arg: kind; another client's request left service */
-    PEV_RESPONSE,   /* arg: job id; the response reaches the client */
-    PEV_RETRY,      /* arg: job id; the job is ready again */
-    PEV_RESUME      /* the client may dispatch again (pause or pacing over) */
-};
-
-enum job_state { JS_QUEUED, JS_WAITING, JS_IN_FLIGHT, JS_SUCCEEDED, JS_EXHAUSTED, JS_NSTATES };
-enum req_outcome { OUT_OK, OUT_THROTTLED, OUT_ERROR };
-
-struct job {
-    double created_s;
-    double prev_delay_s; /* decorrelated jitter's previous delay */
-    float retry_after_s; /* of the request in flight, if throttled */
-    uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
-    uint32_t attempts;
-    uint8_t kind, origin, state, failed, outcome;
+    PROV_EV_BATCH,      /* arg: rollout index; creates its next batch */
+    PROV_EV_BACKGROUND, /* a background job arrives */
+    PROV_EV_OTHER,      /* another client's request arrives at the server */
+    PROV_EV_OTHER_DONE, /* arg: kind; another client's request left service */
+    PROV_EV_RESPONSE,   /* arg: job id; the response reaches the client */
+    PROV_EV_RETRY,      /* arg: job id; the job is ready again */
+    PROV_EV_RESUME      /* the client may dispatch again (pause or pacing over) */
 };
 
 /* Called once per request at its arrival at the server (replication 0 with
@@ -69,15 +58,15 @@ struct prov {
     struct job *jobs;
     size_t njobs, jobs_cap;
     uint32_t qhead, qtail;     /* ready FIFO */
-    size_t count[JS_NSTATES];  /* jobs in each state */
+    size_t count[JOB_NSTATES];  /* jobs in each state */
     size_t failed_tasks;       /* jobs on the failed-task list (all origins) */
     size_t rollout_failed;     /* rollout jobs on it */
     int latency_constant;      /* responses after a recurring delay */
     int free_workers;
     double paused_until_s;     /* pause_all: no dispatch before this */
     double next_dispatch_s;    /* max_rate: no dispatch before this */
-    double resume_at_s;        /* a PEV_RESUME is pending at this time */
-    long batch_next[SCN_MAX_ROLLOUTS];
+    double resume_at_s;        /* a PROV_EV_RESUME is pending at this time */
+    long batch_next[WL_MAX_ROLLOUTS];
 
     /* per-replication tallies */
     size_t rollout_jobs, rollout_done;
@@ -106,11 +95,11 @@ void prov_handle(struct prov *p, const struct ev *ev);
 void prov_run(struct prov *p);
 
 /* Jobs waiting in the FIFO / for a retry / in flight. */
-static inline size_t prov_queued(const struct prov *p) { return p->count[JS_QUEUED]; }
-static inline size_t prov_waiting(const struct prov *p) { return p->count[JS_WAITING]; }
-static inline size_t prov_in_flight(const struct prov *p) { return p->count[JS_IN_FLIGHT]; }
+static inline size_t prov_queued(const struct prov *p) { return p->count[JOB_QUEUED]; }
+static inline size_t prov_waiting(const struct prov *p) { return p->count[JOB_WAITING]; }
+static inline size_t prov_in_flight(const struct prov *p) { return p->count[JOB_IN_FLIGHT]; }
 
-/* Fills out[M_COUNT] (see sim/metrics.h) at the end of a replication. The
+/* Fills out[METRIC_COUNT] (see sim/metrics.h) at the end of a replication. The
  * latency arrays are reordered. lower_bound_s is the scenario's. */
 void prov_metrics(struct prov *p, double lower_bound_s, double *out);
 

@@ -7,11 +7,11 @@
  * common random numbers aligned across a comparison.
  *
  * Delays are finite and >= 0 for finite, non-negative parameters. */
-#include "retry.h"
+#include "models/retry.h"
 
-#include "util.h"
+#include "base/util.h"
 
-#include "rng.h"
+#include "engine/rng.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* server.c -- see server.h. */
-#include "server.h"
+#include "models/server.h"
 
 #include <math.h>
 
-void srv_init(struct server *s, const struct scn_server *cfg)
+void srv_init(struct server *s, const struct srv_cfg *cfg)
 {
     s->cfg = cfg;
     s->nlims = cfg->nlimits;
@@ -35,7 +35,7 @@ int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_r
     for (int i = 0; i < s->nlims; i++) {
         struct limiter *l = &s->lims[i];
         double r;
-        if (lim_applies(l, kind) && !lim_check(l, t, &r)) {
+        if (lim_applies(l, kind) && !lim_admit(l, t, &r)) {
             refused = 1;
             if (r > ra)
                 ra = r;
@@ -51,7 +51,7 @@ int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_r
     }
     if (!refused)
         return 1;
-    if (s->cfg->ra_mode == RA_MODE_FIXED)
+    if (s->cfg->ra_mode == SRV_RA_FIXED)
         ra = s->cfg->ra_fixed_s;
     if (s->cfg->ra_jitter_s > 0.0)
         ra += s->cfg->ra_jitter_s * gsl_rng_uniform(jitter_rng);

@@ -13,17 +13,39 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "limiter.h"
-#include "scenario.h"
+#include "models/dist.h"
+#include "models/limiter.h"
+
+#define SRV_MAX_LIMITS 16
+
+/* How the server computes Retry-After. */
+enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED };
+
+/* The server's configuration (the scenario's "server" section). */
+struct srv_cfg {
+    struct lim_cfg limits[SRV_MAX_LIMITS];
+    int nlimits;                 /* 0 = unlimited server */
+    enum srv_ra_mode ra_mode;
+    double ra_fixed_s;           /* SRV_RA_FIXED: the Retry-After, seconds */
+    double ra_jitter_s;          /* extra U(0, jitter) before rounding up */
+    struct dist latency;         /* accepted requests' service time */
+    double reject_latency_s;     /* time to a 429 */
+    double error_rate;           /* P(5xx) for an accepted request */
+    int count_rejected;          /* rejected requests consume quota */
+};
+
+
+/* What the server answered to one request. */
+enum srv_outcome { SRV_OK, SRV_THROTTLED, SRV_ERROR };
 
 struct server {
-    const struct scn_server *cfg; /* borrowed (must outlive) */
-    struct limiter lims[SCN_MAX_LIMITS];
+    const struct srv_cfg *cfg; /* borrowed (must outlive) */
+    struct limiter lims[SRV_MAX_LIMITS];
     int nlims;
     unsigned concurrency_mask;    /* kinds that some concurrency limiter holds */
 };
 
-void srv_init(struct server *s, const struct scn_server *cfg);
+void srv_init(struct server *s, const struct srv_cfg *cfg);
 void srv_fini(struct server *s);
 void srv_reset(struct server *s);
 

@@ -1,18 +1,20 @@
 /* workload.c -- see workload.h. */
-#include "workload.h"
+#include "models/workload.h"
 
 #include <math.h>
 
+#include "base/units.h"
+
 #include <gsl/gsl_randist.h>
 
-long wl_batches(const struct scn_rollout *r)
+long wl_batches(const struct wl_rollout *r)
 {
     if (r->batch_size <= 0 || r->batch_size >= r->users)
         return 1;
     return (r->users + r->batch_size - 1) / r->batch_size;
 }
 
-long wl_batch_jobs(const struct scn_rollout *r, long k)
+long wl_batch_jobs(const struct wl_rollout *r, long k)
 {
     if (r->batch_size <= 0 || r->batch_size >= r->users)
         return k == 0 ? r->users : 0;
@@ -22,20 +24,20 @@ long wl_batch_jobs(const struct scn_rollout *r, long k)
     return left < r->batch_size ? left : r->batch_size;
 }
 
-double wl_batch_time(const struct scn_rollout *r, long k)
+double wl_batch_time(const struct wl_rollout *r, long k)
 {
     return r->at_s + (double)k * r->batch_interval_s;
 }
 
-void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t start_epoch_s)
+void wl_stream_init(struct wl_stream *w, const struct wl_traffic *cfg, int64_t start_epoch_s)
 {
     w->cfg = cfg;
     w->start_epoch_s = start_epoch_s;
-    w->peak_per_s = cfg->enabled ? scn_profile_max_rate(&cfg->profile) : 0.0;
+    w->peak_per_s = cfg->enabled ? wl_profile_max_rate(&cfg->profile) : 0.0;
     w->hour_from_s = w->hour_to_s = 0.0; /* empty: the first lookup fills it */
     w->hour_rate_per_s = 0.0;
     double c = 0.0;
-    for (int k = 0; k < KIND_COUNT; k++) {
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
         c += cfg->mix[k];
         w->cum_mix[k] = c;
     }
@@ -48,7 +50,7 @@ static double rate_at(struct wl_stream *w, double t)
         double hour_start = floor(abs_s / 3600.0) * 3600.0;
         w->hour_from_s = hour_start - (double)w->start_epoch_s;
         w->hour_to_s = w->hour_from_s + 3600.0;
-        w->hour_rate_per_s = scn_profile_rate(&w->cfg->profile, w->start_epoch_s, t);
+        w->hour_rate_per_s = wl_profile_rate(&w->cfg->profile, w->start_epoch_s, t);
     }
     return w->hour_rate_per_s;
 }
@@ -71,9 +73,38 @@ double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *
 
 int wl_stream_kind(const struct wl_stream *w, gsl_rng *r)
 {
-    double u = gsl_rng_uniform(r) * w->cum_mix[KIND_COUNT - 1];
-    for (int k = 0; k < KIND_COUNT - 1; k++)
+    double u = gsl_rng_uniform(r) * w->cum_mix[JOB_KIND_COUNT - 1];
+    for (int k = 0; k < JOB_KIND_COUNT - 1; k++)
         if (u < w->cum_mix[k])
             return k;
-    return KIND_COUNT - 1;
+    return JOB_KIND_COUNT - 1;
+}
+
+/* ---- profiles -------------------------------------------------------- */
+
+/* floor(a / b) for b > 0, also for negative a (times before 1970). */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+double wl_profile_rate(const struct wl_profile *p, int64_t start_epoch_s, double t)
+{
+    int64_t hour = (int64_t)floor(((double)start_epoch_s + t) / 3600.0);
+    int hod = (int)(hour - floor_div(hour, 24) * 24);
+    const double *day = units_weekday(hour * 3600) >= 5 ? p->weekend : p->weekday;
+    return day[hod] / 3600.0;
+}
+
+double wl_profile_max_rate(const struct wl_profile *p)
+{
+    double mx = 0;
+    for (int h = 0; h < 24; h++) {
+        if (p->weekday[h] > mx)
+            mx = p->weekday[h];
+        if (p->weekend[h] > mx)
+            mx = p->weekend[h];
+    }
+    return mx / 3600.0;
 }

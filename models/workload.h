@@ -14,27 +14,56 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "scenario.h"
+#include "models/job.h"
+
+#define WL_MAX_ROLLOUTS 64
+
+/* A 24-hour rate profile for weekdays and weekends, jobs per hour. */
+struct wl_profile {
+    double weekday[24];
+    double weekend[24];
+};
+
+/* A rollout: N jobs of one kind created in batches. */
+struct wl_rollout {
+    enum job_kind kind;
+    long users;              /* N jobs */
+    double at_s;             /* first batch, seconds after start */
+    long batch_size;         /* B; 0 = all at once */
+    double batch_interval_s; /* I; seconds between batches */
+};
+
+struct wl_traffic {         /* background jobs or other clients */
+    int enabled;
+    struct wl_profile profile;
+    double mix[JOB_KIND_COUNT];  /* probabilities, sum 1 */
+};
+
+/* Hourly profile rate (jobs per second) at simulation time t. */
+double wl_profile_rate(const struct wl_profile *p, int64_t start_epoch_s, double t);
+/* Largest rate in the profile, jobs per second. */
+double wl_profile_max_rate(const struct wl_profile *p);
+
 
 /* Jobs in batch k of rollout r (0 once the rollout is complete). */
-long wl_batch_jobs(const struct scn_rollout *r, long k);
+long wl_batch_jobs(const struct wl_rollout *r, long k);
 /* Creation time of batch k, seconds after start. */
-double wl_batch_time(const struct scn_rollout *r, long k);
+double wl_batch_time(const struct wl_rollout *r, long k);
 /* Number of batches of rollout r. */
-long wl_batches(const struct scn_rollout *r);
+long wl_batches(const struct wl_rollout *r);
 
 struct wl_stream {
-    const struct scn_traffic *cfg; /* borrowed (must outlive) */
+    const struct wl_traffic *cfg; /* borrowed (must outlive) */
     int64_t start_epoch_s;
     double peak_per_s;             /* thinning envelope; 0 = no arrivals */
-    double cum_mix[KIND_COUNT];    /* cumulative kind probabilities */
+    double cum_mix[JOB_KIND_COUNT];    /* cumulative kind probabilities */
     /* the profile's rate is constant within a clock hour: remember the
      * hour of the last lookup (a pure cache of a function of t) */
     double hour_from_s, hour_to_s; /* [from, to) in simulation time */
     double hour_rate_per_s;
 };
 
-void wl_stream_init(struct wl_stream *w, const struct scn_traffic *cfg, int64_t start_epoch_s);
+void wl_stream_init(struct wl_stream *w, const struct wl_traffic *cfg, int64_t start_epoch_s);
 /* Time of the first arrival after t, or +infinity if none before horizon. */
 double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *r);
 /* Kind of a new arrival, drawn from the mix. */

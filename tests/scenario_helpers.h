@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* Loads a scenario from JSON text; fails the test (abort) on error. */
 static inline void load_json(const char *json, struct scenario *s)

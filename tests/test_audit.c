@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "provision.h"
+#include "models/audit.h"
+#include "models/provision.h"
 #include "scenario_helpers.h"
 
 #define HEAD                                                                             \
@@ -110,7 +110,7 @@ static void test_quota_violations(void **state)
         const char *bad = audited_run(&p, NULL, &job, msg, sizeof msg);
         if (bad)
             fail_msg("limiter %zu, untampered run: %s", i, bad);
-        assert_true(p.count[JS_SUCCEEDED] > 0);
+        assert_true(p.count[JOB_SUCCEEDED] > 0);
 
         prov_start(&p, 0);
         bad = audited_run(&p, tamper_limiter, &job, msg, sizeof msg);
@@ -161,9 +161,9 @@ static void test_prov_check_tampered(void **state)
     start_default(&p, &s, 20000);
     assert_true(p.njobs > 100);
 
-    p.count[JS_QUEUED]++;
+    p.count[JOB_QUEUED]++;
     expect_violation(&p, "do not add up", -1);
-    p.count[JS_QUEUED]--;
+    p.count[JOB_QUEUED]--;
 
     uint8_t st = p.jobs[42].state;
     p.jobs[42].state = 9;
@@ -175,14 +175,14 @@ static void test_prov_check_tampered(void **state)
     p.free_workers++;
 
     size_t i = 0;
-    while (i < p.njobs && p.jobs[i].state != JS_SUCCEEDED)
+    while (i < p.njobs && p.jobs[i].state != JOB_SUCCEEDED)
         i++;
     assert_true(i < p.njobs);
     uint8_t f = p.jobs[i].failed;
-    p.jobs[i].state = JS_EXHAUSTED; /* moved without its count */
+    p.jobs[i].state = JOB_EXHAUSTED; /* moved without its count */
     p.jobs[i].failed = 1;
     expect_violation(&p, "count", -1);
-    p.jobs[i].state = JS_SUCCEEDED;
+    p.jobs[i].state = JOB_SUCCEEDED;
     p.jobs[i].failed = f;
 
     double tokens = p.srv.lims[0].tokens;
@@ -204,7 +204,7 @@ static void test_time_and_balance(void **state)
     start_default(&p, &s, 5000);
     struct audit *au = audit_create(&p);
     long job;
-    struct ev ev = {.t = 100.0, .type = PEV_RESUME};
+    struct ev ev = {.t = 100.0, .type = PROV_EV_RESUME};
     assert_null(audit_before(au, &ev, &job));
     ev.t = 99.0;
     const char *bad = audit_before(au, &ev, &job);
@@ -219,11 +219,11 @@ static void test_time_and_balance(void **state)
     assert_non_null(bad);
     assert_non_null(strstr(bad, "!= rollout jobs"));
     p.bg_jobs--;
-    p.count[JS_SUCCEEDED]++;
+    p.count[JOB_SUCCEEDED]++;
     bad = audit_after(au, &job);
     assert_non_null(bad);
     assert_non_null(strstr(bad, "!= succeeded"));
-    p.count[JS_SUCCEEDED]--;
+    p.count[JOB_SUCCEEDED]--;
     assert_null(audit_after(au, &job));
 
     /* the trace hook is restored */

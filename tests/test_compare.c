@@ -10,7 +10,7 @@
 #include <math.h>
 
 #include "cli_helpers.h"
-#include "compare.h"
+#include "plan/compare.h"
 
 static const char tiny_json[] =
     "{\"name\": \"tiny, \\\"quoted\\\"\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1d\","
@@ -61,7 +61,7 @@ static void itself_differs_by_exactly_zero(void **state)
     assert_int_equal(cmp_run(&o, &r, err, sizeof err), CMP_OK);
     assert_int_equal(r.reps, 4);
     assert_int_equal((int)r.seed, 7);
-    for (int m = 0; m < M_COUNT; m++) {
+    for (int m = 0; m < METRIC_COUNT; m++) {
         const struct stats_summary *d = &r.sc[1].diff[m];
         if (d->mean != 0.0 || d->ci_lo != 0.0 || d->ci_hi != 0.0 || d->sd != 0.0)
             fail_msg("%s: diff %g (CI %g..%g), expected exactly 0", metric_table[m].name,
@@ -123,17 +123,17 @@ static void paired_difference_sees_a_real_change(void **state)
     char err[512];
     assert_int_equal(cmp_run(&o, &r, err, sizeof err), CMP_OK);
     cmp_print_text(stdout, &r);
-    const struct stats_summary *d = &r.sc[1].diff[M_CLEAR_TIME];
+    const struct stats_summary *d = &r.sc[1].diff[METRIC_CLEAR_TIME];
     assert_true(d->ci_lo > 0.0);
     /* mean of the differences is the difference of the means */
-    double dm = r.sc[1].sum[M_CLEAR_TIME].mean - r.sc[0].sum[M_CLEAR_TIME].mean;
+    double dm = r.sc[1].sum[METRIC_CLEAR_TIME].mean - r.sc[0].sum[METRIC_CLEAR_TIME].mean;
     if (fabs(d->mean - dm) > 1e-9 * fabs(dm) + 1e-9)
         fail_msg("mean of differences %.17g != difference of means %.17g", d->mean, dm);
     /* pairing: the CI of the difference is narrower than the CIs of the
      * two means would suggest if the runs were independent */
     double half_d = d->ci_hi - d->mean;
-    double half_a = r.sc[0].sum[M_CLEAR_TIME].ci_hi - r.sc[0].sum[M_CLEAR_TIME].mean;
-    double half_b = r.sc[1].sum[M_CLEAR_TIME].ci_hi - r.sc[1].sum[M_CLEAR_TIME].mean;
+    double half_a = r.sc[0].sum[METRIC_CLEAR_TIME].ci_hi - r.sc[0].sum[METRIC_CLEAR_TIME].mean;
+    double half_b = r.sc[1].sum[METRIC_CLEAR_TIME].ci_hi - r.sc[1].sum[METRIC_CLEAR_TIME].mean;
     printf("half-widths: paired diff %.3f s, A %.3f s, B %.3f s\n", half_d, half_a, half_b);
     int found = 0;
     for (int i = 0; i < r.nfindings; i++)
@@ -166,8 +166,8 @@ static void slack_after_hours_beats_business_hours(void **state)
         fail_msg("compare failed: %s", err);
     printf("seed 1, 10 replications\n");
     cmp_print_text(stdout, &r);
-    const struct stats_summary *ct = &r.sc[1].diff[M_CLEAR_TIME];
-    const struct stats_summary *ot = &r.sc[1].diff[M_OTHER_THROTTLED];
+    const struct stats_summary *ct = &r.sc[1].diff[METRIC_CLEAR_TIME];
+    const struct stats_summary *ot = &r.sc[1].diff[METRIC_OTHER_THROTTLED];
     if (!(ct->ci_hi < 0.0))
         fail_msg("clear_time_s diff %g, CI %g..%g: expected entirely < 0", ct->mean, ct->ci_lo,
                  ct->ci_hi);

@@ -16,7 +16,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "dist.h"
+#include "models/dist.h"
 
 #define SEED 987654321UL
 #define NSAMPLES 200000

@@ -11,7 +11,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "evq.h"
+#include "engine/evq.h"
 
 static void pops_in_time_order(void **state)
 {

@@ -5,12 +5,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "job.h"
+#include "models/job.h"
 
 static void kinds_round_trip(void **state)
 {
     (void)state;
-    for (int k = 0; k < KIND_COUNT; k++)
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
         assert_int_equal(job_kind_parse(job_kind_name(k)), k);
     assert_int_equal(job_kind_parse("delete"), -1);
 }

@@ -12,7 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "jsonsyntax.h"
+#include "scenario/jsonsyntax.h"
 
 struct bad_case {
     const char *text;

@@ -15,36 +15,36 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
-#include "job.h"
-#include "limiter.h"
+#include "models/job.h"
+#include "models/limiter.h"
 
 #define SEED 20240611UL
 
 static struct lim_cfg cfg_fixed(double limit, double window_s)
 {
     struct lim_cfg c = {.type = LIM_FIXED_WINDOW, .limit = limit, .window_s = window_s,
-                        .applies_mask = KIND_MASK_ALL};
+                        .applies_mask = JOB_KIND_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_sliding(double limit, double window_s)
 {
     struct lim_cfg c = {.type = LIM_SLIDING_WINDOW, .limit = limit, .window_s = window_s,
-                        .applies_mask = KIND_MASK_ALL};
+                        .applies_mask = JOB_KIND_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_bucket(double rate_per_s, double burst)
 {
     struct lim_cfg c = {.type = LIM_TOKEN_BUCKET, .rate_per_s = rate_per_s, .burst = burst,
-                        .applies_mask = KIND_MASK_ALL};
+                        .applies_mask = JOB_KIND_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_conc(double concurrency, double retry_after_s)
 {
     struct lim_cfg c = {.type = LIM_CONCURRENCY, .concurrency = concurrency,
-                        .retry_after_s = retry_after_s, .applies_mask = KIND_MASK_ALL};
+                        .retry_after_s = retry_after_s, .applies_mask = JOB_KIND_MASK_ALL};
     return c;
 }
 
@@ -53,7 +53,7 @@ static struct lim_cfg cfg_conc(double concurrency, double retry_after_s)
 static int request(struct limiter *l, double t, double *ra)
 {
     *ra = -1;
-    int ok = lim_check(l, t, ra);
+    int ok = lim_admit(l, t, ra);
     if (ok) {
         assert_true(*ra == -1); /* untouched on admission */
         lim_take(l, t);
@@ -233,29 +233,29 @@ static void applies_masks(void **state)
     struct lim_cfg c = cfg_bucket(1, 1);
     struct limiter l;
 
-    c.applies_mask = KIND_MASK(KIND_CREATE);
+    c.applies_mask = JOB_KIND_MASK(JOB_KIND_CREATE);
     lim_init(&l, &c);
-    assert_true(lim_applies(&l, KIND_CREATE));
-    assert_false(lim_applies(&l, KIND_UPDATE));
-    assert_false(lim_applies(&l, KIND_DEACTIVATE));
+    assert_true(lim_applies(&l, JOB_KIND_CREATE));
+    assert_false(lim_applies(&l, JOB_KIND_UPDATE));
+    assert_false(lim_applies(&l, JOB_KIND_DEACTIVATE));
     lim_fini(&l);
 
-    c.applies_mask = KIND_MASK(KIND_UPDATE) | KIND_MASK(KIND_DEACTIVATE);
+    c.applies_mask = JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE);
     lim_init(&l, &c);
-    assert_false(lim_applies(&l, KIND_CREATE));
-    assert_true(lim_applies(&l, KIND_UPDATE));
-    assert_true(lim_applies(&l, KIND_DEACTIVATE));
+    assert_false(lim_applies(&l, JOB_KIND_CREATE));
+    assert_true(lim_applies(&l, JOB_KIND_UPDATE));
+    assert_true(lim_applies(&l, JOB_KIND_DEACTIVATE));
     lim_fini(&l);
 
-    c.applies_mask = KIND_MASK_ALL;
+    c.applies_mask = JOB_KIND_MASK_ALL;
     lim_init(&l, &c);
-    for (int k = 0; k < KIND_COUNT; k++)
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
         assert_true(lim_applies(&l, k));
     lim_fini(&l);
 
     c.applies_mask = 0;
     lim_init(&l, &c);
-    for (int k = 0; k < KIND_COUNT; k++)
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
         assert_false(lim_applies(&l, k));
     lim_fini(&l);
 }
@@ -320,7 +320,7 @@ static void count_rejected_semantics(void **state)
     struct lim_cfg c = cfg_bucket(1, 1);
     lim_init(&l, &c);
     expect_admit(&l, 0);
-    assert_false(lim_check(&l, 0, &ra));
+    assert_false(lim_admit(&l, 0, &ra));
     assert_true(ra == 1);
     lim_take(&l, 0); /* rejected but counted */
     assert_true(l.tokens == -1);
@@ -337,7 +337,7 @@ static void count_rejected_semantics(void **state)
     c = cfg_fixed(1, 10);
     lim_init(&l, &c);
     expect_admit(&l, 0);
-    assert_false(lim_check(&l, 1, &ra));
+    assert_false(lim_admit(&l, 1, &ra));
     lim_take(&l, 1);
     assert_true(l.count == 2);
     expect_reject(&l, 2, 8);
@@ -455,7 +455,7 @@ static void sliding_ring_grows_while_wrapped(void **state)
      * time so the ring is full with a wrapped tail and must grow. */
     for (int i = 0; i < 12; i++)
         lim_take(&l, i * 0.5); /* 0 .. 5.5 */
-    assert_true(lim_check(&l, 15.2, NULL)); /* drops 0 .. 5.0 */
+    assert_true(lim_admit(&l, 15.2, NULL)); /* drops 0 .. 5.0 */
     assert_int_equal(l.ring_len, 1);
     for (int i = 0; i < 100; i++) {
         lim_take(&l, 15.2 + i * 0.001);
@@ -463,9 +463,9 @@ static void sliding_ring_grows_while_wrapped(void **state)
     }
     assert_int_equal(l.ring_len, 101);
     assert_true(l.ring[l.ring_head] == 5.5); /* oldest, leaves at 15.5 */
-    assert_true(lim_check(&l, 15.49, NULL));
+    assert_true(lim_admit(&l, 15.49, NULL));
     assert_int_equal(l.ring_len, 101);
-    assert_true(lim_check(&l, 15.51, NULL));
+    assert_true(lim_admit(&l, 15.51, NULL));
     assert_int_equal(l.ring_len, 100);
     lim_fini(&l);
 
@@ -476,7 +476,7 @@ static void sliding_ring_grows_while_wrapped(void **state)
         lim_take(&l, i); /* expiring as it goes: the ring wraps */
     /* window at t = 20.5: (10.5, 20.5] holds 11 .. 19 (9 entries) */
     double ra = 0;
-    assert_false(lim_check(&l, 20.5, &ra));
+    assert_false(lim_admit(&l, 20.5, &ra));
     /* need 9 - 5 + 1 = 5 to leave: 11..15, 15 leaves at 25 */
     assert_true(ra == 5); /* ceil(4.5) */
     assert_true(lim_check_invariants(&l));
@@ -562,7 +562,7 @@ static void random_property(enum lim_type type, int count_rejected, gsl_rng *r)
         }
 
         double ra = 0;
-        int ok = lim_check(&l, t, &ra);
+        int ok = lim_admit(&l, t, &ra);
         if (ok) {
             admitted[na++] = t;
             counted[nc++] = t;
@@ -587,9 +587,9 @@ static void random_property(enum lim_type type, int count_rejected, gsl_rng *r)
             } else if (type == LIM_TOKEN_BUCKET) {
                 /* Sufficient and minimal, on a copy (no ring to share). */
                 struct limiter a = l, b = l;
-                if (!lim_check(&a, t + ra, NULL))
+                if (!lim_admit(&a, t + ra, NULL))
                     fail_msg("bucket: still refused after Retry-After %g at t=%.9g", ra, t);
-                if (ra > 1 && lim_check(&b, t + ra - 1, NULL))
+                if (ra > 1 && lim_admit(&b, t + ra - 1, NULL))
                     fail_msg("bucket: Retry-After %g not minimal at t=%.9g", ra, t);
             } else if (ra != 7) {
                 fail_msg("concurrency: Retry-After %g, want 7", ra);

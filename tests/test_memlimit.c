@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memlimit.h"
-#include "provision.h"
+#include "run/memlimit.h"
+#include "models/provision.h"
 #include "scenario_helpers.h"
 
 static void test_parse_size(void **state)

@@ -11,9 +11,9 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "metrics.h"
-#include "report.h"
-#include "runner.h"
+#include "models/metrics.h"
+#include "out/report.h"
+#include "run/runner.h"
 #include "scenario_helpers.h"
 
 #define BASE_START "\"start\": \"2026-12-01T00:00\", \"seed\": 7"
@@ -74,12 +74,12 @@ static void batches_follow_schedule(void **state)
              &s, &r, NULL);
     /* batches of 300, 300, 300, 100 at 10, 70, 130, 190 s: the last job is
      * done 0.1 s after the last batch, 180.1 s after the first */
-    assert_float_equal(r.sum[M_CLEAR_TIME].mean, 180.1, 1e-9);
-    assert_float_equal(r.sum[M_JOBS].mean, 1000, 0);
-    assert_float_equal(r.sum[M_AMPLIFICATION].mean, 1.0, 0);
-    assert_float_equal(r.sum[M_FAILED_TASKS_ZERO].mean, 0.0, 0);
-    assert_float_equal(r.sum[M_PEAK_BACKLOG].max, 300, 0);
-    assert_float_equal(r.sum[M_ROLLOUT_MAX].mean, 0.1, 1e-9);
+    assert_float_equal(r.sum[METRIC_CLEAR_TIME].mean, 180.1, 1e-9);
+    assert_float_equal(r.sum[METRIC_JOBS].mean, 1000, 0);
+    assert_float_equal(r.sum[METRIC_AMPLIFICATION].mean, 1.0, 0);
+    assert_float_equal(r.sum[METRIC_FAILED_TASKS_ZERO].mean, 0.0, 0);
+    assert_float_equal(r.sum[METRIC_PEAK_BACKLOG].max, 300, 0);
+    assert_float_equal(r.sum[METRIC_ROLLOUT_MAX].mean, 0.1, 1e-9);
     /* the lower bound is the batch schedule here, and it is attained */
     assert_float_equal(r.lower_bound_s, 180.0, 1e-9);
     run_result_fini(&r);
@@ -115,9 +115,9 @@ static void retry_waits_for_retry_after(void **state)
             ready[q[i].job] = q[i].t + 0.05 + q[i].ra;
         }
     }
-    assert_float_equal(r.sum[M_THROTTLED].mean, (double)throttled, 0);
+    assert_float_equal(r.sum[METRIC_THROTTLED].mean, (double)throttled, 0);
     assert_true(throttled > 0);
-    assert_float_equal(r.sum[M_SUCCEEDED].mean, 200, 0);
+    assert_float_equal(r.sum[METRIC_SUCCEEDED].mean, 200, 0);
     run_result_fini(&r);
     scn_fini(&s);
     fclose(tf);
@@ -148,7 +148,7 @@ static void pause_all_stops_every_dispatch(void **state)
         checked++;
     }
     assert_true(checked > 0);
-    assert_float_equal(r.sum[M_SUCCEEDED].mean, 100, 0);
+    assert_float_equal(r.sum[METRIC_SUCCEEDED].mean, 100, 0);
     run_result_fini(&r);
     scn_fini(&s);
     fclose(tf);
@@ -171,7 +171,7 @@ static void max_rate_paces_dispatches(void **state)
     for (size_t i = 1; i < n; i++)
         assert_true(q[i].t - q[i - 1].t >= 0.5 - 1e-9);
     /* 300 dispatches at 2 per second: the last leaves at 149.5 s */
-    assert_float_equal(r.sum[M_CLEAR_TIME].mean, 149.5 + 0.01, 1e-6);
+    assert_float_equal(r.sum[METRIC_CLEAR_TIME].mean, 149.5 + 0.01, 1e-6);
     run_result_fini(&r);
     scn_fini(&s);
     fclose(tf);
@@ -188,20 +188,20 @@ static void server_errors_are_retried(void **state)
              " \"client\": {\"workers\": 10, \"error_retry\": {\"base\": \"1s\", \"cap\": \"1m\"}},"
              " \"workload\": {\"rollouts\": [{\"kind\": \"update\", \"users\": 5000, \"at\": \"+0s\"}]}}",
              &s, &r, NULL);
-    assert_float_equal(r.sum[M_SUCCEEDED].min, 5000, 0);
-    assert_float_equal(r.sum[M_THROTTLED].max, 0, 0);
-    assert_true(r.sum[M_SERVER_ERRORS].min > 0);
+    assert_float_equal(r.sum[METRIC_SUCCEEDED].min, 5000, 0);
+    assert_float_equal(r.sum[METRIC_THROTTLED].max, 0, 0);
+    assert_true(r.sum[METRIC_SERVER_ERRORS].min > 0);
     /* every attempt is a success or a 5xx */
     for (int i = 0; i < r.reps; i++) {
-        const double *v = r.values + (size_t)i * M_COUNT;
-        assert_float_equal(v[M_ATTEMPTS], v[M_SUCCEEDED] + v[M_SERVER_ERRORS], 0);
+        const double *v = r.values + (size_t)i * METRIC_COUNT;
+        assert_float_equal(v[METRIC_ATTEMPTS], v[METRIC_SUCCEEDED] + v[METRIC_SERVER_ERRORS], 0);
     }
     /* attempts per job is geometric: mean 1/(1 - p) = 1.25 with variance
      * p/(1-p)^2 per job; tolerance: the 99% normal interval over all jobs */
     double p = 0.2, jobs = 5000.0 * r.reps;
     double tol = gsl_cdf_ugaussian_Pinv(0.995) * sqrt(p / ((1 - p) * (1 - p)) / jobs);
-    printf("5xx amplification: seed 7, %.5f vs 1.25 +- %.5f\n", r.sum[M_AMPLIFICATION].mean, tol);
-    assert_true(fabs(r.sum[M_AMPLIFICATION].mean - 1.25) <= tol);
+    printf("5xx amplification: seed 7, %.5f vs 1.25 +- %.5f\n", r.sum[METRIC_AMPLIFICATION].mean, tol);
+    assert_true(fabs(r.sum[METRIC_AMPLIFICATION].mean - 1.25) <= tol);
     run_result_fini(&r);
     scn_fini(&s);
 }
@@ -224,16 +224,16 @@ static void conservation_in_every_replication(void **state)
     struct run_result r;
     run_with(conservation_json, &s, &r, NULL);
     for (int i = 0; i < r.reps; i++) {
-        const double *v = r.values + (size_t)i * M_COUNT;
-        assert_float_equal(v[M_JOBS], v[M_SUCCEEDED] + v[M_EXHAUSTED] + v[M_PENDING], 0);
-        assert_true(v[M_EXHAUSTED] > 0); /* the scenario is built to exhaust */
-        assert_true(v[M_PENDING] > 0);   /* and to leave work at the horizon */
+        const double *v = r.values + (size_t)i * METRIC_COUNT;
+        assert_float_equal(v[METRIC_JOBS], v[METRIC_SUCCEEDED] + v[METRIC_EXHAUSTED] + v[METRIC_PENDING], 0);
+        assert_true(v[METRIC_EXHAUSTED] > 0); /* the scenario is built to exhaust */
+        assert_true(v[METRIC_PENDING] > 0);   /* and to leave work at the horizon */
         /* an uncleared rollout is censored at the horizon (10m - 8m) */
-        if (v[M_CLEARED] == 0)
-            assert_float_equal(v[M_CLEAR_TIME], 120.0, 1e-9);
+        if (v[METRIC_CLEARED] == 0)
+            assert_float_equal(v[METRIC_CLEAR_TIME], 120.0, 1e-9);
         else
-            assert_true(v[M_CLEAR_TIME] <= 120.0);
-        assert_true(v[M_ATTEMPTS] <= 4 * v[M_JOBS]);
+            assert_true(v[METRIC_CLEAR_TIME] <= 120.0);
+        assert_true(v[METRIC_ATTEMPTS] <= 4 * v[METRIC_JOBS]);
     }
     run_result_fini(&r);
     scn_fini(&s);
@@ -265,7 +265,7 @@ static void same_seed_same_bytes(void **state)
     struct run_opts ot = o;
     ot.threads = 2;
     assert_int_equal(run_scenario(&s, &ot, &t), 0);
-    assert_memory_equal(a.values, t.values, sizeof(double) * M_COUNT * (size_t)a.reps);
+    assert_memory_equal(a.values, t.values, sizeof(double) * METRIC_COUNT * (size_t)a.reps);
     run_result_fini(&t);
     o.seed = 100;
     assert_int_equal(run_scenario(&s, &o, &c), 0);
@@ -298,10 +298,10 @@ static void common_random_numbers(void **state)
     assert_int_equal(run_scenario(&s1, &o, &a), 0);
     assert_int_equal(run_scenario(&s2, &o, &b), 0);
     for (int i = 0; i < 4; i++) {
-        const double *va = a.values + (size_t)i * M_COUNT, *vb = b.values + (size_t)i * M_COUNT;
-        assert_float_equal(va[M_BACKGROUND_JOBS], vb[M_BACKGROUND_JOBS], 0);
-        assert_float_equal(va[M_OTHER_REQUESTS], vb[M_OTHER_REQUESTS], 0);
-        assert_true(va[M_THROTTLED] != vb[M_THROTTLED]);
+        const double *va = a.values + (size_t)i * METRIC_COUNT, *vb = b.values + (size_t)i * METRIC_COUNT;
+        assert_float_equal(va[METRIC_BACKGROUND_JOBS], vb[METRIC_BACKGROUND_JOBS], 0);
+        assert_float_equal(va[METRIC_OTHER_REQUESTS], vb[METRIC_OTHER_REQUESTS], 0);
+        assert_true(va[METRIC_THROTTLED] != vb[METRIC_THROTTLED]);
     }
     run_result_fini(&a);
     run_result_fini(&b);
@@ -321,8 +321,8 @@ static void count_rejected_is_punitive(void **state)
     assert_int_equal(run_scenario(&s, &o, &a), 0);
     s.server.count_rejected = 0;
     assert_int_equal(run_scenario(&s, &o, &b), 0);
-    assert_true(a.sum[M_SUCCEEDED].mean < b.sum[M_SUCCEEDED].mean);
-    assert_true(a.sum[M_OTHER_THROTTLED].mean > b.sum[M_OTHER_THROTTLED].mean);
+    assert_true(a.sum[METRIC_SUCCEEDED].mean < b.sum[METRIC_SUCCEEDED].mean);
+    assert_true(a.sum[METRIC_OTHER_THROTTLED].mean > b.sum[METRIC_OTHER_THROTTLED].mean);
     run_result_fini(&a);
     run_result_fini(&b);
     scn_fini(&s);

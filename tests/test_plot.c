@@ -23,9 +23,9 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
-#include "dirreport.h"
-#include "plot.h"
-#include "table.h"
+#include "out/dirreport.h"
+#include "out/plot.h"
+#include "out/table.h"
 
 #define DEFAULT_SCN PROVSIM_SOURCE_DIR "/configs/default.json"
 

@@ -27,9 +27,9 @@
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
 
-#include "metrics.h"
-#include "runner.h"
-#include "scenario.h"
+#include "models/metrics.h"
+#include "run/runner.h"
+#include "scenario/scenario.h"
 
 #define BIN PROVSIM_BINARY
 #define SRC PROVSIM_SOURCE_DIR
@@ -264,7 +264,7 @@ static void run_preset(const char *path, int reps, struct run_result *res)
 
 static double value(const struct run_result *r, int rep, int m)
 {
-    return r->values[(size_t)rep * M_COUNT + (size_t)m];
+    return r->values[(size_t)rep * METRIC_COUNT + (size_t)m];
 }
 
 /* 95% CI of the mean of b - a, replication by replication. */
@@ -303,7 +303,7 @@ static void slack_after_hours_does_less_harm(void **state)
                   "after hours (19:00) minus business hours (10:00)\n",
                   STORY_REPS);
 
-    static const int paired[] = {M_CLEAR_TIME, M_OTHER_THROTTLED};
+    static const int paired[] = {METRIC_CLEAR_TIME, METRIC_OTHER_THROTTLED};
     for (size_t i = 0; i < sizeof paired / sizeof paired[0]; i++) {
         int m = paired[i];
         double mean, lo, hi;
@@ -318,7 +318,7 @@ static void slack_after_hours_does_less_harm(void **state)
 
     /* the business-hours rollout as admins report it, in every replication */
     for (int r = 0; r < bh.reps; r++) {
-        double thr = value(&bh, r, M_THROTTLED), zero = value(&bh, r, M_FAILED_TASKS_ZERO);
+        double thr = value(&bh, r, METRIC_THROTTLED), zero = value(&bh, r, METRIC_FAILED_TASKS_ZERO);
         if (!(thr > 100) || !(zero >= 1800 && zero <= 6 * 3600))
             print_error("replication %d: throttled %.0f (want > 100), failed_tasks_zero_s %.1f "
                         "(want 1800..21600)\n",
@@ -327,7 +327,7 @@ static void slack_after_hours_does_less_harm(void **state)
         assert_true(zero >= 1800 && zero <= 6 * 3600);
     }
     print_message("  business hours: throttled mean %.0f, failed_tasks_zero_s mean %.1f\n",
-                  mean_of(&bh, M_THROTTLED), mean_of(&bh, M_FAILED_TASKS_ZERO));
+                  mean_of(&bh, METRIC_THROTTLED), mean_of(&bh, METRIC_FAILED_TASKS_ZERO));
     run_result_fini(&bh);
     run_result_fini(&ah);
 }

@@ -16,7 +16,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "retry.h"
+#include "models/retry.h"
 
 #define SEED 4242UL
 #define NDRAWS 10000

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "units.h"
+#include "scenario/scenario.h"
+#include "base/units.h"
 
 #define DEFAULT_JSON PROVSIM_SOURCE_DIR "/configs/default.json"
 
@@ -181,12 +181,12 @@ static void test_default_file_matches_builtin(void **state)
     assert_int_equal(b.server.limits[0].type, LIM_TOKEN_BUCKET);
     assert_true(b.server.limits[0].rate_per_s == 10);
     assert_true(b.server.limits[0].burst == 180);
-    assert_int_equal(b.server.limits[0].applies_mask, KIND_MASK_ALL);
+    assert_int_equal(b.server.limits[0].applies_mask, JOB_KIND_MASK_ALL);
     assert_true(b.server.limits[1].rate_per_s == 3);
-    assert_int_equal(b.server.limits[1].applies_mask, KIND_MASK(KIND_CREATE));
+    assert_int_equal(b.server.limits[1].applies_mask, JOB_KIND_MASK(JOB_KIND_CREATE));
     assert_int_equal(b.server.limits[2].applies_mask,
-                     KIND_MASK(KIND_UPDATE) | KIND_MASK(KIND_DEACTIVATE));
-    assert_int_equal(b.server.ra_mode, RA_MODE_LIMITER);
+                     JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
+    assert_int_equal(b.server.ra_mode, SRV_RA_LIMITER);
     assert_int_equal(b.server.latency.type, DIST_LOGNORMAL);
     assert_true(b.server.reject_latency_s == 0.05);
     assert_true(b.server.error_rate == 0);
@@ -198,15 +198,15 @@ static void test_default_file_matches_builtin(void **state)
     assert_true(b.client.error_retry.base_s == 1);
     assert_true(b.client.error_retry.cap_s == 300);
     assert_int_equal(b.client.error_retry.jitter, JITTER_FULL);
-    assert_int_equal(b.client.on_429, ON_429_JOB);
+    assert_int_equal(b.client.on_429, CLIENT_ON_429_JOB);
     assert_int_equal(b.nrollouts, 1);
-    assert_int_equal(b.rollouts[0].kind, KIND_CREATE);
+    assert_int_equal(b.rollouts[0].kind, JOB_KIND_CREATE);
     assert_int_equal(b.rollouts[0].users, 5000);
     assert_true(b.rollouts[0].at_s == 36000);
     assert_int_equal(b.rollouts[0].batch_size, 500);
     assert_true(b.rollouts[0].batch_interval_s == 600);
     assert_int_equal(b.background.enabled, 1);
-    assert_true(fabs(b.background.mix[KIND_UPDATE] - 0.6) < 1e-12);
+    assert_true(fabs(b.background.mix[JOB_KIND_UPDATE] - 0.6) < 1e-12);
     assert_int_equal(b.other.enabled, 1);
     assert_true(b.other.profile.weekday[10] == 3000);
     assert_true(b.series_step_s == 60);
@@ -221,7 +221,7 @@ static void test_default_file_matches_builtin(void **state)
     t.rollouts[0].at_s = t.horizon_s;
     assert_false(scn_check(&t));
     t = b;
-    t.background.mix[KIND_CREATE] += 0.1;
+    t.background.mix[JOB_KIND_CREATE] += 0.1;
     assert_false(scn_check(&t));
     t = b;
     t.rollouts[0].batch_size = t.rollouts[0].users;
@@ -414,7 +414,7 @@ static void test_top_level_values(void **state)
     assert_null(s.notes);
     assert_true(s.series_step_s == 60);
     assert_int_equal(s.server.nlimits, 0);
-    assert_int_equal(s.server.ra_mode, RA_MODE_LIMITER);
+    assert_int_equal(s.server.ra_mode, SRV_RA_LIMITER);
     assert_true(s.server.reject_latency_s == 0);
     assert_int_equal(s.client.retry.policy, RETRY_POLICY_RETRY_AFTER);
     assert_int_equal(s.client.retry.max_attempts, 0);
@@ -502,7 +502,7 @@ static void test_limits(void **state)
     assert_true(s.server.limits[1].window_s == 5);
     assert_int_equal(s.server.limits[2].type, LIM_SLIDING_WINDOW);
     assert_int_equal(s.server.limits[2].applies_mask,
-                     KIND_MASK(KIND_UPDATE) | KIND_MASK(KIND_DEACTIVATE));
+                     JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
     scn_fini(&s);
 
     good(&s, "server.limits=[]", NULL);
@@ -541,7 +541,7 @@ static void test_server_misc(void **state)
     good(&s, "server.retry_after={\"mode\":\"fixed\",\"value\":\"30s\",\"jitter\":\"5s\"}",
          "server.latency={\"dist\":\"uniform\",\"min\":\"1s\",\"max\":\"3s\"}",
          "server.error_rate=0.01", "server.count_rejected=true", NULL);
-    assert_int_equal(s.server.ra_mode, RA_MODE_FIXED);
+    assert_int_equal(s.server.ra_mode, SRV_RA_FIXED);
     assert_true(s.server.ra_fixed_s == 30);
     assert_true(s.server.ra_jitter_s == 5);
     assert_int_equal(s.server.latency.type, DIST_UNIFORM);
@@ -602,7 +602,7 @@ static void test_client(void **state)
     assert_true(s.client.error_retry.base_s == 2);
     assert_true(s.client.error_retry.cap_s == 600);
     assert_int_equal(s.client.error_retry.jitter, JITTER_NONE);
-    assert_int_equal(s.client.on_429, ON_429_PAUSE_ALL);
+    assert_int_equal(s.client.on_429, CLIENT_ON_429_PAUSE_ALL);
     assert_true(s.client.max_rate_per_s == 10);
     scn_fini(&s);
 }
@@ -671,19 +671,19 @@ static void test_rollout_times(void **state)
     scn_fini(&s);
     good(&s,
          "workload.rollouts[0]={\"kind\":\"deactivate\",\"users\":7,\"at\":\"9:00\"}", NULL);
-    assert_int_equal(s.rollouts[0].kind, KIND_DEACTIVATE);
+    assert_int_equal(s.rollouts[0].kind, JOB_KIND_DEACTIVATE);
     assert_int_equal(s.rollouts[0].users, 7);
     assert_int_equal(s.rollouts[0].batch_size, 0);
     assert_true(s.rollouts[0].at_s == 9 * 3600);
     scn_fini(&s);
 }
 
-static double rate_at(const struct scenario *s, const struct scn_traffic *t, const char *when)
+static double rate_at(const struct scenario *s, const struct wl_traffic *t, const char *when)
 {
     int64_t e;
     char err[128];
     assert_int_equal(units_parse_datetime(when, &e, err, sizeof err), 0);
-    return scn_profile_rate(&t->profile, s->start_epoch_s, (double)(e - s->start_epoch_s));
+    return wl_profile_rate(&t->profile, s->start_epoch_s, (double)(e - s->start_epoch_s));
 }
 
 static void test_profiles(void **state)
@@ -693,14 +693,14 @@ static void test_profiles(void **state)
     good(&s, NULL);
     /* Default background: business_hours, peak 120/h. 2026-12-01 is a
      * Tuesday, 2026-12-05 a Saturday. */
-    const struct scn_traffic *bg = &s.background;
+    const struct wl_traffic *bg = &s.background;
     assert_true(fabs(rate_at(&s, bg, "2026-12-01T10:30") - 120.0 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, bg, "2026-12-01T12:59:59") - 0.8 * 120 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, bg, "2026-12-01T03:00") - 0.05 * 120 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, bg, "2026-12-01T08:00") - 0.7 * 120 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, bg, "2026-12-05T10:30") - 0.05 * 120 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, bg, "2026-12-07T10:30") - 120.0 / 3600) < 1e-15); /* Mon */
-    assert_true(fabs(scn_profile_max_rate(&bg->profile) - 120.0 / 3600) < 1e-15);
+    assert_true(fabs(wl_profile_max_rate(&bg->profile) - 120.0 / 3600) < 1e-15);
     scn_fini(&s);
 
     /* Explicit tables: hour h of the weekday table, weekend separately. */
@@ -722,15 +722,15 @@ static void test_profiles(void **state)
     good(&s, set, NULL);
     assert_true(fabs(rate_at(&s, &s.other, "2026-12-04T23:10") - 230.0 / 3600) < 1e-15);
     assert_true(fabs(rate_at(&s, &s.other, "2026-12-06T05:00") - 1000.0 / 3600) < 1e-15);
-    assert_true(fabs(scn_profile_max_rate(&s.other.profile) - 1000.0 / 3600) < 1e-15);
-    assert_true(s.other.mix[KIND_CREATE] == 0.25);
-    assert_true(s.other.mix[KIND_UPDATE] == 0.75);
-    assert_true(s.other.mix[KIND_DEACTIVATE] == 0);
+    assert_true(fabs(wl_profile_max_rate(&s.other.profile) - 1000.0 / 3600) < 1e-15);
+    assert_true(s.other.mix[JOB_KIND_CREATE] == 0.25);
+    assert_true(s.other.mix[JOB_KIND_UPDATE] == 0.75);
+    assert_true(s.other.mix[JOB_KIND_DEACTIVATE] == 0);
     scn_fini(&s);
 
     good(&s, "workload.background={\"shape\":\"flat\",\"peak_per_hour\":36}", NULL);
     assert_true(fabs(rate_at(&s, &s.background, "2026-12-06T03:00") - 0.01) < 1e-15);
-    assert_true(fabs(s.background.mix[KIND_CREATE] - 0.3) < 1e-15); /* default mix */
+    assert_true(fabs(s.background.mix[JOB_KIND_CREATE] - 0.3) < 1e-15); /* default mix */
     scn_fini(&s);
 
     bad("workload.background.weekday: expected 24 hourly rates, got 23",
@@ -821,7 +821,7 @@ static void test_set(void **state)
     assert_true(s.client.max_rate_per_s == 10);
     assert_string_equal(s.name, "a=b");
     assert_true(s.server.limits[2].burst == 40);
-    assert_int_equal(s.rollouts[0].kind, KIND_UPDATE);
+    assert_int_equal(s.rollouts[0].kind, JOB_KIND_UPDATE);
     assert_true(s.rollouts[0].at_s == 3600);
     scn_fini(&s);
 

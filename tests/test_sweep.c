@@ -9,9 +9,9 @@
 #include <math.h>
 
 #include "cli_helpers.h"
-#include "runner.h"
+#include "run/runner.h"
 #include "scenario_helpers.h"
-#include "sweep.h"
+#include "plan/sweep.h"
 
 /* Small and quick: a few hundred jobs against one token bucket. */
 static const char tiny_json[] =
@@ -500,23 +500,23 @@ static void precision_stops_early_and_is_deterministic(void **state)
     struct run_result a, b, full;
     assert_int_equal(run_scenario(&s, &o, &a), 0);
     printf("precision 5%%: %d of at most 40 replications; clear time %.1f s +- %.1f\n", a.reps,
-           a.sum[M_CLEAR_TIME].mean, a.sum[M_CLEAR_TIME].ci_hi - a.sum[M_CLEAR_TIME].mean);
+           a.sum[METRIC_CLEAR_TIME].mean, a.sum[METRIC_CLEAR_TIME].ci_hi - a.sum[METRIC_CLEAR_TIME].mean);
     assert_true(a.precision_reached);
     assert_true(a.reps >= 3 && a.reps < 40);
-    double half = a.sum[M_CLEAR_TIME].ci_hi - a.sum[M_CLEAR_TIME].mean;
-    assert_true(half <= 0.05 * fabs(a.sum[M_CLEAR_TIME].mean));
+    double half = a.sum[METRIC_CLEAR_TIME].ci_hi - a.sum[METRIC_CLEAR_TIME].mean;
+    assert_true(half <= 0.05 * fabs(a.sum[METRIC_CLEAR_TIME].mean));
     assert_int_equal(run_scenario(&s, &o, &b), 0);
     assert_int_equal(a.reps, b.reps);
-    assert_memory_equal(a.values, b.values, (size_t)a.reps * M_COUNT * sizeof(double));
+    assert_memory_equal(a.values, b.values, (size_t)a.reps * METRIC_COUNT * sizeof(double));
     /* the same replications as a fixed-count run of that many */
     struct run_opts fixed = {.reps = a.reps, .seed = 7};
     assert_int_equal(run_scenario(&s, &fixed, &full), 0);
-    assert_memory_equal(a.values, full.values, (size_t)a.reps * M_COUNT * sizeof(double));
+    assert_memory_equal(a.values, full.values, (size_t)a.reps * METRIC_COUNT * sizeof(double));
     /* the rule stops at the first count that meets it */
     if (a.reps > 3) {
         double *col = malloc((size_t)a.reps * sizeof *col);
         for (int r = 0; r < a.reps - 1; r++)
-            col[r] = a.values[(size_t)r * M_COUNT + M_CLEAR_TIME];
+            col[r] = a.values[(size_t)r * METRIC_COUNT + METRIC_CLEAR_TIME];
         struct stats_summary st;
         stats_summarize(col, (size_t)a.reps - 1, &st);
         assert_true(stats_ci95_halfwidth(st.sd, st.n) > 0.05 * fabs(st.mean));

@@ -18,8 +18,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "metrics.h"
-#include "runner.h"
+#include "models/metrics.h"
+#include "run/runner.h"
 #include "scenario_helpers.h"
 
 #define SEED 20261128
@@ -62,9 +62,9 @@ static void mm1(void **state)
     struct scenario s;
     struct run_result r;
     run_json(queue_json(lambda, 1, "{\"dist\": \"exponential\", \"mean\": 1}", 30, "6h"), &s, &r);
-    assert_within_ci99("M/M/1 W", &r.sum[M_BACKGROUND_LAT_MEAN], 1.0 / (mu - lambda));
+    assert_within_ci99("M/M/1 W", &r.sum[METRIC_BACKGROUND_LAT_MEAN], 1.0 / (mu - lambda));
     /* nothing is throttled without limits, and every job is accounted for */
-    assert_true(r.sum[M_THROTTLED].max == 0.0);
+    assert_true(r.sum[METRIC_THROTTLED].max == 0.0);
     run_result_fini(&r);
     scn_fini(&s);
 }
@@ -77,7 +77,7 @@ static void md1(void **state)
     struct scenario s;
     struct run_result r;
     run_json(queue_json(lambda, 1, "{\"dist\": \"constant\", \"value\": 1}", 30, "6h"), &s, &r);
-    assert_within_ci99("M/D/1 W", &r.sum[M_BACKGROUND_LAT_MEAN], theory);
+    assert_within_ci99("M/D/1 W", &r.sum[METRIC_BACKGROUND_LAT_MEAN], theory);
     run_result_fini(&r);
     scn_fini(&s);
 }
@@ -103,7 +103,7 @@ static void mmc(void **state)
     struct scenario s;
     struct run_result r;
     run_json(queue_json(lambda, c, "{\"dist\": \"exponential\", \"mean\": 1}", 30, "3h"), &s, &r);
-    assert_within_ci99("M/M/3 W (Erlang C)", &r.sum[M_BACKGROUND_LAT_MEAN], theory);
+    assert_within_ci99("M/M/3 W (Erlang C)", &r.sum[METRIC_BACKGROUND_LAT_MEAN], theory);
     run_result_fini(&r);
     scn_fini(&s);
 }
@@ -133,10 +133,10 @@ static void fixed_window_drain(void **state)
         run_json(json, &s, &r);
         double k = ceil((double)n / L);
         printf("drain N=%d L=%d w=%d: clear in [%.3f, %.3f], bounds [%g, %g]\n", n, L, w,
-               r.sum[M_CLEAR_TIME].min, r.sum[M_CLEAR_TIME].max, (k - 1) * w, k * w);
-        assert_true(r.sum[M_CLEAR_TIME].min >= (k - 1) * w);
-        assert_true(r.sum[M_CLEAR_TIME].max <= k * w);
-        assert_true(r.sum[M_SUCCEEDED].min == n);
+               r.sum[METRIC_CLEAR_TIME].min, r.sum[METRIC_CLEAR_TIME].max, (k - 1) * w, k * w);
+        assert_true(r.sum[METRIC_CLEAR_TIME].min >= (k - 1) * w);
+        assert_true(r.sum[METRIC_CLEAR_TIME].max <= k * w);
+        assert_true(r.sum[METRIC_SUCCEEDED].min == n);
         run_result_fini(&r);
         scn_fini(&s);
     }

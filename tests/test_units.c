@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "units.h"
+#include "base/units.h"
 
 static double dur(const char *s)
 {

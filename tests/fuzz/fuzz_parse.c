@@ -16,9 +16,9 @@
  * a size is >= 1 byte. */
 #include "fuzz.h"
 
-#include "memlimit.h"
-#include "scenario.h"
-#include "units.h"
+#include "run/memlimit.h"
+#include "scenario/scenario.h"
+#include "base/units.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -14,10 +14,10 @@
  *    holes it closes on purpose (see jsonsyntax.c). */
 #include "fuzz.h"
 
-#include "jsonsyntax.h"
-#include "memlimit.h"
-#include "provision.h"
-#include "scenario.h"
+#include "scenario/jsonsyntax.h"
+#include "run/memlimit.h"
+#include "models/provision.h"
+#include "scenario/scenario.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,0 +1,31 @@
+/* metrics.c -- see metrics.h. Order here is the order of every output. */
+#include "models/metrics.h"
+
+const struct metric_info metric_table[METRIC_COUNT] = {
+    [METRIC_CLEAR_TIME] = {"clear_time_s", METRIC_UNIT_SECONDS, "rollout clear time"},
+    [METRIC_FAILED_TASKS_ZERO] = {"failed_tasks_zero_s", METRIC_UNIT_SECONDS, "failed tasks back to 0 after"},
+    [METRIC_CLEARED] = {"cleared", METRIC_UNIT_RATIO, "rollout cleared within horizon"},
+    [METRIC_JOBS] = {"jobs", METRIC_UNIT_COUNT, "jobs (rollout + background)"},
+    [METRIC_SUCCEEDED] = {"succeeded", METRIC_UNIT_COUNT, "succeeded"},
+    [METRIC_EXHAUSTED] = {"exhausted", METRIC_UNIT_COUNT, "exhausted (gave up)"},
+    [METRIC_PENDING] = {"pending", METRIC_UNIT_COUNT, "still pending at horizon"},
+    [METRIC_ATTEMPTS] = {"attempts", METRIC_UNIT_COUNT, "requests sent"},
+    [METRIC_THROTTLED] = {"throttled", METRIC_UNIT_COUNT, "429s received"},
+    [METRIC_SERVER_ERRORS] = {"server_errors", METRIC_UNIT_COUNT, "5xx received"},
+    [METRIC_AMPLIFICATION] = {"amplification", METRIC_UNIT_RATIO, "attempts per job"},
+    [METRIC_PEAK_BACKLOG] = {"peak_backlog", METRIC_UNIT_COUNT, "peak backlog (jobs)"},
+    [METRIC_PEAK_FAILED_TASKS] = {"peak_failed_tasks", METRIC_UNIT_COUNT, "peak failed tasks"},
+    [METRIC_ROLLOUT_P50] = {"rollout_latency_p50_s", METRIC_UNIT_SECONDS, "rollout job latency p50"},
+    [METRIC_ROLLOUT_P95] = {"rollout_latency_p95_s", METRIC_UNIT_SECONDS, "rollout job latency p95"},
+    [METRIC_ROLLOUT_P99] = {"rollout_latency_p99_s", METRIC_UNIT_SECONDS, "rollout job latency p99"},
+    [METRIC_ROLLOUT_MAX] = {"rollout_latency_max_s", METRIC_UNIT_SECONDS, "rollout job latency max"},
+    [METRIC_BACKGROUND_JOBS] = {"background_jobs", METRIC_UNIT_COUNT, "background jobs"},
+    [METRIC_BACKGROUND_LAT_MEAN] = {"background_latency_mean_s", METRIC_UNIT_SECONDS, "background job latency mean"},
+    [METRIC_BACKGROUND_LAT_P95] = {"background_latency_p95_s", METRIC_UNIT_SECONDS, "background job latency p95"},
+    [METRIC_BACKGROUND_THROTTLED] = {"background_throttled", METRIC_UNIT_COUNT, "429s on background jobs"},
+    [METRIC_OTHER_REQUESTS] = {"other_clients_requests", METRIC_UNIT_COUNT, "other clients' requests"},
+    [METRIC_OTHER_THROTTLED] = {"other_clients_throttled", METRIC_UNIT_COUNT, "other clients' 429s (collateral)"},
+    [METRIC_LOWER_BOUND] = {"lower_bound_s", METRIC_UNIT_SECONDS, "lower bound on clear time"},
+    [METRIC_EFFICIENCY] = {"efficiency", METRIC_UNIT_RATIO, "efficiency (lower bound / clear time)"},
+    [METRIC_EVENTS] = {"events", METRIC_UNIT_COUNT, "events simulated"},
+};

@@ -1,0 +1,47 @@
+/* metrics.h -- the per-replication metrics provsim reports, in one table:
+ * names (as they appear in JSON and CSV), units and one-line definitions.
+ * The README's metric table is the long form of this one. */
+#ifndef PROVSIM_METRICS_H
+#define PROVSIM_METRICS_H
+
+enum metric_unit { METRIC_UNIT_SECONDS, METRIC_UNIT_COUNT, METRIC_UNIT_RATIO };
+
+enum metric {
+    METRIC_CLEAR_TIME,
+    METRIC_FAILED_TASKS_ZERO,
+    METRIC_CLEARED,
+    METRIC_JOBS,
+    METRIC_SUCCEEDED,
+    METRIC_EXHAUSTED,
+    METRIC_PENDING,
+    METRIC_ATTEMPTS,
+    METRIC_THROTTLED,
+    METRIC_SERVER_ERRORS,
+    METRIC_AMPLIFICATION,
+    METRIC_PEAK_BACKLOG,
+    METRIC_PEAK_FAILED_TASKS,
+    METRIC_ROLLOUT_P50,
+    METRIC_ROLLOUT_P95,
+    METRIC_ROLLOUT_P99,
+    METRIC_ROLLOUT_MAX,
+    METRIC_BACKGROUND_JOBS,
+    METRIC_BACKGROUND_LAT_MEAN,
+    METRIC_BACKGROUND_LAT_P95,
+    METRIC_BACKGROUND_THROTTLED,
+    METRIC_OTHER_REQUESTS,
+    METRIC_OTHER_THROTTLED,
+    METRIC_LOWER_BOUND,
+    METRIC_EFFICIENCY,
+    METRIC_EVENTS,
+    METRIC_COUNT
+};
+
+struct metric_info {
+    const char *name;
+    enum metric_unit unit;
+    const char *label; /* short, for the text summary */
+};
+
+extern const struct metric_info metric_table[METRIC_COUNT];
+
+#endif

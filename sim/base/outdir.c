@@ -1,0 +1,60 @@
+/* outdir.c -- see outdir.h. */
+#include "base/outdir.h"
+
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int make_one(const char *path, const char *shown, char *err, size_t errlen)
+{
+    if (mkdir(path, 0777) == 0)
+        return 0;
+    int e = errno;
+    struct stat st;
+    if (e == EEXIST && stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return 0;
+        snprintf(err, errlen, "%s: %s exists and is not a directory", shown, path);
+        return -1;
+    }
+    snprintf(err, errlen, "%s: cannot create directory %s: %s", shown, path, strerror(e));
+    return -1;
+}
+
+int outdir_make(const char *dir, char *err, size_t errlen)
+{
+    if (!dir || !*dir) {
+        snprintf(err, errlen, "empty output directory name");
+        return -1;
+    }
+    char *p = xstrdup(dir);
+    int rc = 0;
+    /* every prefix ending before a '/', then the whole path */
+    for (char *q = p + 1; *q && rc == 0; q++) {
+        if (*q != '/' || q[-1] == '/')
+            continue;
+        *q = '\0';
+        rc = make_one(p, dir, err, errlen);
+        *q = '/';
+    }
+    if (rc == 0)
+        rc = make_one(p, dir, err, errlen);
+    free(p);
+    return rc;
+}
+
+char *outdir_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir), m = strlen(name);
+    int slash = n > 0 && dir[n - 1] == '/';
+    char *s = xmalloc(n + m + 2);
+    memcpy(s, dir, n);
+    if (!slash)
+        s[n++] = '/';
+    memcpy(s + n, name, m + 1);
+    return s;
+}

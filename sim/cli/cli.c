@@ -1,0 +1,98 @@
+/* cli.c -- see cli.h. */
+#include "cli/cli.h"
+
+#include "run/runner.h"
+#include "scenario/scenario.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    if (cmd)
+        fprintf(stderr, "provsim: %s: ", cmd);
+    else
+        fputs("provsim: ", stderr);
+    fprintf(stderr, fmt, arg ? arg : "");
+    if (cmd)
+        fprintf(stderr, "\n(see provsim %s --help)\n", cmd);
+    else
+        fputs("\n(see provsim --help)\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 1024 ? (int)n : 1;
+}
+
+void cli_common_init(struct cli_common *c, int argc)
+{
+    memset(c, 0, sizeof *c);
+    c->seed = -1;
+    c->sets = xcalloc((size_t)(argc > 0 ? argc : 1), sizeof *c->sets);
+}
+
+int cli_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c)
+{
+    const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!strcmp(a, "--plot")) {
+        c->plot = 1;
+        return 1;
+    }
+    if (!strcmp(a, "--reps")) {
+        if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &c->reps))
+            return cli_usage_error(cmd, "--reps: expected an integer from 1 to 100000, got \"%s\"",
+                                   v);
+    } else if (!strcmp(a, "--seed")) {
+        if (cli_parse_long(v, 0, 1L << 53, &c->seed))
+            return cli_usage_error(cmd, "--seed: expected an integer from 0 to 2^53, got \"%s\"",
+                                   v);
+    } else if (!strcmp(a, "--jobs")) {
+        if (cli_parse_long(v, 1, CLI_MAX_JOBS, &c->jobs))
+            return cli_usage_error(cmd, "--jobs: expected an integer from 1 to 1024, got \"%s\"",
+                                   v);
+    } else if (!strcmp(a, "--precision")) {
+        if (run_parse_precision(v, &c->precision))
+            return cli_usage_error(cmd,
+                                   "--precision: expected a fraction like 2%% or 0.02 (above 0, "
+                                   "at most 100%%), got \"%s\"",
+                                   v);
+    } else if (!strcmp(a, "--set")) {
+        if (!v || !strchr(v, '='))
+            return cli_usage_error(cmd, "--set %s: expected PATH=VALUE", v);
+        c->sets[c->nsets++] = v;
+    } else if (!strcmp(a, "--out")) {
+        if (!v || !*v)
+            return cli_usage_error(cmd, "%s", "--out: expected a directory");
+        c->out = v;
+    } else {
+        return 0;
+    }
+    ++*i;
+    return 1;
+}
+
+int cli_jobs(const struct cli_common *c)
+{
+    long j = c->jobs > 0 ? c->jobs : cli_online_cores();
+    return (int)(j > CLI_MAX_JOBS ? CLI_MAX_JOBS : j);
+}

@@ -1,0 +1,116 @@
+/* cmd_compare.c -- provsim compare: the command line of compare.c. */
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+#include "plan/compare.h"
+#include "out/plot.h"
+#include "run/runner.h"
+#include "scenario/scenario.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: provsim compare A.json B.json [C.json...] [options]\n"
+    "\n"
+    "Runs every scenario with the same seed and replication count, so replication\n"
+    "r of each draws the same random streams (common random numbers), and reports\n"
+    "each metric's mean and 95% CI per scenario and the paired difference to the\n"
+    "first (A) with its 95% CI. A scenario compared with itself differs by 0.\n"
+    "\n"
+    "options:\n"
+    "  --reps N            replications (default: the largest of the scenarios');\n"
+    "                      the cap with --precision\n"
+    "  --precision P       replicate until every scenario's 95% CI half-width of\n"
+    "                      clear_time_s is within P of its mean (\"2%\" or 0.02)\n"
+    "  --seed S            seed for all (default: the first scenario's)\n"
+    "  --set PATH=VALUE    override a key in every scenario (repeatable)\n"
+    "  --jobs J            replications on J threads (default: one per core);\n"
+    "                      results do not depend on J\n"
+    "  --out DIR           output directory (default compare-out): compare.csv,\n"
+    "                      compare.json, series-N.csv\n"
+    "  --format text|json  what to print (default text; json = compare.json)\n"
+    "  --plot              draw the charts into DIR (needs gnuplot)\n"
+    "  -h, --help          this help\n";
+
+int cmd_compare(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+    struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
+    struct cli_common cc;
+    cli_common_init(&cc, argc);
+    const char **files = xcalloc((size_t)argc, sizeof *files);
+    int json = 0, rc = CMP_BAD_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int taken = cli_common_option("compare", argc, argv, &i, &cc);
+        if (taken == CLI_EXIT_USAGE)
+            goto out;
+        if (taken)
+            continue;
+        if (!strcmp(a, "--format")) {
+            if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+                cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
+                goto out;
+            }
+            json = !strcmp(v, "json");
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_usage_error("compare", "unknown option \"%s\"", a);
+            goto out;
+        } else {
+            files[o.nfiles++] = a;
+        }
+    }
+    if (o.nfiles < 2) {
+        cli_usage_error("compare", "%s", "give at least two scenarios to compare");
+        goto out;
+    }
+    if (o.nfiles > CMP_MAX_SCENARIOS) {
+        cli_usage_error("compare", "%s", "at most 26 scenarios (A to Z)");
+        goto out;
+    }
+    o.files = files;
+    o.sets = cc.sets;
+    o.nsets = cc.nsets;
+    o.reps = (int)cc.reps;
+    o.seed = cc.seed;
+    o.precision = cc.precision;
+    o.threads = cli_jobs(&cc);
+    if (cc.out)
+        o.out_dir = cc.out;
+
+    struct cmp_result r;
+    char err[1024];
+    rc = cmp_run(&o, &r, err, sizeof err);
+    if (rc == CMP_OK) {
+        if (json) {
+            char *text = cmp_json(&r);
+            puts(text);
+            free(text);
+        } else {
+            cmp_print_text(stdout, &r);
+            printf("\nwrote %s/compare.csv, %s/compare.json and %s/series-1..%d.csv\n", o.out_dir,
+                   o.out_dir, o.out_dir, r.n);
+        }
+        if (fflush(stdout) != 0)
+            rc = CMP_FAILED;
+        if (cc.plot && rc == CMP_OK)
+            rc = plot_after_run(o.out_dir);
+    } else {
+        fprintf(stderr, "provsim: %s\n", err);
+    }
+    cmp_result_fini(&r);
+out:
+    free(files);
+    free(cc.sets);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/* cmd_plot.c -- provsim plot DIR: redraws the charts of a run, sweep or
+ * compare directory from the data saved there (see plot.h). */
+#include "cli/commands.h"
+#include "out/plot.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_plot[] =
+    "usage: provsim plot DIR\n"
+    "\n"
+    "Redraws the charts of a result directory from its saved data, as PNG and\n"
+    "SVG, with gnuplot (found on PATH):\n"
+    "  run --out DIR      DIR/backlog.*, DIR/rates.*\n"
+    "  compare --out DIR  the same, one colour per scenario\n"
+    "  sweep --out DIR    DIR/clear-time.*, DIR/heatmap-clear-time.*,\n"
+    "                     DIR/heatmap-other-throttled.* (two or more --vary)\n"
+    "\n"
+    "Exit 0 when the charts are drawn; 1 when DIR holds no data, gnuplot is\n"
+    "missing or fails; 2 on bad usage.\n";
+
+int cmd_plot(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(usage_plot, stdout);
+        return 0;
+    }
+    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
+        fputs("provsim: plot takes exactly one directory\n(see provsim plot --help)\n", stderr);
+        return 2;
+    }
+    char err[1024];
+    int rc = plot_dir(argv[1], err, sizeof err);
+    if (rc != PLOT_OK) {
+        fprintf(stderr, "provsim: %s\n", err);
+        /* a directory without provsim data is the user's mistake (2); a
+         * failed or missing gnuplot is not */
+        return rc == PLOT_NO_DATA ? 2 : 1;
+    }
+    const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
+    for (int i = 0; charts[i]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.png", argv[1], charts[i]);
+        if (access(path, F_OK) == 0)
+            printf("%s (and .svg)\n", path);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}

@@ -1,0 +1,212 @@
+/* evq.c -- see evq.h.
+ *
+ * Invariants: for every i > 0, !ev_before(heap[i], heap[(i-1)/4]); every
+ * lane is in (time, sequence) order; a nonempty lane has exactly its front
+ * event in the heap, tagged with the lane's number (1-based) in the high
+ * 16 bits of its type; count = heap entries + lane events not in the heap. */
+#include "engine/evq.h"
+
+#include "base/util.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARITY 4
+#define LANE_SHIFT 16
+#define TYPE_MASK 0xffffu
+#define NSLOTS (2 * EVQ_MAX_LANES)
+
+/* The one total order of events: earlier time first, then earlier
+ * schedule. */
+static inline int ev_before(const struct ev *a, const struct ev *b)
+{
+    if (a->t != b->t)
+        return a->t < b->t;
+    return a->seq < b->seq;
+}
+
+void evq_init(struct evq *q)
+{
+    memset(q, 0, sizeof *q);
+    memset(q->lane_slot, -1, sizeof q->lane_slot);
+    evq_clear(q);
+}
+
+void evq_fini(struct evq *q)
+{
+    free(q->heap);
+    for (int i = 0; i < q->nlanes; i++)
+        free(q->lanes[i].buf);
+    memset(q, 0, sizeof *q);
+}
+
+void evq_clear(struct evq *q)
+{
+    /* lanes and their delays stay: the next replication reuses them */
+    for (int i = 0; i < q->nlanes; i++)
+        q->lanes[i].head = q->lanes[i].len = 0;
+    q->len = 0;
+    q->count = 0;
+    q->next_seq = 0;
+    q->now = 0.0;
+    q->popped = 0;
+}
+
+static void heap_insert(struct evq *q, struct ev e)
+{
+    if (q->len == q->cap)
+        xgrow((void **)&q->heap, &q->cap, q->len + 1, sizeof *q->heap);
+    /* sift up: move parents down until e's place is found */
+    size_t i = q->len++;
+    while (i > 0) {
+        size_t p = (i - 1) / ARITY;
+        if (!ev_before(&e, &q->heap[p]))
+            break;
+        q->heap[i] = q->heap[p];
+        i = p;
+    }
+    q->heap[i] = e;
+}
+
+static void check_time(const struct evq *q, double t)
+{
+    if (!(t >= q->now)) {
+        fprintf(stderr, "provsim: internal error: event scheduled at t=%.9g before now=%.9g\n",
+                t, q->now);
+        abort();
+    }
+}
+
+void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg)
+{
+    check_time(q, t);
+    struct ev e = {t, q->next_seq++, type, arg};
+    heap_insert(q, e);
+    q->count++;
+}
+
+static int lane_for(struct evq *q, double delay)
+{
+    uint64_t bits;
+    memcpy(&bits, &delay, sizeof bits);
+    size_t h = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 57) % NSLOTS;
+    for (size_t probe = 0; probe < NSLOTS; probe++, h = (h + 1) % NSLOTS) {
+        int l = q->lane_slot[h];
+        if (l < 0) {
+            if (q->nlanes == EVQ_MAX_LANES)
+                return -1;
+            l = q->nlanes++;
+            q->lanes[l].delay_s = delay;
+            q->lane_slot[h] = (int16_t)l;
+            return l;
+        }
+        if (q->lanes[l].delay_s == delay)
+            return l;
+    }
+    return -1;
+}
+
+void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg)
+{
+    double t = q->now + delay_s;
+    int l = lane_for(q, delay_s);
+    if (l < 0) {
+        evq_push(q, t, type, arg);
+        return;
+    }
+    check_time(q, t);
+    struct evq_lane *ln = &q->lanes[l];
+    if (ln->len == ln->cap) {
+        /* grow the ring to a new power of two, unwrapping it */
+        size_t nc = ln->cap ? 2 * ln->cap : 64;
+        struct ev *nb = xmalloc(nc * sizeof *nb);
+        for (size_t i = 0; i < ln->len; i++)
+            nb[i] = ln->buf[(ln->head + i) & (ln->cap - 1)];
+        free(ln->buf);
+        ln->buf = nb;
+        ln->cap = nc;
+        ln->head = 0;
+    }
+    struct ev e = {t, q->next_seq++, type, arg};
+    ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = e;
+    if (ln->len++ == 0) {
+        e.type |= (uint32_t)(l + 1) << LANE_SHIFT;
+        heap_insert(q, e);
+    }
+    q->count++;
+}
+
+int evq_pop(struct evq *q, struct ev *out)
+{
+    if (q->len == 0)
+        return 0;
+    *out = q->heap[0];
+    struct ev last = q->heap[--q->len];
+    size_t n = q->len, i = 0;
+    /* sift down: move the smallest child up until last fits */
+    for (;;) {
+        size_t c = i * ARITY + 1;
+        if (c >= n)
+            break;
+        size_t best = c, end = c + ARITY < n ? c + ARITY : n;
+        for (size_t k = c + 1; k < end; k++)
+            if (ev_before(&q->heap[k], &q->heap[best]))
+                best = k;
+        if (!ev_before(&q->heap[best], &last))
+            break;
+        q->heap[i] = q->heap[best];
+        i = best;
+    }
+    if (n > 0)
+        q->heap[i] = last;
+    uint32_t lane = out->type >> LANE_SHIFT;
+    if (lane) {
+        /* the lane's front was popped: its next event becomes its head */
+        struct evq_lane *ln = &q->lanes[lane - 1];
+        ln->head = (ln->head + 1) & (ln->cap - 1);
+        if (--ln->len > 0) {
+            struct ev e = ln->buf[ln->head];
+            e.type |= lane << LANE_SHIFT;
+            heap_insert(q, e);
+        }
+        out->type &= TYPE_MASK;
+    }
+    if (!(out->t >= q->now)) {
+        fprintf(stderr, "provsim: internal error: time went backwards (%.9g after %.9g)\n",
+                out->t, q->now);
+        abort();
+    }
+    q->now = out->t;
+    q->popped++;
+    q->count--;
+    return 1;
+}
+
+double evq_peek_time(const struct evq *q)
+{
+    return q->len ? q->heap[0].t : INFINITY;
+}
+
+int evq_check(const struct evq *q)
+{
+    for (size_t i = 1; i < q->len; i++)
+        if (ev_before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
+            return 0;
+    size_t in_lanes = 0, heads = 0;
+    for (int l = 0; l < q->nlanes; l++) {
+        const struct evq_lane *ln = &q->lanes[l];
+        for (size_t k = 1; k < ln->len; k++)
+            if (ev_before(&ln->buf[(ln->head + k) & (ln->cap - 1)],
+                          &ln->buf[(ln->head + k - 1) & (ln->cap - 1)]))
+                return 0;
+        in_lanes += ln->len;
+        heads += ln->len > 0;
+    }
+    size_t tagged = 0;
+    for (size_t i = 0; i < q->len; i++)
+        tagged += (q->heap[i].type >> LANE_SHIFT) != 0;
+    return tagged == heads && q->count == q->len + in_lanes - heads;
+}

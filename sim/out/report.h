@@ -1,0 +1,29 @@
+/* report.h -- a run's results for people (text) and for programs (JSON).
+ *
+ * The JSON is byte-identical for the same scenario and seed: it holds no
+ * wall time unless perf is asked for. */
+#ifndef PROVSIM_REPORT_H
+#define PROVSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "run/runner.h"
+#include "scenario/scenario.h"
+
+/* Optional performance figures (--perf). */
+struct report_perf {
+    double wall_s;
+    double events;
+    size_t peak_rss_bytes;
+};
+
+void report_text(FILE *f, const struct scenario *s, const struct run_result *r,
+                 const struct report_perf *perf);
+/* Formats one value of metric m as the text report does ("1h 32m", "378",
+ * "97%"); "-" if not finite. */
+void report_format_value(char *buf, size_t len, enum metric m, double v);
+/* Returns a JSON string (caller owns, free()). */
+char *report_json(const struct scenario *s, const struct run_result *r,
+                  const struct report_perf *perf);
+
+#endif

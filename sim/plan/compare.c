@@ -1,0 +1,438 @@
+/* compare.c -- see compare.h. */
+#include "plan/compare.h"
+
+#include "out/csvfmt.h"
+#include "base/outdir.h"
+#include "base/outfile.h"
+#include "out/report.h"
+#include "run/runner.h"
+#include "scenario/scenario.h"
+#include "base/units.h"
+#include "run/memlimit.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+/* ---- findings ------------------------------------------------------------ */
+
+enum key_kind {
+    KEY_TIME,     /* durations: "1h 12m sooner" / "later" */
+    KEY_PERCENT,  /* counts: "96% fewer" / "12% more" than the first */
+    KEY_ABSOLUTE, /* "0.45s lower", "12.3 fewer" */
+};
+
+/* The key metrics of the table and the findings. phrase holds one %s for
+ * the amount ("1h 12m sooner"); less/more name the direction. */
+static const struct key {
+    enum metric m;
+    enum key_kind kind;
+    const char *phrase, *less, *more;
+} keys[] = {
+    {METRIC_CLEAR_TIME, KEY_TIME, "clears the rollout %s than", "sooner", "later"},
+    {METRIC_FAILED_TASKS_ZERO, KEY_TIME, "clears the failed-task list %s than", "sooner", "later"},
+    {METRIC_THROTTLED, KEY_PERCENT, "gets %s 429s than", "fewer", "more"},
+    {METRIC_OTHER_THROTTLED, KEY_PERCENT,
+     "causes %s collateral 429s (other clients of the API throttled) than", "fewer", "more"},
+    {METRIC_BACKGROUND_LAT_P95, KEY_ABSOLUTE, "keeps background jobs' p95 latency %s than", "lower",
+     "higher"},
+    {METRIC_PEAK_FAILED_TASKS, KEY_PERCENT, "peaks at %s failed tasks than", "fewer", "more"},
+    {METRIC_AMPLIFICATION, KEY_ABSOLUTE, "sends %s attempts per job than", "fewer", "more"},
+};
+#define NKEYS (int)(sizeof keys / sizeof keys[0])
+
+/* "B (after hours)"; a name too long to repeat in every finding is left
+ * to the legend ("B"). */
+static void label_of(const struct cmp_result *r, int i, char *buf, size_t len)
+{
+    if (strlen(r->sc[i].name) <= CMP_SHORT_NAME)
+        snprintf(buf, len, "%c (%s)", 'A' + i, r->sc[i].name);
+    else
+        snprintf(buf, len, "%c", 'A' + i);
+}
+
+/* |v| of metric m for people: durations, counts, ratios. */
+static void fmt_abs(char *buf, size_t len, enum metric m, double v)
+{
+    report_format_value(buf, len, m, fabs(v));
+}
+
+/* A signed value: "+2m 05s", "-378", "0". */
+static void fmt_signed(char *buf, size_t len, enum metric m, double v)
+{
+    if (len < 2 || v == 0.0) {
+        snprintf(buf, len, "0");
+        return;
+    }
+    buf[0] = v < 0 ? '-' : '+';
+    fmt_abs(buf + 1, len - 1, m, v);
+}
+
+static void fmt_pct(char *buf, size_t len, double pct)
+{
+    if (pct < 9.95)
+        snprintf(buf, len, "%.1f%%", pct);
+    else
+        snprintf(buf, len, "%.0f%%", pct);
+}
+
+static char *finding(const struct cmp_result *r, int i, const struct key *k)
+{
+    const struct stats_summary *d = &r->sc[i].diff[k->m];
+    const struct stats_summary *base = &r->sc[0].sum[k->m];
+    char a[256], b[256], out[1024];
+    label_of(r, i, a, sizeof a);
+    label_of(r, 0, b, sizeof b);
+    const char *what = metric_table[k->m].label;
+    if (!isfinite(d->mean))
+        return NULL;
+    if (d->mean == 0.0 && d->sd == 0.0) {
+        snprintf(out, sizeof out, "%s and %s: the same %s in every replication (difference 0)", a,
+                 b, what);
+        return xstrdup(out);
+    }
+    char m[64], lo[64], hi[64];
+    if (d->n < 2 || !isfinite(d->ci_lo) || !isfinite(d->ci_hi)) {
+        fmt_signed(m, sizeof m, k->m, d->mean);
+        snprintf(out, sizeof out,
+                 "%s vs %s: %s differs by %s (one replication: no confidence "
+                 "interval; use --reps 2 or more)",
+                 a, b, what, m);
+        return xstrdup(out);
+    }
+    if (d->ci_lo <= 0.0 && d->ci_hi >= 0.0) {
+        fmt_signed(m, sizeof m, k->m, d->mean);
+        fmt_signed(lo, sizeof lo, k->m, d->ci_lo);
+        fmt_signed(hi, sizeof hi, k->m, d->ci_hi);
+        snprintf(out, sizeof out,
+                 "%s vs %s: no significant difference in %s (difference %s, "
+                 "95%% CI %s to %s)",
+                 a, b, what, m, lo, hi);
+        return xstrdup(out);
+    }
+    /* significant: the CI lies on one side of 0; say it as a positive
+     * amount in the direction of the difference */
+    int less = d->mean < 0;
+    double am = fabs(d->mean);
+    double alo = less ? -d->ci_hi : d->ci_lo, ahi = less ? -d->ci_lo : d->ci_hi;
+    char amount[128];
+    if (k->kind == KEY_PERCENT && base->mean != 0.0 && isfinite(base->mean)) {
+        double s = 100.0 / fabs(base->mean);
+        fmt_pct(m, sizeof m, am * s);
+        fmt_pct(lo, sizeof lo, alo * s);
+        fmt_pct(hi, sizeof hi, ahi * s);
+    } else {
+        fmt_abs(m, sizeof m, k->m, am);
+        fmt_abs(lo, sizeof lo, k->m, alo);
+        fmt_abs(hi, sizeof hi, k->m, ahi);
+    }
+    snprintf(amount, sizeof amount, "%s %s", m, less ? k->less : k->more);
+    char phrase[256];
+    /* the phrase is one of the constant strings above, with one %s */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(phrase, sizeof phrase, k->phrase, amount);
+#pragma GCC diagnostic pop
+    snprintf(out, sizeof out, "%s %s %s (95%% CI %s - %s)", a, phrase, b, lo, hi);
+    return xstrdup(out);
+}
+
+static void make_findings(struct cmp_result *r)
+{
+    r->findings = xcalloc((size_t)(NKEYS * r->n), sizeof *r->findings);
+    for (int k = 0; k < NKEYS; k++)
+        for (int i = 1; i < r->n; i++) {
+            char *f = finding(r, i, &keys[k]);
+            if (f)
+                r->findings[r->nfindings++] = f;
+        }
+}
+
+/* ---- outputs ------------------------------------------------------------- */
+
+static void add_summary(cJSON *o, const struct stats_summary *st, int minmax)
+{
+    /* null for NaN: a CI one replication cannot give */
+    cJSON_AddItemToObject(o, "mean", csvfmt_json_number(st->mean));
+    cJSON_AddItemToObject(o, "sd", csvfmt_json_number(st->sd));
+    cJSON_AddItemToObject(o, "ci95_lo", csvfmt_json_number(st->ci_lo));
+    cJSON_AddItemToObject(o, "ci95_hi", csvfmt_json_number(st->ci_hi));
+    if (minmax) {
+        cJSON_AddItemToObject(o, "min", csvfmt_json_number(st->min));
+        cJSON_AddItemToObject(o, "max", csvfmt_json_number(st->max));
+    }
+}
+
+char *cmp_json(const struct cmp_result *r)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "seed", (double)r->seed);
+    cJSON_AddNumberToObject(root, "replications", r->reps);
+    if (r->precision > 0) {
+        int reached = 1;
+        for (int i = 0; i < r->n; i++)
+            reached &= r->sc[i].precision_reached;
+        cJSON *pr = cJSON_AddObjectToObject(root, "precision");
+        cJSON_AddNumberToObject(pr, "target", r->precision);
+        cJSON_AddBoolToObject(pr, "reached", reached);
+    }
+    cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
+    for (int i = 0; i < r->n; i++) {
+        char label[2] = {(char)('A' + i), '\0'}, series[32];
+        snprintf(series, sizeof series, "series-%d.csv", i + 1);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "label", label);
+        cJSON_AddStringToObject(o, "name", r->sc[i].name);
+        cJSON_AddStringToObject(o, "file", r->sc[i].file);
+        cJSON_AddStringToObject(o, "series", series);
+        if (r->precision > 0)
+            cJSON_AddBoolToObject(o, "precision_reached", r->sc[i].precision_reached);
+        cJSON_AddItemToArray(scs, o);
+    }
+    cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
+    for (int m = 0; m < METRIC_COUNT; m++) {
+        cJSON *mo = cJSON_AddObjectToObject(ms, metric_table[m].name);
+        cJSON *per = cJSON_AddArrayToObject(mo, "scenarios");
+        cJSON *dif = cJSON_AddArrayToObject(mo, "diff");
+        for (int i = 0; i < r->n; i++) {
+            cJSON *o = cJSON_CreateObject();
+            add_summary(o, &r->sc[i].sum[m], 1);
+            cJSON_AddItemToArray(per, o);
+            o = cJSON_CreateObject();
+            add_summary(o, &r->sc[i].diff[m], 0);
+            cJSON_AddItemToArray(dif, o);
+        }
+    }
+    cJSON *fs = cJSON_AddArrayToObject(root, "findings");
+    for (int i = 0; i < r->nfindings; i++)
+        cJSON_AddItemToArray(fs, cJSON_CreateString(r->findings[i]));
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!s)
+        xoom("cJSON_Print");
+    return s;
+}
+
+static int write_csv(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
+{
+    struct outfile of;
+    int rc = outfile_open_in(&of, dir, "compare.csv", err, errlen);
+    if (rc)
+        return -1;
+    FILE *f = of.f;
+    fputs("metric,scenario,name,mean,ci95_lo,ci95_hi,diff_mean,diff_ci95_lo,diff_ci95_hi\n", f);
+    for (int m = 0; m < METRIC_COUNT; m++)
+        for (int i = 0; i < r->n; i++) {
+            const struct stats_summary *s = &r->sc[i].sum[m], *d = &r->sc[i].diff[m];
+            fprintf(f, "%s,%d,", metric_table[m].name, i + 1);
+            csvfmt_field(f, r->sc[i].name);
+            const double v[] = {s->mean, s->ci_lo, s->ci_hi, d->mean, d->ci_lo, d->ci_hi};
+            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+                fputc(',', f);
+                csvfmt_num(f, v[j]);
+            }
+            fputc('\n', f);
+        }
+    return outfile_commit(&of, err, errlen);
+}
+
+static int write_json(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
+{
+    struct outfile of;
+    int rc = outfile_open_in(&of, dir, "compare.json", err, errlen);
+    if (rc)
+        return -1;
+    char *text = cmp_json(r);
+    fputs(text, of.f);
+    fputc('\n', of.f);
+    free(text);
+    return outfile_commit(&of, err, errlen);
+}
+
+void cmp_print_text(FILE *f, const struct cmp_result *r)
+{
+    fprintf(f,
+            "Paired comparison: seed %llu, %d replications each; replication r of every "
+            "scenario draws the same random streams\n",
+            (unsigned long long)r->seed, r->reps);
+    if (r->precision > 0) {
+        int reached = 0;
+        for (int i = 0; i < r->n; i++)
+            reached += r->sc[i].precision_reached;
+        fprintf(f, "  precision %g%%: %d replications, the most any scenario needed%s\n",
+                100.0 * r->precision, r->reps,
+                reached == r->n ? ""
+                                : " (NOT reached by every scenario within the cap; raise "
+                                  "--reps)");
+    }
+    for (int i = 0; i < r->n; i++)
+        fprintf(f, "  %c  %s  (%s)\n", 'A' + i, r->sc[i].name, r->sc[i].file);
+    fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
+            "95% CI of the paired diff");
+    for (int k = 0; k < NKEYS; k++) {
+        enum metric m = keys[k].m;
+        for (int i = 0; i < r->n; i++) {
+            const struct stats_summary *s = &r->sc[i].sum[m], *d = &r->sc[i].diff[m];
+            char mean[40], lo[40], hi[40], ci[96] = "", dm[40] = "", dci[96] = "";
+            report_format_value(mean, sizeof mean, m, s->mean);
+            if (isfinite(s->ci_lo) && isfinite(s->ci_hi)) {
+                /* a CI can reach below 0 for a quantity that cannot */
+                if (s->ci_lo < 0)
+                    fmt_signed(lo, sizeof lo, m, s->ci_lo);
+                else
+                    report_format_value(lo, sizeof lo, m, s->ci_lo);
+                report_format_value(hi, sizeof hi, m, s->ci_hi);
+                snprintf(ci, sizeof ci, "%s - %s", lo, hi);
+            }
+            if (i > 0) {
+                fmt_signed(dm, sizeof dm, m, d->mean);
+                if (isfinite(d->ci_lo) && isfinite(d->ci_hi)) {
+                    fmt_signed(lo, sizeof lo, m, d->ci_lo);
+                    fmt_signed(hi, sizeof hi, m, d->ci_hi);
+                    snprintf(dci, sizeof dci, "%s to %s", lo, hi);
+                }
+            }
+            fprintf(f, "%-26s %-3c %12s   %-21s %12s   %s\n", i == 0 ? metric_table[m].name : "",
+                    'A' + i, mean, ci, dm, dci);
+        }
+    }
+    if (r->nfindings) {
+        fputs("\nFindings (95% CI of the paired difference):\n", f);
+        for (int i = 0; i < r->nfindings; i++)
+            fprintf(f, "  - %s\n", r->findings[i]);
+    }
+}
+
+/* ---- running --------------------------------------------------------------- */
+
+static int open_series(struct outfile *of, const char *dir, int i, char *err, size_t errlen)
+{
+    char name[32];
+    snprintf(name, sizeof name, "series-%d.csv", i + 1);
+    char *p = outdir_join(dir, name);
+    int rc = outfile_open(of, p, err, errlen);
+    free(p);
+    return rc;
+}
+
+int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (o->nfiles < 2 || o->nfiles > CMP_MAX_SCENARIOS)
+        return xerr(err, errlen, "compare: give 2 to %d scenarios", CMP_MAX_SCENARIOS),
+               CMP_BAD_INPUT;
+    int n = o->nfiles;
+    r->n = n;
+    r->sc = xcalloc((size_t)n, sizeof *r->sc);
+    r->precision = o->precision;
+    struct scenario *s = xcalloc((size_t)n, sizeof *s);
+    struct run_result *res = xcalloc((size_t)n, sizeof *res);
+    struct outfile *series = xcalloc((size_t)n, sizeof *series);
+    int loaded = 0, rc = CMP_BAD_INPUT;
+    char msg[SCN_ERRLEN];
+
+    for (; loaded < n; loaded++) {
+        if (scn_load(o->files[loaded], o->sets, o->nsets, &s[loaded], msg, sizeof msg)) {
+            xerr(err, errlen, "%s", msg);
+            goto out;
+        }
+        /* scenarios run one after the other, each on o->threads threads */
+        if (mem_check(&s[loaded], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
+            xerr(err, errlen, "%s: %s", o->files[loaded], msg);
+            scn_fini(&s[loaded]);
+            goto out;
+        }
+        r->sc[loaded].file = o->files[loaded];
+        r->sc[loaded].name = xstrdup(s[loaded].name);
+    }
+    r->seed = o->seed >= 0 ? (uint64_t)o->seed : s[0].seed;
+    r->reps = o->reps;
+    if (r->reps <= 0)
+        for (int i = 0; i < n; i++)
+            r->reps = s[i].replications > r->reps ? s[i].replications : r->reps;
+
+    /* the directory and the series files before any time is spent: a bad
+     * --out is a usage error */
+    if (outdir_make(o->out_dir, err, errlen))
+        goto out;
+    for (int i = 0; i < n; i++)
+        if (open_series(&series[i], o->out_dir, i, err, errlen))
+            goto out;
+    rc = CMP_FAILED;
+
+    int need = 0;
+    for (int i = 0; i < n; i++) {
+        struct run_opts ro = {.reps = r->reps,
+                              .seed = r->seed,
+                              .precision = o->precision,
+                              .threads = o->threads,
+                              .series = series[i].f};
+        run_scenario(&s[i], &ro, &res[i]);
+        r->sc[i].precision_reached = res[i].precision_reached;
+        need = res[i].reps > need ? res[i].reps : need;
+    }
+    if (o->precision > 0) {
+        /* pairs need the same count: bring every scenario up to the most
+         * any needed (replication r is the same draw however often run) */
+        for (int i = 0; i < n; i++) {
+            if (res[i].reps == need)
+                continue;
+            run_result_fini(&res[i]);
+            outfile_abort(&series[i]);
+            if (open_series(&series[i], o->out_dir, i, err, errlen))
+                goto out;
+            struct run_opts ro = {
+                .reps = need, .seed = r->seed, .threads = o->threads, .series = series[i].f};
+            run_scenario(&s[i], &ro, &res[i]);
+        }
+        r->reps = need;
+    }
+
+    /* summaries and paired differences */
+    int reps = r->reps;
+    double *d = xmalloc((size_t)reps * sizeof *d);
+    for (int i = 0; i < n; i++) {
+        memcpy(r->sc[i].sum, res[i].sum, sizeof r->sc[i].sum);
+        for (int m = 0; m < METRIC_COUNT; m++) {
+            for (int k = 0; k < reps; k++)
+                d[k] =
+                    res[i].values[(size_t)k * METRIC_COUNT + m] - res[0].values[(size_t)k * METRIC_COUNT + m];
+            stats_summarize(d, (size_t)reps, &r->sc[i].diff[m]);
+        }
+    }
+    free(d);
+    make_findings(r);
+
+    for (int i = 0; i < n; i++)
+        if (outfile_commit(&series[i], err, errlen))
+            goto out;
+    if (write_csv(r, o->out_dir, err, errlen) || write_json(r, o->out_dir, err, errlen))
+        goto out;
+    rc = CMP_OK;
+out:
+    for (int i = 0; i < n; i++) {
+        if (series[i].f)
+            outfile_abort(&series[i]);
+        run_result_fini(&res[i]);
+    }
+    for (int i = 0; i < loaded; i++)
+        scn_fini(&s[i]);
+    free(series);
+    free(res);
+    free(s);
+    return rc;
+}
+
+void cmp_result_fini(struct cmp_result *r)
+{
+    for (int i = 0; i < r->n; i++)
+        free(r->sc[i].name);
+    free(r->sc);
+    for (int i = 0; i < r->nfindings; i++)
+        free(r->findings[i]);
+    free(r->findings);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,121 @@
+/* sweep.h -- a grid of scenario variants (provsim sweep).
+ *
+ * A sweep is a base scenario, --set overrides and one or more axes
+ * (--vary PATH=VALUES). Each cell of the grid is the base document with
+ * the overrides and then the cell's value of every axis applied through
+ * scn_doc_set. The first axis varies slowest; cell i's index on each axis
+ * is i written in the mixed radix of the axis sizes.
+ *
+ * Invariants:
+ * - Every cell runs with the same seed (the base's, or --seed), and
+ *   replication r is seeded from (seed, r) only, so replication r of every
+ *   cell draws the same random streams (common random numbers), and a
+ *   cell's results do not depend on the thread that ran it or on --jobs.
+ * - A finished cell is saved at once to DIR/journal/cell-NNNNN.json
+ *   (atomically, through outfile) with the sweep's fingerprint; --resume
+ *   trusts only cells whose fingerprint matches and runs the others.
+ * - DIR/sweep.csv and DIR/sweep.json are written only when every cell is
+ *   done, in grid order, from the values alone: the same sweep gives the
+ *   same bytes whatever --jobs is and however often it was resumed. */
+#ifndef PROVSIM_SWEEP_H
+#define PROVSIM_SWEEP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/metrics.h"
+#include "engine/stats.h"
+
+#define SWEEP_MAX_VALUES 10000  /* values on one axis */
+#define SWEEP_MAX_CELLS 100000  /* cells in the grid */
+#define SWEEP_MAX_JOBS 1024
+
+/* One --vary. */
+struct sweep_axis {
+    char *path;    /* owned: the key path, as given */
+    char *spec;    /* owned: the VALUES text, as given */
+    char **values; /* owned: nvalues strings, each applied as "PATH=VALUE" */
+    int nvalues;
+};
+
+/* Expands VALUES: a list "100,250,500" (each element kept as written), a
+ * numeric range "100..1000/100" (inclusive; decimals allowed, computed in
+ * exact integer steps: "0.1..0.3/0.1" is 0.1, 0.2, 0.3), a clock range
+ * "00:00..23:00/1h" (values "HH:MM"; the step a whole number of minutes)
+ * or a duration range "5m..60m/5m" (values like "5m", "90s", "1h"). A
+ * range's step must be > 0 and LO <= HI. Returns 0 and *values (caller
+ * owns: n strings and the array, free each), or -1 with a message. */
+int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size_t errlen);
+
+/* Parses "PATH=VALUES" into *ax (caller owns: sweep_axis_fini). Returns 0
+ * or -1 with a message quoting the argument. */
+int sweep_axis_parse(const char *arg, struct sweep_axis *ax, char *err, size_t errlen);
+void sweep_axis_fini(struct sweep_axis *ax);
+
+struct sweep_opts {
+    const char *scenario;      /* borrowed: the base scenario file */
+    const char *const *sets;   /* borrowed: nsets "PATH=VALUE" overrides */
+    int nsets;
+    const struct sweep_axis *axes; /* borrowed: naxes >= 1 axes */
+    int naxes;
+    int reps;                  /* replications per cell (the cap with
+                                * precision); 0 = each cell's scenario's */
+    int64_t seed;              /* -1 = the scenario's */
+    double precision;          /* 0 = off; see run_opts.precision */
+    int jobs;                  /* threads, 1..SWEEP_MAX_JOBS */
+    const char *out_dir;       /* borrowed: DIR */
+    int resume;                /* keep the journal's matching cells */
+    int progress;              /* draw a progress bar on stderr */
+    volatile sig_atomic_t *stop; /* borrowed, may be NULL: when it becomes
+                                * non-zero no new cell starts. Read only by
+                                * the calling thread (workers run with
+                                * SIGINT and SIGTERM blocked, so a handler
+                                * setting it runs on the calling thread) */
+    int stop_after;            /* test hook: start no more than this many
+                                * cells in this call, then act as if
+                                * stopped; 0 = off */
+};
+
+struct sweep_cell {
+    int done;                  /* run in this call or loaded from the journal */
+    int reps;                  /* replications it took */
+    int precision_reached;
+    struct stats_summary sum[METRIC_COUNT];
+};
+
+struct sweep {
+    int ncells;
+    struct sweep_cell *cells;  /* owned; grid order */
+    char *name;                /* owned: the first cell's scenario name */
+    int base_reps;             /* the base scenario's replications */
+    uint64_t seed;             /* the seed every cell ran with (unless a
+                                * cell's values change the seed) */
+    int loaded;                /* cells taken from the journal */
+    int ran;                   /* cells run in this call */
+    char fingerprint[17];      /* hex */
+};
+
+/* Exit codes of sweep_run (also the command's). */
+enum { SWEEP_OK = 0, SWEEP_FAILED = 1, SWEEP_BAD_INPUT = 2, SWEEP_INTERRUPTED = 130 };
+
+/* Validates every cell (nothing is touched on disk if one is invalid),
+ * prepares DIR and its journal, runs the missing cells on o->jobs threads
+ * and writes DIR/sweep.csv and DIR/sweep.json. Returns SWEEP_OK; or
+ * SWEEP_BAD_INPUT or SWEEP_FAILED with a message; or SWEEP_INTERRUPTED
+ * (the journal holds every finished cell). Caller owns *sw in every case
+ * (sweep_fini). */
+int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen);
+void sweep_fini(struct sweep *sw);
+
+/* The axis indices of cell i (idx has naxes entries). */
+void sweep_cell_index(const struct sweep_axis *axes, int naxes, int cell, int *idx);
+
+/* Prints the best cells for the usual goals: lowest mean clear_time_s,
+ * other_clients_throttled and background_latency_p95_s, each with its
+ * values, the 95% CI, and how many other cells' means fall inside that
+ * CI (ties within noise). All cells must be done. */
+void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *sw);
+
+#endif

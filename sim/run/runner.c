@@ -1,0 +1,303 @@
+/* runner.c -- see runner.h. The dispatch loop lives here: pop, check the
+ * time never goes backwards (evq_pop does), hand the event to the model,
+ * and take series samples in between. */
+#include "run/runner.h"
+
+#include "models/audit.h"
+#include "models/provision.h"
+#include "base/units.h"
+#include "base/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+size_t run_peak_rss_bytes(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (size_t)ru.ru_maxrss * 1024; /* Linux reports kilobytes */
+}
+
+/* ---- series: state sampled every series_step ------------------------ */
+
+struct sampler {
+    FILE *f;
+    double step_s, next_s;
+    uint64_t attempts0, throttled0, other0; /* totals at the previous sample */
+};
+
+static void sample_header(FILE *f)
+{
+    fputs("t_s,clock,queued,waiting_retry,in_flight,failed_tasks,succeeded_total,"
+          "attempts_per_min,throttled_per_min,other_clients_throttled_per_min\n",
+          f);
+}
+
+/* Writes every sample at or before t (the state includes all events up to
+ * the sample time, since the caller samples before handling later ones). */
+static void sample_until(struct sampler *sm, const struct prov *p, double t)
+{
+    while (sm->next_s <= t) {
+        char clock[32];
+        units_format_datetime(p->scn->start_epoch_s + (int64_t)floor(sm->next_s), clock,
+                              sizeof clock);
+        double per_min = 60.0 / sm->step_s;
+        fprintf(sm->f, "%.3f,%s,%zu,%zu,%zu,%zu,%zu,%.3f,%.3f,%.3f\n", sm->next_s, clock,
+                prov_queued(p), prov_waiting(p), prov_in_flight(p), p->failed_tasks,
+                p->count[JOB_SUCCEEDED], (double)(p->attempts - sm->attempts0) * per_min,
+                (double)(p->throttled - sm->throttled0) * per_min,
+                (double)(p->other_throttled - sm->other0) * per_min);
+        sm->attempts0 = p->attempts;
+        sm->throttled0 = p->throttled;
+        sm->other0 = p->other_throttled;
+        sm->next_s += sm->step_s;
+    }
+}
+
+/* ---- trace: one line per request ------------------------------------ */
+
+static void trace_line(void *ctx, double t, long job_id, int origin, int kind, unsigned attempt,
+                       int outcome, double retry_after_s)
+{
+    static const char *const outcomes[] = {"accepted", "throttled", "error"};
+    FILE *f = ctx;
+    if (job_id >= 0)
+        fprintf(f, "%.6f,%ld,", t, job_id);
+    else
+        fprintf(f, "%.6f,,", t);
+    fprintf(f, "%s,%s,%u,%s,", job_origin_name(origin), job_kind_name(kind), attempt,
+            outcomes[outcome]);
+    if (outcome == SRV_THROTTLED)
+        fprintf(f, "%.0f\n", retry_after_s);
+    else
+        fputs("\n", f);
+}
+
+/* ---- replications ---------------------------------------------------- */
+
+/* Writes an audit violation into msg; returns 1. */
+static int audit_fail(const struct prov *p, const char *bad, long job, char *msg, size_t len)
+{
+    int n = snprintf(msg, len, "audit: %s at t=%.6f s (event %llu)", bad, p->q.now,
+                     (unsigned long long)p->q.popped);
+    if (job >= 0 && n > 0 && (size_t)n < len)
+        snprintf(msg + n, len - (size_t)n, ", job %ld", job);
+    return 1;
+}
+
+/* Runs prov_check and the history checks of audit.c (au may be NULL); on a
+ * violation writes the message and returns 1. */
+static int audit(struct prov *p, struct audit *au, char *msg, size_t len, int full)
+{
+    long job;
+    const char *bad = prov_check(p, full, &job);
+    if (!bad && au)
+        bad = audit_after(au, &job);
+    return bad ? audit_fail(p, bad, job, msg, len) : 0;
+}
+
+/* The dispatch loop with audits (msg != NULL) and/or series samples. */
+static int run_audited(struct prov *p, char *msg, size_t len, struct sampler *sm)
+{
+    double horizon = p->scn->horizon_s;
+    struct ev ev;
+    struct audit *au = msg ? audit_create(p) : NULL;
+    int rc = 0;
+    while (rc == 0 && evq_peek_time(&p->q) <= horizon) {
+        if (sm)
+            sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
+        evq_pop(&p->q, &ev);
+        long job;
+        const char *bad = au ? audit_before(au, &ev, &job) : NULL;
+        if (bad) {
+            rc = audit_fail(p, bad, job, msg, len);
+            break;
+        }
+        prov_handle(p, &ev);
+        if (msg)
+            rc = audit(p, au, msg, len, 0);
+    }
+    if (rc == 0 && msg)
+        rc = audit(p, au, msg, len, 1);
+    audit_destroy(au);
+    if (rc == 0 && sm)
+        sample_until(sm, p, horizon);
+    return rc;
+}
+
+/* One replication on one worker's model. Replication 0 also writes the
+ * series and the trace; only one worker ever runs it. */
+struct rep_job {
+    const struct run_opts *o;
+    struct prov p;
+    int r;
+    int rc;
+    double row[METRIC_COUNT];
+    double lower_bound_s;
+    char msg[256];
+};
+
+static void run_one(struct rep_job *j)
+{
+    const struct run_opts *o = j->o;
+    struct prov *p = &j->p;
+    struct sampler sm = {0}, *smp = NULL;
+    prov_start(p, (uint64_t)j->r);
+    p->trace = NULL;
+    if (j->r == 0 && o->trace) {
+        fputs("t_s,job_id,origin,kind,attempt,outcome,retry_after_s\n", o->trace);
+        p->trace = trace_line;
+        p->trace_ctx = o->trace;
+    }
+    if (j->r == 0 && o->series) {
+        sm.f = o->series;
+        sm.step_s = p->scn->series_step_s;
+        sample_header(o->series);
+        smp = &sm;
+    }
+    j->rc = 0;
+    if (o->audit || smp)
+        j->rc = run_audited(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
+    else
+        prov_run(p);
+    if (j->rc == 0)
+        prov_metrics(p, j->lower_bound_s, j->row);
+}
+
+static void *run_one_thread(void *arg)
+{
+    run_one(arg);
+    return NULL;
+}
+
+/* The --precision stopping rule on the first n replications (see
+ * run_opts.precision). col is scratch space for n values. */
+static int precision_met(const struct run_result *res, int n, double precision, double *col)
+{
+    if (n < 3)
+        return 0;
+    for (int r = 0; r < n; r++)
+        col[r] = res->values[(size_t)r * METRIC_COUNT + METRIC_CLEAR_TIME];
+    struct stats_summary st;
+    stats_summarize(col, (size_t)n, &st);
+    if (st.mean == 0.0)
+        return 1;
+    return stats_ci95_halfwidth(st.sd, (size_t)n) <= precision * fabs(st.mean);
+}
+
+int run_parse_precision(const char *s, double *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return -1;
+    if (*end == '%') {
+        v /= 100.0;
+        end++;
+    }
+    if (*end != '\0' || !isfinite(v) || v <= 0.0 || v > 1.0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int reps = o->reps > 0 ? o->reps : s->replications;
+    res->reps = reps;
+    res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
+    res->lower_bound_s = prov_lower_bound(s);
+
+    /* the seed may be overridden without touching the borrowed scenario */
+    struct scenario local = *s;
+    local.seed = o->seed;
+    int nw = o->threads > 1 ? o->threads : 1;
+    if (nw > reps)
+        nw = reps;
+    struct rep_job *w = xcalloc((size_t)nw, sizeof *w);
+    for (int i = 0; i < nw; i++) {
+        w[i].o = o;
+        w[i].lower_bound_s = res->lower_bound_s;
+        prov_init(&w[i].p, &local);
+    }
+
+    int rc = 0, done = 0;
+    res->precision = o->precision > 0 ? o->precision : 0.0;
+    double *scratch = res->precision > 0 ? xmalloc((size_t)reps * sizeof(double)) : NULL;
+    double t0 = now_s();
+    /* Replications run in blocks of nw, one per worker; each depends on
+     * (seed, r) alone, and the block's results are taken in order r, so
+     * the values, and where --precision stops, do not depend on nw. */
+    for (int start = 0; start < reps && rc == 0 && !done; start += nw) {
+        int k = reps - start < nw ? reps - start : nw;
+        pthread_t tid[k > 0 ? k : 1];
+        int spawned[k > 0 ? k : 1];
+        for (int i = 0; i < k; i++) {
+            w[i].r = start + i;
+            spawned[i] = i > 0 && pthread_create(&tid[i], NULL, run_one_thread, &w[i]) == 0;
+        }
+        for (int i = k - 1; i >= 0; i--) /* unspawned ones run here */
+            if (!spawned[i])
+                run_one(&w[i]);
+        for (int i = 1; i < k; i++)
+            if (spawned[i])
+                pthread_join(tid[i], NULL);
+        for (int i = 0; i < k && !done; i++) {
+            int r = start + i;
+            if (w[i].rc != 0) {
+                rc = w[i].rc;
+                memcpy(res->audit_msg, w[i].msg, sizeof res->audit_msg);
+                break;
+            }
+            memcpy(res->values + (size_t)r * METRIC_COUNT, w[i].row, sizeof w[i].row);
+            res->events += (uint64_t)w[i].row[METRIC_EVENTS];
+            /* the rule sees replications 0..r only, in their fixed order,
+             * so where it stops is as deterministic as the values */
+            if (scratch && precision_met(res, r + 1, res->precision, scratch)) {
+                res->reps = reps = r + 1;
+                res->precision_reached = 1;
+                done = 1;
+            }
+        }
+    }
+    res->wall_s = now_s() - t0;
+    free(scratch);
+    for (int i = 0; i < nw; i++)
+        prov_fini(&w[i].p);
+    free(w);
+    if (rc != 0)
+        return rc;
+
+    double *col = xmalloc((size_t)reps * sizeof(double));
+    for (int m = 0; m < METRIC_COUNT; m++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->values[(size_t)r * METRIC_COUNT + m];
+        stats_summarize(col, (size_t)reps, &res->sum[m]);
+    }
+    free(col);
+    return 0;
+}
+
+void run_result_fini(struct run_result *res)
+{
+    free(res->values);
+    res->values = NULL;
+}

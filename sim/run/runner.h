@@ -1,0 +1,56 @@
+/* runner.h -- runs a scenario's replications and summarises the metrics.
+ *
+ * Replication r is seeded from (seed, r) alone, so results do not depend on
+ * how many replications run or in which order; the series and the trace
+ * come from replication 0. */
+#ifndef PROVSIM_RUNNER_H
+#define PROVSIM_RUNNER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/metrics.h"
+#include "scenario/scenario.h"
+#include "engine/stats.h"
+
+struct run_opts {
+    int reps;          /* replications (from the scenario unless overridden);
+                        * with precision, the cap */
+    double precision;  /* 0 = off; else a relative target, e.g. 0.02: stop once
+                        * the 95% CI half-width of clear_time_s is at most
+                        * precision * |mean| (at least 3 replications; a mean
+                        * of 0 stops at 3) */
+    uint64_t seed;
+    int audit;         /* check the model's invariants after every event */
+    int threads;       /* replications run on this many threads (<= 1: one);
+                        * results are identical whatever the number */
+    FILE *series;      /* borrowed; CSV of replication 0, or NULL */
+    FILE *trace;       /* borrowed; CSV of replication 0's requests, or NULL */
+};
+
+struct run_result {
+    int reps;
+    double *values;                 /* reps x METRIC_COUNT, row per replication; owned */
+    struct stats_summary sum[METRIC_COUNT];
+    double lower_bound_s;
+    double wall_s;                  /* elapsed time of the replications */
+    uint64_t events;                /* over all replications */
+    double precision;               /* the target asked for; 0 = off */
+    int precision_reached;          /* 1 if the target was met within the cap */
+    /* audit failure: which invariant, when, which job */
+    char audit_msg[256];
+};
+
+/* Returns 0, or 1 when --audit found a violation (audit_msg says which).
+ * Caller owns *res (run_result_fini). */
+int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res);
+void run_result_fini(struct run_result *res);
+
+/* Parses a --precision value: "2%" or "0.02" (0 < P <= 1). Returns 0, or -1
+ * if s is not such a value. */
+int run_parse_precision(const char *s, double *out);
+
+/* Peak resident memory of this process so far, bytes. */
+size_t run_peak_rss_bytes(void);
+
+#endif

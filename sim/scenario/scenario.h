@@ -1,0 +1,54 @@
+/* scenario.h -- a scenario: everything one run needs, loaded from JSON.
+ *
+ * Loading is strict: unknown keys, wrong types, missing required keys,
+ * non-positive rates or sizes, NaN, infinities and absurd sizes are errors,
+ * reported with the key path (server.limits[0].rate: must be > 0) and, for
+ * JSON syntax errors, line and column. Nothing is guessed. */
+#ifndef PROVSIM_SCENARIO_H
+#define PROVSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/config.h"
+
+#define SCN_ERRLEN 512
+/* Absurd-size guards: beyond these a scenario is refused as a typo. */
+#define SCN_MAX_USERS 100000000L   /* jobs in all rollouts together */
+#define SCN_MAX_REPLICATIONS 100000
+#define SCN_MAX_WORKERS 100000
+#define SCN_MAX_HORIZON_S (366.0 * 86400.0)
+
+/* A parsed but not yet converted scenario document (a cJSON tree), so that
+ * command-line overrides can be applied before validation. */
+typedef struct scn_doc scn_doc;
+
+/* Parses JSON text (len bytes). Returns NULL and a message with line and
+ * column on a syntax error. Caller owns the result (scn_doc_free). */
+scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen);
+/* Reads and parses a file; messages name the file. */
+scn_doc *scn_doc_load(const char *path, char *err, size_t errlen);
+/* The built-in default scenario (configs/default.json, compiled in). */
+scn_doc *scn_doc_default(void);
+void scn_doc_free(scn_doc *d);
+
+/* Applies one override "PATH=VALUE" (--set), PATH like
+ * workload.rollouts[0].batch_size. VALUE is taken as JSON if it parses as
+ * JSON, else as a string. The parent of the last key must exist; the last
+ * key may be new (validation then checks it). Returns 0 or -1 + message. */
+int scn_doc_set(scn_doc *d, const char *assignment, char *err, size_t errlen);
+
+/* Validates and converts. Returns 0 and fills *s (caller owns: scn_fini),
+ * or -1 with a message naming the key path; *s is then left empty. */
+int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen);
+void scn_fini(struct scenario *s);
+/* The invariants of a scenario scn_from_doc filled (listed in scenario.c):
+ * 1 if they hold, else 0. For assertions and tests. */
+int scn_check(const struct scenario *s);
+
+/* Convenience: load a file (or the default if path is NULL), apply the
+ * overrides, convert. */
+int scn_load(const char *path, const char *const *sets, int nsets, struct scenario *s,
+             char *err, size_t errlen);
+
+#endif
