@@ -1,7 +1,7 @@
 /* outfile.c -- see outfile.h. */
 #include "base/outfile.h"
 
-#include "base/outdir.h"
+#include "base/file.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -45,7 +45,7 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
 int outfile_open_in(struct outfile *o, const char *dir, const char *name, char *err,
                     size_t errlen)
 {
-    char *path = outdir_join(dir, name);
+    char *path = file_join(dir, name);
     int rc = outfile_open(o, path, err, errlen);
     free(path);
     return rc;

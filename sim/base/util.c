@@ -12,6 +12,17 @@ static void oom(size_t n)
     abort();
 }
 
+_Noreturn void xassert_fail(const char *expr, const char *file, int line, const char *func,
+                            int has_time, double t_s)
+{
+    if (has_time)
+        fprintf(stderr, "provsim: internal error: %s:%d: %s: %s (at t = %.6f s)\n", file, line,
+                func, expr, t_s);
+    else
+        fprintf(stderr, "provsim: internal error: %s:%d: %s: %s\n", file, line, func, expr);
+    abort();
+}
+
 void xoom(const char *what)
 {
     fprintf(stderr, "provsim: out of memory in %s\n", what);

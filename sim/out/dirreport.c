@@ -7,7 +7,7 @@
 #include "out/dirreport.h"
 
 #include "models/metrics.h"
-#include "base/outdir.h"
+#include "base/file.h"
 #include "base/outfile.h"
 #include "out/plot.h"
 #include "out/report.h"
@@ -124,7 +124,7 @@ static void fact(struct doc *d, const char *k, const char *fmt, ...)
 
 static cJSON *read_json(const char *dir, const char *name, char *err, size_t errlen)
 {
-    char *p = outdir_join(dir, name);
+    char *p = file_join(dir, name);
     FILE *f = fopen(p, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", p, strerror(errno));
@@ -564,7 +564,7 @@ static const char *last_segment(const char *path)
  * may hold them as JSON numbers instead). NULL when unusable. */
 static struct table *sweep_values(const char *dir, int nvary, int ncells)
 {
-    char *p = outdir_join(dir, "sweep.csv");
+    char *p = file_join(dir, "sweep.csv");
     char e[256];
     struct table *t = xmalloc(sizeof *t);
     int rc = tbl_load(t, p, e, sizeof e);
@@ -758,7 +758,7 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
 
 static int mtime_of(const char *dir, const char *name, struct timespec *t)
 {
-    char *p = outdir_join(dir, name);
+    char *p = file_join(dir, name);
     struct stat st;
     int rc = stat(p, &st);
     free(p);
@@ -969,7 +969,7 @@ static int write_png_uri(FILE *f, const char *dir, const char *chart)
 {
     char name[128];
     snprintf(name, sizeof name, "%s.png", chart);
-    char *p = outdir_join(dir, name);
+    char *p = file_join(dir, name);
     FILE *in = fopen(p, "rb");
     free(p);
     if (!in)

@@ -1,7 +1,7 @@
 /* rundir.c -- see rundir.h. */
 #include "out/rundir.h"
 
-#include "base/outdir.h"
+#include "base/file.h"
 #include "out/plot.h"
 #include "out/report.h"
 #include "base/units.h"
@@ -17,9 +17,9 @@
 int rundir_open(struct rundir *rd, const char *dir, char *err, size_t errlen)
 {
     memset(rd, 0, sizeof *rd);
-    if (outdir_make(dir, err, errlen) != 0)
+    if (file_mkdirs(dir, err, errlen) != 0)
         return -1;
-    char *p = outdir_join(dir, "series.csv");
+    char *p = file_join(dir, "series.csv");
     int rc = outfile_open(&rd->series, p, err, errlen);
     free(p);
     if (rc != 0)
@@ -125,13 +125,13 @@ static void remove_stale(const char *dir)
         for (int k = 0; k < 2; k++) {
             char name[128];
             snprintf(name, sizeof name, "%s.%s", charts[i], exts[k]);
-            char *p = outdir_join(dir, name);
+            char *p = file_join(dir, name);
             unlink(p);
             free(p);
         }
     static const char *const reports[] = {"report.md", "report.html"};
     for (int k = 0; k < 2; k++) {
-        char *p = outdir_join(dir, reports[k]);
+        char *p = file_join(dir, reports[k]);
         unlink(p);
         free(p);
     }

@@ -2,7 +2,7 @@
 #include "plan/compare.h"
 
 #include "out/csvfmt.h"
-#include "base/outdir.h"
+#include "base/file.h"
 #include "base/outfile.h"
 #include "out/report.h"
 #include "run/runner.h"
@@ -312,7 +312,7 @@ static int open_series(struct outfile *of, const char *dir, int i, char *err, si
 {
     char name[32];
     snprintf(name, sizeof name, "series-%d.csv", i + 1);
-    char *p = outdir_join(dir, name);
+    char *p = file_join(dir, name);
     int rc = outfile_open(of, p, err, errlen);
     free(p);
     return rc;
@@ -356,7 +356,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
 
     /* the directory and the series files before any time is spent: a bad
      * --out is a usage error */
-    if (outdir_make(o->out_dir, err, errlen))
+    if (file_mkdirs(o->out_dir, err, errlen))
         goto out;
     for (int i = 0; i < n; i++)
         if (open_series(&series[i], o->out_dir, i, err, errlen))

@@ -9,7 +9,7 @@
 #include "plan/sweep.h"
 
 #include "out/csvfmt.h"
-#include "base/outdir.h"
+#include "base/file.h"
 #include "base/outfile.h"
 #include "out/report.h"
 #include "run/runner.h"
@@ -457,7 +457,7 @@ static char *cell_path(const struct ctx *c, int cell)
 {
     char name[32];
     snprintf(name, sizeof name, "cell-%05d.json", cell);
-    return outdir_join(c->journal, name);
+    return file_join(c->journal, name);
 }
 
 static int journal_write(const struct ctx *c, int cell, const struct sweep_cell *sc, char *err,
@@ -719,7 +719,7 @@ static int journal_clear(const char *journal, char *err, size_t errlen)
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, "cell-", 5) != 0 && strncmp(e->d_name, "manifest.json", 13) != 0)
             continue;
-        char *p = outdir_join(journal, e->d_name);
+        char *p = file_join(journal, e->d_name);
         if (unlink(p) != 0 && errno != ENOENT)
             rc = xerr(err, errlen, "%s: cannot remove: %s", p, strerror(errno));
         free(p);
@@ -732,7 +732,7 @@ static int journal_clear(const char *journal, char *err, size_t errlen)
  * Returns 0, or -1 (refused: err says why). */
 static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t errlen)
 {
-    char *mpath = outdir_join(c->journal, "manifest.json");
+    char *mpath = file_join(c->journal, "manifest.json");
     size_t len;
     char msg[SCN_ERRLEN];
     char *text = read_file(mpath, &len, msg, sizeof msg);
@@ -772,7 +772,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
         char tail;
         if (strncmp(e->d_name, "cell-", 5) != 0)
             continue;
-        char *p = outdir_join(c->journal, e->d_name);
+        char *p = file_join(c->journal, e->d_name);
         if (strstr(e->d_name, ".tmp")) {
             unlink(p); /* a write a kill interrupted: never renamed, never valid */
         } else if (sscanf(e->d_name, "cell-%d.jso%c", &cell, &tail) != 2 || tail != 'n' ||
@@ -803,7 +803,7 @@ static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t 
 /* One sweep per directory at a time: two writers would mix journals. */
 static int lock_dir(const char *journal, int *fd, char *err, size_t errlen)
 {
-    char *p = outdir_join(journal, "lock");
+    char *p = file_join(journal, "lock");
     *fd = open(p, O_RDWR | O_CREAT, 0644);
     if (*fd < 0) {
         xerr(err, errlen, "%s: cannot create: %s", p, strerror(errno));
@@ -1094,7 +1094,7 @@ static int write_json(const struct ctx *c, char *err, size_t errlen)
     }
     char *text = print_json(root);
     cJSON_Delete(root);
-    char *path = outdir_join(c->dir, "sweep.json");
+    char *path = file_join(c->dir, "sweep.json");
     int rc = write_text(path, text, err, errlen);
     free(path);
     free(text);
@@ -1179,8 +1179,8 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     /* the directory and its journal */
     rc = SWEEP_FAILED;
     c.dir = xstrdup(o->out_dir);
-    c.journal = outdir_join(c.dir, "journal");
-    if (outdir_make(c.journal, err, errlen)) {
+    c.journal = file_join(c.dir, "journal");
+    if (file_mkdirs(c.journal, err, errlen)) {
         rc = SWEEP_BAD_INPUT; /* a bad --out, found before anything runs */
         goto out;
     }
@@ -1199,14 +1199,14 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         /* results of an earlier sweep would no longer match the journal */
         const char *old[] = {"sweep.csv", "sweep.json"};
         for (size_t i = 0; i < 2; i++) {
-            char *p = outdir_join(c.dir, old[i]);
+            char *p = file_join(c.dir, old[i]);
             unlink(p);
             free(p);
         }
     }
     {
         char *text = print_json(manifest);
-        char *p = outdir_join(c.journal, "manifest.json");
+        char *p = file_join(c.journal, "manifest.json");
         int w = write_text(p, text, err, errlen);
         free(p);
         free(text);

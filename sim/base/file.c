@@ -1,5 +1,5 @@
-/* outdir.c -- see outdir.h. */
-#include "base/outdir.h"
+/* file.c -- see file.h. */
+#include "base/file.h"
 
 #include "base/util.h"
 
@@ -25,7 +25,7 @@ static int make_one(const char *path, const char *shown, char *err, size_t errle
     return -1;
 }
 
-int outdir_make(const char *dir, char *err, size_t errlen)
+int file_mkdirs(const char *dir, char *err, size_t errlen)
 {
     if (!dir || !*dir) {
         snprintf(err, errlen, "empty output directory name");
@@ -47,7 +47,7 @@ int outdir_make(const char *dir, char *err, size_t errlen)
     return rc;
 }
 
-char *outdir_join(const char *dir, const char *name)
+char *file_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir), m = strlen(name);
     int slash = n > 0 && dir[n - 1] == '/';
@@ -57,4 +57,48 @@ char *outdir_join(const char *dir, const char *name)
         s[n++] = '/';
     memcpy(s + n, name, m + 1);
     return s;
+}
+
+enum file_status file_read(const char *path, size_t max, char **text, size_t *len,
+                           int *sys_errno)
+{
+    *text = NULL;
+    *len = 0;
+    *sys_errno = 0;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return FILE_IS_DIRECTORY;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+        return FILE_TOO_LARGE;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *sys_errno = errno;
+        return FILE_CANNOT_OPEN;
+    }
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        xgrow((void **)&buf, &cap, n + 65536, 1);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (n > max) {
+            fclose(f);
+            free(buf);
+            return FILE_TOO_LARGE;
+        }
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (bad) {
+        free(buf);
+        *sys_errno = saved;
+        return FILE_READ_ERROR;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return FILE_OK;
 }
