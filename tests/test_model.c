@@ -13,6 +13,7 @@
 
 #include "models/metrics.h"
 #include "out/report.h"
+#include "out/trace.h"
 #include "run/runner.h"
 #include "scenario_helpers.h"
 
@@ -21,7 +22,9 @@
 static void run_with(const char *json, struct scenario *s, struct run_result *r, FILE *trace)
 {
     load_json(json, s);
-    struct run_opts o = {.reps = s->replications, .seed = s->seed, .trace = trace};
+    struct run_trace to;
+    trace_csv_out(&to, trace);
+    struct run_opts o = {.reps = s->replications, .seed = s->seed, .trace = trace ? &to : NULL};
     assert_int_equal(run_scenario(s, &o, r), 0);
 }
 

@@ -9,6 +9,8 @@
 #include "out/plot.h"
 #include "out/report.h"
 #include "out/rundir.h"
+#include "out/series.h"
+#include "out/trace.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "base/util.h"
@@ -212,16 +214,18 @@ static int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    struct run_series so;
+    struct run_trace to;
+    series_csv_out(&so, a.cc.out ? rundir_series(&rd) : series.f);
+    trace_csv_out(&to, trace.f);
     struct run_opts o = {
         .reps = a.cc.reps > 0 ? (int)a.cc.reps : s.replications,
         .seed = s.seed,
         .precision = a.cc.precision,
         .audit = a.audit,
         .threads = cli_jobs(&a.cc),
-        .series = a.cc.out   ? rundir_series(&rd)
-                  : a.series ? series.f
-                             : NULL,
-        .trace = a.trace ? trace.f : NULL,
+        .series = a.cc.out || a.series ? &so : NULL,
+        .trace = a.trace ? &to : NULL,
     };
     struct run_result res;
     rc = run_scenario(&s, &o, &res);

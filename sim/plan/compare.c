@@ -5,6 +5,7 @@
 #include "base/file.h"
 #include "base/outfile.h"
 #include "out/report.h"
+#include "out/series.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "base/units.h"
@@ -331,6 +332,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     struct scenario *s = xcalloc((size_t)n, sizeof *s);
     struct run_result *res = xcalloc((size_t)n, sizeof *res);
     struct outfile *series = xcalloc((size_t)n, sizeof *series);
+    struct run_series *so = xcalloc((size_t)n, sizeof *so);
     int loaded = 0, rc = CMP_BAD_INPUT;
     char msg[SCN_ERRLEN];
 
@@ -365,11 +367,12 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
 
     int need = 0;
     for (int i = 0; i < n; i++) {
+        series_csv_out(&so[i], series[i].f);
         struct run_opts ro = {.reps = r->reps,
                               .seed = r->seed,
                               .precision = o->precision,
                               .threads = o->threads,
-                              .series = series[i].f};
+                              .series = &so[i]};
         run_scenario(&s[i], &ro, &res[i]);
         r->sc[i].precision_reached = res[i].precision_reached;
         need = res[i].reps > need ? res[i].reps : need;
@@ -384,8 +387,9 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
             outfile_abort(&series[i]);
             if (open_series(&series[i], o->out_dir, i, err, errlen))
                 goto out;
+            series_csv_out(&so[i], series[i].f);
             struct run_opts ro = {
-                .reps = need, .seed = r->seed, .threads = o->threads, .series = series[i].f};
+                .reps = need, .seed = r->seed, .threads = o->threads, .series = &so[i]};
             run_scenario(&s[i], &ro, &res[i]);
         }
         r->reps = need;
@@ -421,6 +425,7 @@ out:
     for (int i = 0; i < loaded; i++)
         scn_fini(&s[i]);
     free(series);
+    free(so);
     free(res);
     free(s);
     return rc;

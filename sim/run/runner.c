@@ -35,56 +35,35 @@ size_t run_peak_rss_bytes(void)
 /* ---- series: state sampled every series_step ------------------------ */
 
 struct sampler {
-    FILE *f;
+    const struct run_series *out;
     double step_s, next_s;
     uint64_t attempts0, throttled0, other0; /* totals at the previous sample */
 };
 
-static void sample_header(FILE *f)
-{
-    fputs("t_s,clock,queued,waiting_retry,in_flight,failed_tasks,succeeded_total,"
-          "attempts_per_min,throttled_per_min,other_clients_throttled_per_min\n",
-          f);
-}
-
-/* Writes every sample at or before t (the state includes all events up to
+/* Emits every sample at or before t (the state includes all events up to
  * the sample time, since the caller samples before handling later ones). */
 static void sample_until(struct sampler *sm, const struct prov *p, double t)
 {
     while (sm->next_s <= t) {
-        char clock[32];
-        units_format_datetime(p->scn->start_epoch_s + (int64_t)floor(sm->next_s), clock,
-                              sizeof clock);
         double per_min = 60.0 / sm->step_s;
-        fprintf(sm->f, "%.3f,%s,%zu,%zu,%zu,%zu,%zu,%.3f,%.3f,%.3f\n", sm->next_s, clock,
-                prov_queued(p), prov_waiting(p), prov_in_flight(p), p->failed_tasks,
-                p->count[JOB_SUCCEEDED], (double)(p->attempts - sm->attempts0) * per_min,
-                (double)(p->throttled - sm->throttled0) * per_min,
-                (double)(p->other_throttled - sm->other0) * per_min);
+        struct run_sample row = {
+            .t_s = sm->next_s,
+            .epoch_s = p->scn->start_epoch_s + (int64_t)floor(sm->next_s),
+            .queued = prov_queued(p),
+            .waiting_retry = prov_waiting(p),
+            .in_flight = prov_in_flight(p),
+            .failed_tasks = p->failed_tasks,
+            .succeeded_total = p->count[JOB_SUCCEEDED],
+            .attempts_per_min = (double)(p->attempts - sm->attempts0) * per_min,
+            .throttled_per_min = (double)(p->throttled - sm->throttled0) * per_min,
+            .other_throttled_per_min = (double)(p->other_throttled - sm->other0) * per_min,
+        };
+        sm->out->row(sm->out->ctx, &row);
         sm->attempts0 = p->attempts;
         sm->throttled0 = p->throttled;
         sm->other0 = p->other_throttled;
         sm->next_s += sm->step_s;
     }
-}
-
-/* ---- trace: one line per request ------------------------------------ */
-
-static void trace_line(void *ctx, double t, long job_id, int origin, int kind, unsigned attempt,
-                       int outcome, double retry_after_s)
-{
-    static const char *const outcomes[] = {"accepted", "throttled", "error"};
-    FILE *f = ctx;
-    if (job_id >= 0)
-        fprintf(f, "%.6f,%ld,", t, job_id);
-    else
-        fprintf(f, "%.6f,,", t);
-    fprintf(f, "%s,%s,%u,%s,", job_origin_name(origin), job_kind_name(kind), attempt,
-            outcomes[outcome]);
-    if (outcome == SRV_THROTTLED)
-        fprintf(f, "%.0f\n", retry_after_s);
-    else
-        fputs("\n", f);
 }
 
 /* ---- replications ---------------------------------------------------- */
@@ -159,14 +138,14 @@ static void run_one(struct rep_job *j)
     prov_start(p, (uint64_t)j->r);
     p->trace = NULL;
     if (j->r == 0 && o->trace) {
-        fputs("t_s,job_id,origin,kind,attempt,outcome,retry_after_s\n", o->trace);
-        p->trace = trace_line;
-        p->trace_ctx = o->trace;
+        o->trace->begin(o->trace->ctx);
+        p->trace = o->trace->row;
+        p->trace_ctx = o->trace->ctx;
     }
     if (j->r == 0 && o->series) {
-        sm.f = o->series;
+        sm.out = o->series;
         sm.step_s = p->scn->series_step_s;
-        sample_header(o->series);
+        o->series->begin(o->series->ctx);
         smp = &sm;
     }
     j->rc = 0;

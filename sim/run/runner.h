@@ -10,8 +10,33 @@
 #include <stdio.h>
 
 #include "models/metrics.h"
+#include "models/provision.h"
 #include "scenario/scenario.h"
 #include "engine/stats.h"
+
+/* The state of replication 0 at one series time (every series_step_s):
+ * the row the series CSV writes (sim/out/series.h). Rates are per minute
+ * over the step that ends at t_s. */
+struct run_sample {
+    double t_s;                /* seconds since the scenario start */
+    int64_t epoch_s;           /* naive local time of t_s, whole seconds */
+    size_t queued, waiting_retry, in_flight, failed_tasks, succeeded_total;
+    double attempts_per_min, throttled_per_min, other_throttled_per_min;
+};
+
+/* Where replication 0's series and trace go; the writers are the result
+ * files' (sim/out/series.h, sim/out/trace.h). begin runs once, before the
+ * first row. */
+struct run_series {
+    void (*begin)(void *ctx);
+    void (*row)(void *ctx, const struct run_sample *s);
+    void *ctx;
+};
+struct run_trace {
+    void (*begin)(void *ctx);
+    prov_trace_fn row; /* one call per request at its arrival at the server */
+    void *ctx;
+};
 
 struct run_opts {
     int reps;          /* replications (from the scenario unless overridden);
@@ -24,8 +49,8 @@ struct run_opts {
     int audit;         /* check the model's invariants after every event */
     int threads;       /* replications run on this many threads (<= 1: one);
                         * results are identical whatever the number */
-    FILE *series;      /* borrowed; CSV of replication 0, or NULL */
-    FILE *trace;       /* borrowed; CSV of replication 0's requests, or NULL */
+    const struct run_series *series; /* borrowed; replication 0's series, or NULL */
+    const struct run_trace *trace;   /* borrowed; replication 0's requests, or NULL */
 };
 
 struct run_result {
