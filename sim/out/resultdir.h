@@ -1,0 +1,40 @@
+/* resultdir.h -- the result-directory contract: every file a run, a
+ * compare or a sweep writes into DIR (--out DIR) and `provsim plot` and
+ * `provsim report` read back. The names live here and nowhere else.
+ *
+ *   run      run.json, meta.json, series.csv           (out/rundir.h)
+ *   compare  compare.json, compare.csv, series-N.csv   (plan/compare.h)
+ *   sweep    sweep.csv, sweep.json, journal/           (plan/sweep.h)
+ *            journal/manifest.json, journal/cell-NNNNN.json, journal/lock
+ *   any      report.md, report.html                    (out/report*.h)
+ *            charts NAME.png and NAME.svg               (out/plot.h)
+ *
+ * The README's "Output files" section defines every column and key. */
+#ifndef PROVSIM_RESULTDIR_H
+#define PROVSIM_RESULTDIR_H
+
+#include <stddef.h>
+
+#define RESDIR_RUN_JSON "run.json"
+#define RESDIR_META_JSON "meta.json"
+#define RESDIR_SERIES_CSV "series.csv"
+#define RESDIR_COMPARE_JSON "compare.json"
+#define RESDIR_COMPARE_CSV "compare.csv"
+#define RESDIR_SWEEP_CSV "sweep.csv"
+#define RESDIR_SWEEP_JSON "sweep.json"
+#define RESDIR_JOURNAL "journal"
+#define RESDIR_MANIFEST_JSON "manifest.json" /* in journal/ */
+#define RESDIR_LOCK "lock"                   /* in journal/ */
+#define RESDIR_REPORT_MD "report.md"
+#define RESDIR_REPORT_HTML "report.html"
+
+/* "series-N.csv": the series of compare's scenario i (0-based; N = i + 1). */
+void resdir_compare_series_name(char *buf, size_t len, int i);
+
+/* "cell-NNNNN.json": the journal file of sweep cell `cell`. */
+void resdir_cell_name(char *buf, size_t len, int cell);
+/* 1 and *cell if name is a journal cell file name, else 0 (*cell may
+ * still be out of the sweep's range: the caller checks). */
+int resdir_cell_parse(const char *name, int *cell);
+
+#endif
