@@ -4,7 +4,7 @@
  * anything, it only counts what was admitted, so a bug in a limiter's
  * bookkeeping (a refill that overshoots, a window that never rolls, a
  * release counted twice) shows up as a count above the quota even when
- * the limiter's own state looks consistent to lim_check_invariants. */
+ * the limiter's own state looks consistent to lim_check. */
 #include "models/audit.h"
 
 #include "base/util.h"

@@ -145,8 +145,8 @@ double dist_draw(const struct dist *d, gsl_rng *r)
             return d->a;
         return gsl_ran_flat(r, d->a, d->b);
     }
-    fprintf(stderr, "provsim: dist_draw: bad distribution type %d\n", (int)d->type);
-    abort();
+    XASSERT(!"known distribution type");
+    return 0.0;
 }
 
 const char *dist_type_name(enum dist_type t)

@@ -1,6 +1,6 @@
 /* limiter.c -- the server's rate limiters (rules in limiter.h).
  *
- * State per type, and its invariants (lim_check_invariants):
+ * State per type, and its invariants (lim_check):
  *  fixed_window   window_index k = floor(t / w) of the last request seen,
  *                 count >= 0 counted requests in that window. A change of
  *                 window resets the count.
@@ -38,25 +38,9 @@ static const char *const type_names[] = {"fixed_window", "token_bucket", "slidin
                                          "concurrency"};
 #define NTYPES (sizeof type_names / sizeof type_names[0])
 
-/* Precondition failures are programmer errors (the scenario loader lets
- * through a value it must refuse, or the engine calls out of order); they
- * abort in every build type and say when and in which limiter. */
-#define LIM_REQUIRE(l, cond, t)                                                 \
-    do {                                                                        \
-        if (!(cond))                                                            \
-            lim_fail((l), #cond, __func__, (t));                                \
-    } while (0)
-
-static _Noreturn void lim_fail(const struct limiter *l, const char *what, const char *func,
-                               double t)
-{
-    char when[48] = "";
-    if (!isnan(t)) /* NaN: the operation has no time */
-        snprintf(when, sizeof when, " at t=%.9g s", t);
-    fprintf(stderr, "provsim: %s: limiter %s (%s): requirement failed%s: %s\n", func,
-            l->cfg.name ? l->cfg.name : "(unnamed)", lim_type_name(l->cfg.type), when, what);
-    abort();
-}
+/* Precondition failures are programmer errors (the scenario loader let
+ * through a value it must refuse, or the engine called out of order):
+ * XASSERT, with the simulation time where the operation has one. */
 
 /* Retry-After as HTTP sends it: whole seconds, at least 1. */
 static double ra_round(double x)
@@ -70,7 +54,7 @@ static double ra_round(double x)
 static void fw_advance(struct limiter *l, double t)
 {
     double k = floor((t + LIM_EPS_S) / l->cfg.window_s);
-    LIM_REQUIRE(l, k >= l->window_index, t); /* time never goes backwards */
+    XASSERT_AT(k >= l->window_index, t); /* time never goes backwards */
     if (k != l->window_index) {
         l->window_index = k;
         l->count = 0;
@@ -82,7 +66,7 @@ static void fw_advance(struct limiter *l, double t)
 static void tb_refill(struct limiter *l, double t)
 {
     double dt = t - l->last_s;
-    LIM_REQUIRE(l, dt >= 0, t);
+    XASSERT_AT(dt >= 0, t);
     double tokens = l->tokens + l->cfg.rate_per_s * dt;
     l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
     l->last_s = t;
@@ -107,7 +91,7 @@ static void sw_expire(struct limiter *l, double t)
 static void sw_push(struct limiter *l, double t)
 {
     if (l->ring_len > 0)
-        LIM_REQUIRE(l, t >= ring_at(l, l->ring_len - 1), t);
+        XASSERT_AT(t >= ring_at(l, l->ring_len - 1), t);
     if (l->ring_len == l->ring_cap) {
         size_t old = l->ring_cap;
         void *p = l->ring;
@@ -132,20 +116,20 @@ void lim_init(struct limiter *l, const struct lim_cfg *cfg)
     switch (cfg->type) {
     case LIM_FIXED_WINDOW:
     case LIM_SLIDING_WINDOW:
-        LIM_REQUIRE(l, isfinite(cfg->window_s) && cfg->window_s > 0, 0.0);
-        LIM_REQUIRE(l, isfinite(cfg->limit) && cfg->limit >= 1, 0.0);
+        XASSERT(isfinite(cfg->window_s) && cfg->window_s > 0);
+        XASSERT(isfinite(cfg->limit) && cfg->limit >= 1);
         break;
     case LIM_TOKEN_BUCKET:
-        LIM_REQUIRE(l, isfinite(cfg->rate_per_s) && cfg->rate_per_s > 0, 0.0);
+        XASSERT(isfinite(cfg->rate_per_s) && cfg->rate_per_s > 0);
         /* burst < 1 would never hold a whole token: nothing is ever admitted */
-        LIM_REQUIRE(l, isfinite(cfg->burst) && cfg->burst >= 1, 0.0);
+        XASSERT(isfinite(cfg->burst) && cfg->burst >= 1);
         break;
     case LIM_CONCURRENCY:
-        LIM_REQUIRE(l, isfinite(cfg->concurrency) && cfg->concurrency >= 1, 0.0);
-        LIM_REQUIRE(l, isfinite(cfg->retry_after_s) && cfg->retry_after_s >= 0, 0.0);
+        XASSERT(isfinite(cfg->concurrency) && cfg->concurrency >= 1);
+        XASSERT(isfinite(cfg->retry_after_s) && cfg->retry_after_s >= 0);
         break;
     default:
-        LIM_REQUIRE(l, !"known limiter type", 0.0);
+        XASSERT(!"known limiter type");
     }
     lim_reset(l);
 }
@@ -170,14 +154,14 @@ void lim_reset(struct limiter *l)
 
 int lim_applies(const struct limiter *l, int kind)
 {
-    LIM_REQUIRE(l, kind >= 0 && kind < JOB_KIND_COUNT, NAN);
+    XASSERT(kind >= 0 && kind < JOB_KIND_COUNT);
     return (l->cfg.applies_mask & JOB_KIND_MASK((unsigned)kind)) != 0;
 }
 
 int lim_admit(struct limiter *l, double t, double *retry_after_s)
 {
     double ra = 0;
-    LIM_REQUIRE(l, isfinite(t) && t >= 0, t);
+    XASSERT_AT(isfinite(t) && t >= 0, t);
     switch (l->cfg.type) {
     case LIM_FIXED_WINDOW:
         fw_advance(l, t);
@@ -215,7 +199,7 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s)
 
 void lim_take(struct limiter *l, double t)
 {
-    LIM_REQUIRE(l, isfinite(t) && t >= 0, t);
+    XASSERT_AT(isfinite(t) && t >= 0, t);
     switch (l->cfg.type) {
     case LIM_FIXED_WINDOW:
         fw_advance(l, t);
@@ -239,7 +223,7 @@ void lim_release(struct limiter *l)
 {
     if (l->cfg.type != LIM_CONCURRENCY)
         return;
-    LIM_REQUIRE(l, l->in_service > 0, NAN);
+    XASSERT(l->in_service > 0);
     l->in_service -= 1;
 }
 
@@ -271,39 +255,26 @@ double lim_burst(const struct limiter *l)
     return 0;
 }
 
-int lim_check_invariants(const struct limiter *l)
+const char *lim_check(const struct limiter *l)
 {
     if ((unsigned)l->cfg.type >= NTYPES)
-        return 0;
-    /* fixed window */
-    if (!isfinite(l->window_index) || l->window_index < 0)
-        return 0;
-    if (!isfinite(l->count) || l->count < 0)
-        return 0;
-    /* token bucket */
-    if (!isfinite(l->tokens) || !isfinite(l->last_s) || l->last_s < 0)
-        return 0;
-    if (l->cfg.type == LIM_TOKEN_BUCKET && l->tokens > l->cfg.burst)
-        return 0;
-    /* sliding window ring */
-    if (l->ring_len > l->ring_cap)
-        return 0;
-    if (l->ring_cap == 0) {
-        if (l->ring_head != 0)
-            return 0;
-    } else {
-        if (!l->ring || l->ring_head >= l->ring_cap)
-            return 0;
-        for (size_t i = 0; i < l->ring_len; i++) {
-            double s = ring_at(l, i);
-            if (!isfinite(s) || s < 0 || (i > 0 && s < ring_at(l, i - 1)))
-                return 0;
-        }
+        return "limiter state inconsistent: unknown type";
+    if (!isfinite(l->window_index) || l->window_index < 0 || !isfinite(l->count) || l->count < 0)
+        return "limiter state inconsistent: fixed-window index or count";
+    if (!isfinite(l->tokens) || !isfinite(l->last_s) || l->last_s < 0 ||
+        (l->cfg.type == LIM_TOKEN_BUCKET && l->tokens > l->cfg.burst))
+        return "limiter state inconsistent: token-bucket tokens or refill time";
+    if (l->ring_len > l->ring_cap || (l->ring_cap == 0 && l->ring_head != 0) ||
+        (l->ring_cap > 0 && (!l->ring || l->ring_head >= l->ring_cap)))
+        return "limiter state inconsistent: sliding-window ring";
+    for (size_t i = 0; i < l->ring_len; i++) {
+        double s = ring_at(l, i);
+        if (!isfinite(s) || s < 0 || (i > 0 && s < ring_at(l, i - 1)))
+            return "limiter state inconsistent: sliding-window times out of order";
     }
-    /* concurrency */
     if (!isfinite(l->in_service) || l->in_service < 0 || l->in_service != floor(l->in_service))
-        return 0;
-    return 1;
+        return "limiter state inconsistent: requests in service";
+    return NULL;
 }
 
 const char *lim_type_name(enum lim_type t)

@@ -84,10 +84,11 @@ void lim_release(struct limiter *l);
 double lim_sustained_rate(const struct limiter *l, double mean_service_s);
 double lim_burst(const struct limiter *l);
 
-/* Returns 1 if the state is consistent (tokens <= burst, counts and
- * in_service >= 0, ring within its capacity and in time order), else 0.
- * O(ring length): for assertions and tests, not the hot path. */
-int lim_check_invariants(const struct limiter *l);
+/* Checks the state's invariants (tokens <= burst, counts and in_service
+ * >= 0, ring within its capacity and in time order). Returns NULL if they
+ * hold, else a description of the first that fails. O(ring length): for
+ * assertions and tests, not the hot path. */
+const char *lim_check(const struct limiter *l);
 
 /* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */
 const char *lim_type_name(enum lim_type t);

@@ -123,14 +123,18 @@ static inline void track_peaks(struct prov *p)
         p->peak_failed = p->failed_tasks;
 }
 
+size_t prov_bytes_per_job(void)
+{
+    return sizeof(struct job) + sizeof(double);
+}
+
 static uint32_t new_job(struct prov *p, int origin, int kind, double now)
 {
     if (p->njobs == p->jobs_cap)
         xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
-    if (p->njobs >= NO_JOB) {
-        fprintf(stderr, "provsim: more than %u jobs in one replication\n", NO_JOB - 1);
-        exit(1);
-    }
+    /* job ids are 32-bit: mem_check refuses, before a run starts, a
+     * scenario whose expected jobs come anywhere near (PROV_MAX_JOBS) */
+    XASSERT_AT(p->njobs < NO_JOB, now);
     uint32_t id = (uint32_t)p->njobs++;
     struct job *j = &p->jobs[id];
     j->created_s = now;
@@ -365,20 +369,20 @@ void prov_handle(struct prov *p, const struct ev *ev)
         dispatch(p);
         break;
     default:
-        fprintf(stderr, "provsim: internal error: unknown event type %u at t=%.9g\n",
-                ev->type, ev->t);
-        abort();
+        XASSERT_AT(!"known event type", ev->t);
     }
 }
 
-void prov_run(struct prov *p)
+static void handle(void *p, const struct ev *ev)
 {
-    double horizon = p->scn->horizon_s;
-    struct ev ev;
-    while (evq_peek_time(&p->q) <= horizon) {
-        evq_pop(&p->q, &ev);
-        prov_handle(p, &ev);
-    }
+    prov_handle(p, ev);
+}
+
+int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
+             int (*after)(void *hook, const struct ev *ev), void *hook)
+{
+    const struct evq_loop loop = {handle, p, before, after, hook};
+    return evq_run(&p->q, p->scn->horizon_s, &loop);
 }
 
 /* ---- results -------------------------------------------------------- */
@@ -487,11 +491,11 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
     }
     if (inq != p->count[JOB_QUEUED])
         return "ready queue length differs from the queued count";
-    if (!evq_check(&p->q))
-        return "event heap order violated";
-    for (int i = 0; i < p->srv.nlims; i++)
-        if (!lim_check_invariants(&p->srv.lims[i]))
-            return "limiter state inconsistent";
+    const char *bad = evq_check(&p->q);
+    for (int i = 0; !bad && i < p->srv.nlims; i++)
+        bad = lim_check(&p->srv.lims[i]);
+    if (bad)
+        return bad;
     return NULL;
 }
 

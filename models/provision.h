@@ -83,6 +83,14 @@ struct prov {
     void *trace_ctx;
 };
 
+/* Jobs one replication can hold (job ids are 32-bit; UINT32_MAX means
+ * none). mem_check refuses a scenario that expects more than half of it. */
+#define PROV_MAX_JOBS ((double)UINT32_MAX - 1.0)
+
+/* Memory per job, bytes: its struct and its latency slot (the estimate of
+ * sim/run/memlimit.h). */
+size_t prov_bytes_per_job(void);
+
 /* init/fini own the contents; scn is borrowed. */
 void prov_init(struct prov *p, const struct scenario *scn);
 void prov_fini(struct prov *p);
@@ -91,8 +99,12 @@ void prov_fini(struct prov *p);
 void prov_start(struct prov *p, uint64_t rep);
 /* Handles one popped event. */
 void prov_handle(struct prov *p, const struct ev *ev);
-/* Runs until the next event is past the horizon. */
-void prov_run(struct prov *p);
+/* Runs the replication through the engine's one loop (evq_run) until the
+ * next event is past the horizon. before/after are evq_loop's optional
+ * hooks (NULL: none; the --audit checks and the series sampler use them).
+ * Returns 0, or the stop code a hook returned. */
+int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
+             int (*after)(void *hook, const struct ev *ev), void *hook);
 
 /* Jobs waiting in the FIFO / for a retry / in flight. */
 static inline size_t prov_queued(const struct prov *p) { return p->count[JOB_QUEUED]; }

@@ -23,19 +23,6 @@ static const char *const jitter_names[] = {"none", "full", "equal", "decorrelate
 #define NPOLICIES (sizeof policy_names / sizeof policy_names[0])
 #define NJITTERS (sizeof jitter_names / sizeof jitter_names[0])
 
-/* Programmer errors (a caller breaking a precondition) abort in every
- * build type. */
-#define RETRY_REQUIRE(cond)                                                     \
-    do {                                                                        \
-        if (!(cond))                                                            \
-            retry_fail(#cond, __func__);                                        \
-    } while (0)
-
-static _Noreturn void retry_fail(const char *what, const char *func)
-{
-    fprintf(stderr, "provsim: %s: requirement failed: %s\n", func, what);
-    abort();
-}
 
 /* U(0, j) if j > 0, else 0 without a draw. */
 static double extra_jitter(double j, gsl_rng *r)
@@ -61,7 +48,7 @@ static double exp_backoff(double base, double cap, unsigned n)
 double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
                    double *prev_s, gsl_rng *r)
 {
-    RETRY_REQUIRE(isfinite(retry_after_s) && retry_after_s >= 0);
+    XASSERT(isfinite(retry_after_s) && retry_after_s >= 0);
     switch (c->policy) {
     case RETRY_POLICY_RETRY_AFTER:
         return retry_after_s + extra_jitter(c->jitter_s, r);
@@ -70,10 +57,10 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
     case RETRY_POLICY_EXPONENTIAL:
         break;
     default:
-        RETRY_REQUIRE(!"known retry policy");
+        XASSERT(!"known retry policy");
     }
 
-    RETRY_REQUIRE(failures >= 1);
+    XASSERT(failures >= 1);
     double d = 0;
     switch (c->jitter) {
     case JITTER_NONE:
@@ -90,7 +77,7 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
     case JITTER_DECORRELATED: {
         /* Ignores n: each delay grows from the previous one, so jobs that
          * failed together spread out instead of marching in step. */
-        RETRY_REQUIRE(prev_s != NULL);
+        XASSERT(prev_s != NULL);
         double prev = *prev_s > 0 ? *prev_s : c->base_s;
         d = rng_uniform_range(r, c->base_s, 3 * prev);
         if (d > c->cap_s)
@@ -99,7 +86,7 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
         break;
     }
     default:
-        RETRY_REQUIRE(!"known jitter");
+        XASSERT(!"known jitter");
     }
     if (c->respect_retry_after && d < retry_after_s)
         d = retry_after_s;

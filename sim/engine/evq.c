@@ -71,13 +71,10 @@ static void heap_insert(struct evq *q, struct ev e)
     q->heap[i] = e;
 }
 
+/* Scheduling into the past is a model bug. */
 static void check_time(const struct evq *q, double t)
 {
-    if (!(t >= q->now)) {
-        fprintf(stderr, "provsim: internal error: event scheduled at t=%.9g before now=%.9g\n",
-                t, q->now);
-        abort();
-    }
+    XASSERT_AT(t >= q->now, q->now);
 }
 
 void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg)
@@ -174,11 +171,7 @@ int evq_pop(struct evq *q, struct ev *out)
         }
         out->type &= TYPE_MASK;
     }
-    if (!(out->t >= q->now)) {
-        fprintf(stderr, "provsim: internal error: time went backwards (%.9g after %.9g)\n",
-                out->t, q->now);
-        abort();
-    }
+    XASSERT_AT(out->t >= q->now, q->now); /* time never goes backwards */
     q->now = out->t;
     q->popped++;
     q->count--;
@@ -190,23 +183,27 @@ double evq_peek_time(const struct evq *q)
     return q->len ? q->heap[0].t : INFINITY;
 }
 
-int evq_check(const struct evq *q)
+const char *evq_check(const struct evq *q)
 {
     for (size_t i = 1; i < q->len; i++)
         if (ev_before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
-            return 0;
+            return "event queue: an entry is earlier than its heap parent";
     size_t in_lanes = 0, heads = 0;
     for (int l = 0; l < q->nlanes; l++) {
         const struct evq_lane *ln = &q->lanes[l];
         for (size_t k = 1; k < ln->len; k++)
             if (ev_before(&ln->buf[(ln->head + k) & (ln->cap - 1)],
                           &ln->buf[(ln->head + k - 1) & (ln->cap - 1)]))
-                return 0;
+                return "event queue: a lane is out of (time, sequence) order";
         in_lanes += ln->len;
         heads += ln->len > 0;
     }
     size_t tagged = 0;
     for (size_t i = 0; i < q->len; i++)
         tagged += (q->heap[i].type >> LANE_SHIFT) != 0;
-    return tagged == heads && q->count == q->len + in_lanes - heads;
+    if (tagged != heads)
+        return "event queue: lane heads in the heap differ from non-empty lanes";
+    if (q->count != q->len + in_lanes - heads)
+        return "event queue: the pending count differs from the events held";
+    return NULL;
 }

@@ -1,4 +1,7 @@
-/* evq.h -- the pending-event set: a 4-ary min-heap of timed events.
+/* evq.h -- the pending-event set (a 4-ary min-heap of timed events) and
+ * the one event loop, evq_run: pop, check that time never goes backwards,
+ * set the clock, call the model's handler; optional hooks before and after
+ * each event (the --audit checks, the series sampler).
  *
  * Total order: (time, sequence). The sequence number counts up on every
  * push, so events scheduled for the same time run in the order they were
@@ -75,7 +78,44 @@ int evq_pop(struct evq *q, struct ev *ev);
 double evq_peek_time(const struct evq *q);
 static inline size_t evq_len(const struct evq *q) { return q->count; }
 
-/* Checks the heap property and every lane's order (tests and --audit). */
-int evq_check(const struct evq *q);
+/* Checks the invariants: the heap property, every lane's order, the lane
+ * heads tagged in the heap and the count. Returns NULL if they hold, else a
+ * description of the first that fails (tests and --audit). O(n). */
+const char *evq_check(const struct evq *q);
+
+/* ---- the event loop ------------------------------------------------------ */
+
+/* What evq_run calls. handle is the model; before (with the popped event,
+ * the clock already at its time, before handle) and after (after handle)
+ * are optional hooks: NULL for none. A hook's non-zero return stops the
+ * loop, and evq_run returns it. */
+struct evq_loop {
+    void (*handle)(void *model, const struct ev *ev);
+    void *model;
+    int (*before)(void *hook, const struct ev *ev);
+    int (*after)(void *hook, const struct ev *ev);
+    void *hook;
+};
+
+/* The one dispatch loop of provsim: runs every event at or before until_s
+ * (seconds) in (time, sequence) order; evq_pop checks the order and is the
+ * only writer of the clock. Returns 0, or the hook's stop code. Inline so
+ * that a caller passing a constant loop gets direct calls to its handler:
+ * this loop runs once per event. */
+static inline int evq_run(struct evq *q, double until_s, const struct evq_loop *l)
+{
+    struct ev ev;
+    while (evq_peek_time(q) <= until_s) {
+        evq_pop(q, &ev);
+        int rc = l->before ? l->before(l->hook, &ev) : 0;
+        if (rc)
+            return rc;
+        l->handle(l->model, &ev);
+        rc = l->after ? l->after(l->hook, &ev) : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
 
 #endif

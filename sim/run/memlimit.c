@@ -58,8 +58,7 @@ double mem_estimate_bytes(const struct scenario *s, int parallel)
 {
     double jobs = mem_expected_jobs(s);
     double bytes = 0;
-    bytes += jobs * (double)sizeof(struct job);
-    bytes += jobs * (double)sizeof(double); /* latencies */
+    bytes += jobs * (double)prov_bytes_per_job();
     bytes += (jobs + s->nrollouts + 8) * (double)sizeof(struct ev);
     /* other clients' requests count in the rings too */
     double other = s->other.enabled ? wl_profile_max_rate(&s->other.profile) * s->horizon_s : 0;
@@ -186,6 +185,14 @@ int mem_check(const struct scenario *s, int parallel, const char *max_memory, ch
     } else {
         limit = mem_available_bytes();
         src = NULL;
+    }
+    double jobs = mem_expected_jobs(s);
+    if (jobs > PROV_MAX_JOBS / 2) {
+        snprintf(err, errlen,
+                 "the scenario expects %.3g jobs in one replication, more than provsim can hold "
+                 "(%.3g: job ids are 32-bit); shorten the horizon or lower the background rates",
+                 jobs, PROV_MAX_JOBS / 2);
+        return -1;
     }
     double need = mem_estimate_bytes(s, parallel);
     if (limit == 0 || limit == UINT64_MAX || need <= (double)limit)

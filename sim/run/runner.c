@@ -1,6 +1,6 @@
-/* runner.c -- see runner.h. The dispatch loop lives here: pop, check the
- * time never goes backwards (evq_pop does), hand the event to the model,
- * and take series samples in between. */
+/* runner.c -- see runner.h. Replications on worker threads, the
+ * --precision rule, and the hooks the audit and the series sampler put
+ * into the engine's one event loop (evq_run, sim/engine/evq.h). */
 #include "run/runner.h"
 
 #include "models/audit.h"
@@ -89,32 +89,47 @@ static int audit(struct prov *p, struct audit *au, char *msg, size_t len, int fu
     return bad ? audit_fail(p, bad, job, msg, len) : 0;
 }
 
-/* The dispatch loop with audits (msg != NULL) and/or series samples. */
-static int run_audited(struct prov *p, char *msg, size_t len, struct sampler *sm)
+/* What the event loop's hooks see: the model, the audit (or NULL) and its
+ * message buffer, the series sampler (or NULL). */
+struct hooks {
+    struct prov *p;
+    struct audit *au;
+    char *msg;
+    size_t len;
+    struct sampler *sm;
+};
+
+/* Before each event: the samples due before its time (the state then is
+ * all events before it), then the audit's time-order and release checks. */
+static int before_event(void *ctx, const struct ev *ev)
 {
-    double horizon = p->scn->horizon_s;
-    struct ev ev;
-    struct audit *au = msg ? audit_create(p) : NULL;
-    int rc = 0;
-    while (rc == 0 && evq_peek_time(&p->q) <= horizon) {
-        if (sm)
-            sample_until(sm, p, nextafter(evq_peek_time(&p->q), -INFINITY));
-        evq_pop(&p->q, &ev);
-        long job;
-        const char *bad = au ? audit_before(au, &ev, &job) : NULL;
-        if (bad) {
-            rc = audit_fail(p, bad, job, msg, len);
-            break;
-        }
-        prov_handle(p, &ev);
-        if (msg)
-            rc = audit(p, au, msg, len, 0);
-    }
+    struct hooks *h = ctx;
+    if (h->sm)
+        sample_until(h->sm, h->p, nextafter(ev->t, -INFINITY));
+    long job;
+    const char *bad = h->au ? audit_before(h->au, ev, &job) : NULL;
+    return bad ? audit_fail(h->p, bad, job, h->msg, h->len) : 0;
+}
+
+/* After each event: the model's invariants and the audit's quotas. */
+static int after_event(void *ctx, const struct ev *ev)
+{
+    (void)ev;
+    struct hooks *h = ctx;
+    return audit(h->p, h->au, h->msg, h->len, 0);
+}
+
+/* Replication p through the one loop with audits (msg != NULL) and/or
+ * series samples (sm != NULL). */
+static int run_hooked(struct prov *p, char *msg, size_t len, struct sampler *sm)
+{
+    struct hooks h = {p, msg ? audit_create(p) : NULL, msg, len, sm};
+    int rc = prov_run(p, before_event, msg ? after_event : NULL, &h);
     if (rc == 0 && msg)
-        rc = audit(p, au, msg, len, 1);
-    audit_destroy(au);
+        rc = audit(p, h.au, msg, len, 1);
+    audit_destroy(h.au);
     if (rc == 0 && sm)
-        sample_until(sm, p, horizon);
+        sample_until(sm, p, p->scn->horizon_s);
     return rc;
 }
 
@@ -150,9 +165,9 @@ static void run_one(struct rep_job *j)
     }
     j->rc = 0;
     if (o->audit || smp)
-        j->rc = run_audited(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
+        j->rc = run_hooked(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
     else
-        prov_run(p);
+        j->rc = prov_run(p, NULL, NULL, NULL);
     if (j->rc == 0)
         prov_metrics(p, j->lower_bound_s, j->row);
 }
