@@ -1,6 +1,14 @@
 /* metrics.c -- see metrics.h. Order here is the order of every output. */
 #include "models/metrics.h"
 
+#include "models/provision.h"
+#include "engine/stats.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_statistics_double.h>
+
 const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_CLEAR_TIME] = {"clear_time_s", METRIC_UNIT_SECONDS, "rollout clear time"},
     [METRIC_FAILED_TASKS_ZERO] = {"failed_tasks_zero_s", METRIC_UNIT_SECONDS, "failed tasks back to 0 after"},
@@ -29,3 +37,57 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_EFFICIENCY] = {"efficiency", METRIC_UNIT_RATIO, "efficiency (lower bound / clear time)"},
     [METRIC_EVENTS] = {"events", METRIC_UNIT_COUNT, "events simulated"},
 };
+
+void metric_compute(struct prov *p, double lower_bound_s, double *m)
+{
+    const struct scenario *s = p->scn;
+    double horizon = s->horizon_s;
+    memset(m, 0, sizeof(double) * METRIC_COUNT);
+
+    size_t total_rollout = 0;
+    for (int r = 0; r < s->nrollouts; r++)
+        total_rollout += (size_t)s->rollouts[r].users;
+    int cleared = p->rollout_done == total_rollout;
+    double first = isfinite(p->rollout_first_s) ? p->rollout_first_s : 0.0;
+    if (total_rollout == 0) {
+        m[METRIC_CLEAR_TIME] = 0.0;
+        m[METRIC_FAILED_TASKS_ZERO] = 0.0;
+    } else {
+        /* not cleared: censored at the horizon (a lower bound) */
+        m[METRIC_CLEAR_TIME] = (cleared ? p->rollout_last_done_s : horizon) - first;
+        if (p->rollout_failed > 0)
+            m[METRIC_FAILED_TASKS_ZERO] = horizon - first;
+        else if (p->rollout_ever_failed)
+            m[METRIC_FAILED_TASKS_ZERO] = p->rollout_zero_s - first;
+        else
+            m[METRIC_FAILED_TASKS_ZERO] = 0.0;
+    }
+    m[METRIC_CLEARED] = cleared;
+    m[METRIC_JOBS] = (double)p->njobs;
+    m[METRIC_SUCCEEDED] = (double)p->count[JOB_SUCCEEDED];
+    m[METRIC_EXHAUSTED] = (double)p->count[JOB_EXHAUSTED];
+    m[METRIC_PENDING] = (double)(p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT]);
+    m[METRIC_ATTEMPTS] = (double)p->attempts;
+    m[METRIC_THROTTLED] = (double)p->throttled;
+    m[METRIC_SERVER_ERRORS] = (double)p->server_errors;
+    m[METRIC_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
+    m[METRIC_PEAK_BACKLOG] = (double)p->peak_backlog;
+    m[METRIC_PEAK_FAILED_TASKS] = (double)p->peak_failed;
+    if (p->nrollout_lat) {
+        m[METRIC_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
+        m[METRIC_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
+        m[METRIC_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
+        m[METRIC_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
+    }
+    m[METRIC_BACKGROUND_JOBS] = (double)p->bg_jobs;
+    if (p->nbg_lat) {
+        m[METRIC_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
+        m[METRIC_BACKGROUND_LAT_P95] = stats_quantile(p->bg_lat, p->nbg_lat, 0.95);
+    }
+    m[METRIC_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
+    m[METRIC_OTHER_REQUESTS] = (double)p->other_requests;
+    m[METRIC_OTHER_THROTTLED] = (double)p->other_throttled;
+    m[METRIC_LOWER_BOUND] = lower_bound_s;
+    m[METRIC_EFFICIENCY] = m[METRIC_CLEAR_TIME] > 0.0 ? lower_bound_s / m[METRIC_CLEAR_TIME] : 1.0;
+    m[METRIC_EVENTS] = (double)p->q.popped;
+}

@@ -44,4 +44,10 @@ struct metric_info {
 
 extern const struct metric_info metric_table[METRIC_COUNT];
 
+struct prov;
+/* Fills out[METRIC_COUNT] from p's finished replication (the rules are the
+ * README's metric table). The latency arrays are reordered (quantiles).
+ * lower_bound_s is the scenario's (bound.h). */
+void metric_compute(struct prov *p, double lower_bound_s, double *out);
+
 #endif

@@ -8,19 +8,14 @@
  *    rollout_failed counts those that are rollout jobs. */
 #include "models/provision.h"
 
-#include "models/metrics.h"
-#include "engine/stats.h"
-#include "base/units.h"
 #include "base/util.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_statistics_double.h>
 
 #define NO_JOB UINT32_MAX
 
@@ -385,61 +380,7 @@ int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
     return evq_run(&p->q, p->scn->horizon_s, &loop);
 }
 
-/* ---- results -------------------------------------------------------- */
-
-void prov_metrics(struct prov *p, double lower_bound_s, double *m)
-{
-    const struct scenario *s = p->scn;
-    double horizon = s->horizon_s;
-    memset(m, 0, sizeof(double) * METRIC_COUNT);
-
-    size_t total_rollout = 0;
-    for (int r = 0; r < s->nrollouts; r++)
-        total_rollout += (size_t)s->rollouts[r].users;
-    int cleared = p->rollout_done == total_rollout;
-    double first = isfinite(p->rollout_first_s) ? p->rollout_first_s : 0.0;
-    if (total_rollout == 0) {
-        m[METRIC_CLEAR_TIME] = 0.0;
-        m[METRIC_FAILED_TASKS_ZERO] = 0.0;
-    } else {
-        /* not cleared: censored at the horizon (a lower bound) */
-        m[METRIC_CLEAR_TIME] = (cleared ? p->rollout_last_done_s : horizon) - first;
-        if (p->rollout_failed > 0)
-            m[METRIC_FAILED_TASKS_ZERO] = horizon - first;
-        else if (p->rollout_ever_failed)
-            m[METRIC_FAILED_TASKS_ZERO] = p->rollout_zero_s - first;
-        else
-            m[METRIC_FAILED_TASKS_ZERO] = 0.0;
-    }
-    m[METRIC_CLEARED] = cleared;
-    m[METRIC_JOBS] = (double)p->njobs;
-    m[METRIC_SUCCEEDED] = (double)p->count[JOB_SUCCEEDED];
-    m[METRIC_EXHAUSTED] = (double)p->count[JOB_EXHAUSTED];
-    m[METRIC_PENDING] = (double)(p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT]);
-    m[METRIC_ATTEMPTS] = (double)p->attempts;
-    m[METRIC_THROTTLED] = (double)p->throttled;
-    m[METRIC_SERVER_ERRORS] = (double)p->server_errors;
-    m[METRIC_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
-    m[METRIC_PEAK_BACKLOG] = (double)p->peak_backlog;
-    m[METRIC_PEAK_FAILED_TASKS] = (double)p->peak_failed;
-    if (p->nrollout_lat) {
-        m[METRIC_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
-        m[METRIC_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
-        m[METRIC_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
-        m[METRIC_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
-    }
-    m[METRIC_BACKGROUND_JOBS] = (double)p->bg_jobs;
-    if (p->nbg_lat) {
-        m[METRIC_BACKGROUND_LAT_MEAN] = p->bg_lat_sum / (double)p->nbg_lat;
-        m[METRIC_BACKGROUND_LAT_P95] = stats_quantile(p->bg_lat, p->nbg_lat, 0.95);
-    }
-    m[METRIC_BACKGROUND_THROTTLED] = (double)p->bg_throttled;
-    m[METRIC_OTHER_REQUESTS] = (double)p->other_requests;
-    m[METRIC_OTHER_THROTTLED] = (double)p->other_throttled;
-    m[METRIC_LOWER_BOUND] = lower_bound_s;
-    m[METRIC_EFFICIENCY] = m[METRIC_CLEAR_TIME] > 0.0 ? lower_bound_s / m[METRIC_CLEAR_TIME] : 1.0;
-    m[METRIC_EVENTS] = (double)p->q.popped;
-}
+/* ---- invariants ------------------------------------------------------ */
 
 const char *prov_check(const struct prov *p, int full, long *job_id)
 {
@@ -497,76 +438,4 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
     if (bad)
         return bad;
     return NULL;
-}
-
-/* Time for a limiter with initial capacity `burst` and sustained rate R,
- * minus the other clients' expected use of it, to admit n requests from
- * time t0: B + integral of max(0, R - o(t)) dt >= n. The other clients'
- * rate is constant within each clock hour, so integrate hour by hour. */
-static double fluid_time(const struct scenario *s, double burst, double rate, double other_frac,
-                         double n, double t0)
-{
-    double need = n - burst;
-    if (need <= 0.0)
-        return 0.0;
-    /* give up ten years on (ten times the longest horizon a scenario may
-     * have): the bound is then "never" */
-    double t = t0, limit = t0 + 10.0 * (366.0 * 86400.0);
-    while (t < limit) {
-        double o = s->other.enabled
-                       ? other_frac * wl_profile_rate(&s->other.profile, s->start_epoch_s, t)
-                       : 0.0;
-        double avail = rate - o;
-        /* end of this clock hour */
-        double abs = (double)s->start_epoch_s + t;
-        double next = (floor(abs / 3600.0) + 1.0) * 3600.0 - (double)s->start_epoch_s;
-        if (next <= t)
-            next = t + 3600.0;
-        if (avail > 0.0) {
-            if (avail * (next - t) >= need)
-                return t + need / avail - t0;
-            need -= avail * (next - t);
-        }
-        t = next;
-    }
-    return INFINITY;
-}
-
-double prov_lower_bound(const struct scenario *s)
-{
-    if (s->nrollouts == 0)
-        return 0.0;
-    double first = INFINITY, last_created = 0.0, n_all = 0.0;
-    for (int r = 0; r < s->nrollouts; r++) {
-        const struct wl_rollout *ro = &s->rollouts[r];
-        first = fmin(first, ro->at_s);
-        last_created = fmax(last_created, wl_batch_time(ro, wl_batches(ro) - 1));
-        n_all += (double)ro->users;
-    }
-    double lb = last_created - first;
-    double mean_lat = s->server.latency.mean_s;
-    if (mean_lat > 0.0)
-        lb = fmax(lb, n_all * mean_lat / s->client.workers);
-    if (s->client.max_rate_per_s > 0.0)
-        lb = fmax(lb, (n_all - 1.0) / s->client.max_rate_per_s);
-    for (int i = 0; i < s->server.nlimits; i++) {
-        const struct lim_cfg *c = &s->server.limits[i];
-        double n = 0.0;
-        for (int r = 0; r < s->nrollouts; r++)
-            if (c->applies_mask & JOB_KIND_MASK(s->rollouts[r].kind))
-                n += (double)s->rollouts[r].users;
-        if (n == 0.0)
-            continue;
-        struct limiter l;
-        lim_init(&l, c);
-        double rate = lim_sustained_rate(&l, mean_lat), burst = lim_burst(&l);
-        lim_fini(&l);
-        double frac = 0.0;
-        for (int k = 0; k < JOB_KIND_COUNT; k++)
-            if (c->applies_mask & JOB_KIND_MASK(k))
-                frac += s->other.mix[k];
-        if (isfinite(rate))
-            lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));
-    }
-    return lb;
 }

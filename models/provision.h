@@ -111,21 +111,10 @@ static inline size_t prov_queued(const struct prov *p) { return p->count[JOB_QUE
 static inline size_t prov_waiting(const struct prov *p) { return p->count[JOB_WAITING]; }
 static inline size_t prov_in_flight(const struct prov *p) { return p->count[JOB_IN_FLIGHT]; }
 
-/* Fills out[METRIC_COUNT] (see sim/metrics.h) at the end of a replication. The
- * latency arrays are reordered. lower_bound_s is the scenario's. */
-void prov_metrics(struct prov *p, double lower_bound_s, double *out);
-
 /* Checks the model's invariants. Returns NULL if they hold, else a static
  * description of the first that fails (and *job_id the job, or -1). The
  * O(1) checks run on every call; the walks over all jobs, the queue, the
  * heap and the limiters run when full is set or on every 1024th event. */
 const char *prov_check(const struct prov *p, int full, long *job_id);
-
-/* The fastest any client could clear the scenario's rollouts: jobs cannot
- * finish before the last batch exists; no limiter can admit more than its
- * burst plus its sustained rate less the other clients' expected share
- * (a fluid bound); W workers cannot complete more than W per mean latency;
- * max_rate paces dispatches. Seconds from the first rollout job. */
-double prov_lower_bound(const struct scenario *scn);
 
 #endif

@@ -4,6 +4,7 @@
 #include "run/runner.h"
 
 #include "models/audit.h"
+#include "models/bound.h"
 #include "models/provision.h"
 #include "base/units.h"
 #include "base/util.h"
@@ -169,7 +170,7 @@ static void run_one(struct rep_job *j)
     else
         j->rc = prov_run(p, NULL, NULL, NULL);
     if (j->rc == 0)
-        prov_metrics(p, j->lower_bound_s, j->row);
+        metric_compute(p, j->lower_bound_s, j->row);
 }
 
 static void *run_one_thread(void *arg)
@@ -218,7 +219,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     int reps = o->reps > 0 ? o->reps : s->replications;
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
-    res->lower_bound_s = prov_lower_bound(s);
+    res->lower_bound_s = bound_clear_time_s(s);
 
     /* the seed may be overridden without touching the borrowed scenario */
     struct scenario local = *s;

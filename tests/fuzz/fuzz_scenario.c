@@ -4,7 +4,7 @@
  * truncated JSON). Runs the loader exactly as `provsim validate` does:
  * scn_doc_parse, scn_from_doc (which aborts itself if validation lets
  * through a scenario that fails scn_check), then, on a valid scenario,
- * the things computed from it before any simulation: prov_lower_bound and
+ * the things computed from it before any simulation: bound_clear_time_s and
  * the memory estimate. Expectations checked beyond "no crash":
  *  - a refusal always comes with a message;
  *  - the lower bound is a number >= 0 (never NaN);
@@ -16,6 +16,7 @@
 
 #include "scenario/jsonsyntax.h"
 #include "run/memlimit.h"
+#include "models/bound.h"
 #include "models/provision.h"
 #include "scenario/scenario.h"
 
@@ -81,9 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     scn_doc_free(d);
-    double lb = prov_lower_bound(&s);
+    double lb = bound_clear_time_s(&s);
     if (!(lb >= 0))
-        fuzz_fail("prov_lower_bound is negative or NaN", s.name);
+        fuzz_fail("bound_clear_time_s is negative or NaN", s.name);
     if (!(mem_estimate_bytes(&s, 2) > 0))
         fuzz_fail("mem_estimate_bytes is not positive", s.name);
     scn_fini(&s);
