@@ -16,6 +16,8 @@
  * Constructors write *d only on success. */
 #include "models/dist.h"
 
+#include "engine/rng.h"
+
 #include "base/util.h"
 
 #include <math.h>
@@ -24,7 +26,6 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 static const char *const type_names[] = {"constant", "exponential", "lognormal", "gamma",
                                          "uniform"};
@@ -133,17 +134,17 @@ double dist_draw(const struct dist *d, gsl_rng *r)
     case DIST_CONSTANT:
         return d->a;
     case DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a); /* takes the mean */
+        return rng_exponential_mean(r, d->a);
     case DIST_LOGNORMAL:
-        return gsl_ran_lognormal(r, d->a, d->b);
+        return rng_lognormal(r, d->a, d->b);
     case DIST_GAMMA:
-        return gsl_ran_gamma(r, d->a, d->b);
+        return rng_gamma(r, d->a, d->b);
     case DIST_UNIFORM:
         /* min == max: exactly min, and no draw, like a constant;
          * a*(1-u) + b*u need not round back to a. */
         if (d->a == d->b)
             return d->a;
-        return gsl_ran_flat(r, d->a, d->b);
+        return rng_flat(r, d->a, d->b);
     }
     XASSERT(!"known distribution type");
     return 0.0;

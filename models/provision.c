@@ -192,7 +192,7 @@ static void dispatch(struct prov *p)
                 evq_push(&p->q, now + d, PROV_EV_RESPONSE, id);
             }
             if (s->server.error_rate > 0.0 &&
-                gsl_rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
+                rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
                 j->outcome = SRV_ERROR;
         } else {
             j->outcome = SRV_THROTTLED;

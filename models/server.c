@@ -1,6 +1,8 @@
 /* server.c -- see server.h. */
 #include "models/server.h"
 
+#include "engine/rng.h"
+
 #include <math.h>
 
 void srv_init(struct server *s, const struct srv_cfg *cfg)
@@ -54,7 +56,7 @@ int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_r
     if (s->cfg->ra_mode == SRV_RA_FIXED)
         ra = s->cfg->ra_fixed_s;
     if (s->cfg->ra_jitter_s > 0.0)
-        ra += s->cfg->ra_jitter_s * gsl_rng_uniform(jitter_rng);
+        ra += s->cfg->ra_jitter_s * rng_uniform(jitter_rng);
     /* HTTP sends whole seconds; a client never sees Retry-After: 0 here */
     ra = ceil(ra - 1e-9);
     *retry_after_s = ra < 1.0 ? 1.0 : ra;

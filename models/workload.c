@@ -4,8 +4,8 @@
 #include <math.h>
 
 #include "base/units.h"
+#include "engine/rng.h"
 
-#include <gsl/gsl_randist.h>
 
 long wl_batches(const struct wl_rollout *r)
 {
@@ -60,20 +60,20 @@ double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *
     if (w->peak_per_s <= 0.0)
         return INFINITY;
     for (;;) {
-        t += gsl_ran_exponential(r, 1.0 / w->peak_per_s); /* takes the mean */
+        t += rng_exponential_mean(r, 1.0 / w->peak_per_s);
         if (t > horizon_s)
             return INFINITY;
         double rate = rate_at(w, t);
         /* rate == peak accepts without a draw only by chance; always draw
          * so the stream's use of random numbers depends on t alone */
-        if (gsl_rng_uniform(r) * w->peak_per_s < rate)
+        if (rng_uniform(r) * w->peak_per_s < rate)
             return t;
     }
 }
 
 int wl_stream_kind(const struct wl_stream *w, gsl_rng *r)
 {
-    double u = gsl_rng_uniform(r) * w->cum_mix[JOB_KIND_COUNT - 1];
+    double u = rng_uniform(r) * w->cum_mix[JOB_KIND_COUNT - 1];
     for (int k = 0; k < JOB_KIND_COUNT - 1; k++)
         if (u < w->cum_mix[k])
             return k;

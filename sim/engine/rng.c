@@ -42,18 +42,3 @@ void rng_seed(struct rng_set *rs, uint64_t seed, uint64_t rep)
         gsl_rng_set(rs->s[i], s ? s : 1);
     }
 }
-
-double rng_uniform(gsl_rng *r)
-{
-    return gsl_rng_uniform(r);
-}
-
-double rng_uniform_range(gsl_rng *r, double lo, double hi)
-{
-    return lo + (hi - lo) * gsl_rng_uniform(r);
-}
-
-double rng_exponential_mean(gsl_rng *r, double mean)
-{
-    return gsl_ran_exponential(r, mean);
-}

@@ -8,11 +8,18 @@
  * Separate streams keep common random numbers across scenarios: two
  * scenarios with the same seed and the same background profile see exactly
  * the same background arrivals even if their servers differ, because server
- * latencies and retry jitter are drawn from other streams. */
+ * latencies and retry jitter are drawn from other streams.
+ *
+ * Every draw the models make goes through the functions below, named by
+ * their parameters (GSL's exponential takes the mean, not a rate): one
+ * place to see, and to change, how provsim turns bits into numbers. They
+ * are inline because they run several times per event. */
 #ifndef PROVSIM_RNG_H
 #define PROVSIM_RNG_H
 
 #include <stdint.h>
+
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 enum rng_stream {
@@ -35,9 +42,36 @@ void rng_seed(struct rng_set *rs, uint64_t seed, uint64_t rep);
 /* The fixed mixing function (splitmix64 finaliser); exposed for tests. */
 uint64_t rng_mix(uint64_t x);
 
-/* Draws named by their parameters (GSL's exponential takes the mean). */
-double rng_uniform(gsl_rng *r);                  /* [0, 1) */
-double rng_uniform_range(gsl_rng *r, double lo, double hi);
-double rng_exponential_mean(gsl_rng *r, double mean);
+/* U[0, 1). */
+static inline double rng_uniform(gsl_rng *r)
+{
+    return gsl_rng_uniform(r);
+}
+/* lo + (hi - lo) U. */
+static inline double rng_uniform_range(gsl_rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * gsl_rng_uniform(r);
+}
+/* GSL's flat distribution, a (1 - U) + b U (not rounded the same way as
+ * rng_uniform_range). */
+static inline double rng_flat(gsl_rng *r, double a, double b)
+{
+    return gsl_ran_flat(r, a, b);
+}
+/* Exponential with the given mean (seconds, or whatever unit the mean has). */
+static inline double rng_exponential_mean(gsl_rng *r, double mean)
+{
+    return gsl_ran_exponential(r, mean);
+}
+/* Lognormal: exp(zeta + sigma Z). */
+static inline double rng_lognormal(gsl_rng *r, double zeta, double sigma)
+{
+    return gsl_ran_lognormal(r, zeta, sigma);
+}
+/* Gamma with shape k and scale theta (mean k theta). */
+static inline double rng_gamma(gsl_rng *r, double shape, double scale)
+{
+    return gsl_ran_gamma(r, shape, scale);
+}
 
 #endif
