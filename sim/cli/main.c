@@ -72,27 +72,6 @@ static const char usage_run[] =
     "                      \"unlimited\" turns the check off)\n"
     "  -h, --help          this help\n";
 
-static int cmd_validate(int argc, char **argv)
-{
-    if (argc != 2 || argv[1][0] == '-') {
-        if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-            puts("usage: provsim validate SCENARIO.json\n\nChecks a scenario; exit 0 if "
-                 "it is valid, 2 with a message naming the problem if not.");
-            return 0;
-        }
-        return cli_usage_error(NULL, "%s", "validate takes exactly one scenario file");
-    }
-    struct scenario s;
-    char err[SCN_ERRLEN];
-    if (scn_load(argv[1], NULL, 0, &s, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: %s\n", err);
-        return EXIT_USAGE;
-    }
-    printf("%s: valid (%s)\n", argv[1], s.name);
-    scn_fini(&s);
-    return 0;
-}
-
 struct run_args {
     struct cli_common cc; /* --reps --seed --jobs --precision --set --out --plot */
     const char *scenario;
