@@ -5,6 +5,7 @@
 #ifndef PROVSIM_COMMANDS_H
 #define PROVSIM_COMMANDS_H
 
+int cmd_run(int argc, char **argv);      /* cmd_run.c */
 int cmd_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_sweep(int argc, char **argv);    /* cmd_sweep.c */
 int cmd_compare(int argc, char **argv);  /* cmd_compare.c */
