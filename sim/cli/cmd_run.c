@@ -1,6 +1,12 @@
 /* cmd_run.c -- provsim run [SCENARIO.json]: one scenario's replications,
  * the summary on stdout and, on request, the series and trace of
- * replication 0 and a result directory (rundir.h). */
+ * replication 0 and a result directory (rundir.h).
+ *
+ * The order of the steps is a promise to the user: the options, the
+ * scenario and its memory need are checked and every output is opened
+ * before the simulation starts, so a mistake costs no time and leaves no
+ * file (exit 2). A failed audit discards every output (exit 1); a failed
+ * commit leaves the other outputs committed (exit 1). */
 #include "cli/cli.h"
 #include "cli/commands.h"
 
@@ -57,6 +63,8 @@ struct run_args {
     const char *max_memory; /* --max-memory SIZE, or NULL */
 };
 
+/* Returns 0, or CLI_EXIT_USAGE with the message printed; a->cc.sets is
+ * allocated either way (the caller frees it). */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -109,6 +117,161 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     return 0;
 }
 
+/* Loads the scenario with the --set overrides and --seed, and refuses it
+ * if the run would need more memory than allowed: now, not when it is
+ * killed hours from now. Returns 0, or CLI_EXIT_USAGE with the message
+ * printed (s is then finished). */
+static int load_scenario(const struct run_args *a, struct scenario *s)
+{
+    char err[SCN_ERRLEN];
+    if (scn_load(a->scenario, a->cc.sets, a->cc.nsets, s, err, sizeof err) != 0)
+        return cli_input_error("%s", err);
+    if (a->cc.seed >= 0)
+        s->seed = (uint64_t)a->cc.seed;
+    long long reps = a->cc.reps > 0 ? a->cc.reps : s->replications;
+    long long threads = cli_jobs(&a->cc);
+    if (mem_check(s, (int)(threads < reps ? threads : reps), a->max_memory, err, sizeof err) != 0) {
+        int rc = cli_input_error("%s", err);
+        scn_fini(s);
+        return rc;
+    }
+    return 0;
+}
+
+/* The files of --series, --trace and --out. A flag is set while its file
+ * is open (from open_outputs to its commit or abort), so a failure
+ * discards exactly what is open. */
+struct run_outputs {
+    struct outfile series, trace;
+    struct rundir rd;
+    int has_series, has_trace, has_rd;
+};
+
+/* Discards the open outputs, in the order they were opened. */
+static void abort_outputs(struct run_outputs *o)
+{
+    if (o->has_series)
+        outfile_abort(&o->series);
+    if (o->has_trace)
+        outfile_abort(&o->trace);
+    if (o->has_rd)
+        rundir_abort(&o->rd);
+    o->has_series = o->has_trace = o->has_rd = 0;
+}
+
+/* Prints the input error of an output that would not open and discards
+ * those opened before it. */
+static int open_failed(struct run_outputs *o, const char *fmt, const char *err)
+{
+    int rc = cli_input_error(fmt, err);
+    abort_outputs(o);
+    return rc;
+}
+
+/* Opens every output before any time is spent simulating: a bad path is
+ * a usage error, and nothing is left half-written. Returns 0, or
+ * CLI_EXIT_USAGE with the message printed and nothing left open. */
+static int open_outputs(const struct run_args *a, struct run_outputs *o)
+{
+    char err[SCN_ERRLEN];
+    memset(o, 0, sizeof *o);
+    if (a->series && outfile_open(&o->series, a->series, err, sizeof err) != 0)
+        return open_failed(o, "--series %s", err);
+    o->has_series = a->series != NULL;
+    if (a->trace && outfile_open(&o->trace, a->trace, err, sizeof err) != 0)
+        return open_failed(o, "--trace %s", err);
+    o->has_trace = a->trace != NULL;
+    if (a->cc.out && rundir_open(&o->rd, a->cc.out, err, sizeof err) != 0)
+        return open_failed(o, "--out %s", err);
+    o->has_rd = a->cc.out != NULL;
+    return 0;
+}
+
+/* Runs the replications, replication 0's series going to the run
+ * directory's series.csv if there is one (the --series file gets a copy
+ * at the commit), else to --series. Returns 0, or 1 when --audit found a
+ * violation: the message is printed and the outputs discarded. Caller
+ * owns *res either way (run_result_fini). */
+static int simulate(const struct run_args *a, const struct scenario *s, struct run_outputs *out,
+                    struct run_result *res)
+{
+    struct run_series so;
+    struct run_trace to;
+    series_csv_out(&so, a->cc.out ? rundir_series(&out->rd) : out->series.f);
+    trace_csv_out(&to, out->trace.f);
+    struct run_opts o = {
+        .reps = a->cc.reps > 0 ? (int)a->cc.reps : s->replications,
+        .seed = s->seed,
+        .precision = a->cc.precision,
+        .audit = a->audit,
+        .threads = cli_jobs(&a->cc),
+        .series = a->cc.out || a->series ? &so : NULL,
+        .trace = a->trace ? &to : NULL,
+    };
+    if (run_scenario(s, &o, res) == 0)
+        return 0;
+    fprintf(stderr, "provsim: %s\n", res->audit_msg);
+    abort_outputs(out);
+    return 1;
+}
+
+/* The summary on stdout, as text or JSON, with the measured speed and
+ * memory if --perf. */
+static void print_summary(const struct run_args *a, const struct scenario *s,
+                          const struct run_result *res)
+{
+    struct report_perf perf = {res->wall_s, (double)res->events, run_peak_rss_bytes()};
+    if (a->json) {
+        char *js = report_json(s, res, a->perf ? &perf : NULL);
+        puts(js);
+        free(js);
+    } else {
+        report_text(stdout, s, res, a->perf ? &perf : NULL);
+    }
+}
+
+/* Commits every open output. Returns 0, or 1 after printing why one
+ * failed (the others are still committed). */
+static int commit_outputs(const struct scenario *s, const struct run_result *res,
+                          struct run_outputs *o)
+{
+    char err[SCN_ERRLEN];
+    int rc = 0;
+    /* before the --series commit: the run dir's series is copied there */
+    if (o->has_rd &&
+        rundir_commit(&o->rd, s, res, o->has_series ? o->series.f : NULL, err, sizeof err)) {
+        fprintf(stderr, "provsim: %s\n", err);
+        if (o->has_series)
+            outfile_abort(&o->series); /* it may lack the copy */
+        o->has_series = 0;
+        rc = 1;
+    }
+    if (o->has_series && outfile_commit(&o->series, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        rc = 1;
+    }
+    if (o->has_trace && outfile_commit(&o->trace, err, sizeof err) != 0) {
+        fprintf(stderr, "provsim: %s\n", err);
+        rc = 1;
+    }
+    return rc;
+}
+
+/* After a successful run: the summary, the files, and the charts if
+ * --plot (only when everything before succeeded: they are drawn from the
+ * committed data). Returns the exit code. */
+static int write_results(const struct run_args *a, const struct scenario *s,
+                         const struct run_result *res, struct run_outputs *out)
+{
+    print_summary(a, s, res);
+    int rc = commit_outputs(s, res, out);
+    if (fflush(stdout) != 0)
+        rc = 1;
+    if (rc == 0 && a->cc.plot)
+        rc = plot_after_run(a->cc.out);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -117,116 +280,22 @@ int cmd_run(int argc, char **argv)
             return 0;
         }
     struct run_args a;
-    int rc = parse_run_args(argc, argv, &a);
-    if (rc) {
-        free(a.cc.sets);
-        return rc;
-    }
     struct scenario s;
-    char err[SCN_ERRLEN];
-    if (scn_load(a.scenario, a.cc.sets, a.cc.nsets, &s, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: %s\n", err);
-        free(a.cc.sets);
-        return CLI_EXIT_USAGE;
-    }
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc == 0)
+        rc = load_scenario(&a, &s);
     free(a.cc.sets);
-    if (a.cc.seed >= 0)
-        s.seed = (uint64_t)a.cc.seed;
-    /* refuse now what would be killed for want of memory hours from now */
-    {
-        long long reps = a.cc.reps > 0 ? a.cc.reps : s.replications;
-        long long threads = cli_jobs(&a.cc);
-        if (mem_check(&s, (int)(threads < reps ? threads : reps), a.max_memory, err, sizeof err) !=
-            0) {
-            fprintf(stderr, "provsim: %s\n", err);
-            scn_fini(&s);
-            return CLI_EXIT_USAGE;
-        }
-    }
-
-    /* open every output first: a bad path is a usage error, found before
-     * any time is spent simulating, and nothing is left half-written */
-    struct outfile series = {0}, trace = {0};
-    if (a.series && outfile_open(&series, a.series, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: --series %s\n", err);
-        scn_fini(&s);
-        return CLI_EXIT_USAGE;
-    }
-    if (a.trace && outfile_open(&trace, a.trace, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: --trace %s\n", err);
-        if (a.series)
-            outfile_abort(&series);
-        scn_fini(&s);
-        return CLI_EXIT_USAGE;
-    }
-    struct rundir rd = {0};
-    if (a.cc.out && rundir_open(&rd, a.cc.out, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: --out %s\n", err);
-        if (a.series)
-            outfile_abort(&series);
-        if (a.trace)
-            outfile_abort(&trace);
-        scn_fini(&s);
-        return CLI_EXIT_USAGE;
-    }
-
-    struct run_series so;
-    struct run_trace to;
-    series_csv_out(&so, a.cc.out ? rundir_series(&rd) : series.f);
-    trace_csv_out(&to, trace.f);
-    struct run_opts o = {
-        .reps = a.cc.reps > 0 ? (int)a.cc.reps : s.replications,
-        .seed = s.seed,
-        .precision = a.cc.precision,
-        .audit = a.audit,
-        .threads = cli_jobs(&a.cc),
-        .series = a.cc.out || a.series ? &so : NULL,
-        .trace = a.trace ? &to : NULL,
-    };
-    struct run_result res;
-    rc = run_scenario(&s, &o, &res);
-    if (rc != 0) {
-        fprintf(stderr, "provsim: %s\n", res.audit_msg);
-        if (a.series)
-            outfile_abort(&series);
-        if (a.trace)
-            outfile_abort(&trace);
-        if (a.cc.out)
-            rundir_abort(&rd);
+    if (rc != 0)
+        return rc;
+    struct run_outputs out;
+    rc = open_outputs(&a, &out);
+    if (rc == 0) {
+        struct run_result res;
+        rc = simulate(&a, &s, &out, &res);
+        if (rc == 0)
+            rc = write_results(&a, &s, &res, &out);
         run_result_fini(&res);
-        scn_fini(&s);
-        return 1;
     }
-    struct report_perf perf = {res.wall_s, (double)res.events, run_peak_rss_bytes()};
-    if (a.json) {
-        char *js = report_json(&s, &res, a.perf ? &perf : NULL);
-        puts(js);
-        free(js);
-    } else {
-        report_text(stdout, &s, &res, a.perf ? &perf : NULL);
-    }
-    rc = 0;
-    /* before the --series commit: the run dir's series is copied there */
-    if (a.cc.out && rundir_commit(&rd, &s, &res, a.series ? series.f : NULL, err, sizeof err)) {
-        fprintf(stderr, "provsim: %s\n", err);
-        if (a.series)
-            outfile_abort(&series); /* it may lack the copy */
-        a.series = NULL;
-        rc = 1;
-    }
-    if (a.series && outfile_commit(&series, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: %s\n", err);
-        rc = 1;
-    }
-    if (a.trace && outfile_commit(&trace, err, sizeof err) != 0) {
-        fprintf(stderr, "provsim: %s\n", err);
-        rc = 1;
-    }
-    if (fflush(stdout) != 0)
-        rc = 1;
-    if (rc == 0 && a.cc.plot)
-        rc = plot_after_run(a.cc.out);
-    run_result_fini(&res);
     scn_fini(&s);
     return rc;
 }
