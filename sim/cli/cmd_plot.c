@@ -31,11 +31,13 @@ int cmd_plot(int argc, char **argv)
         return cli_usage_error_plain("plot", "%s", "plot takes exactly one directory");
     char err[1024];
     int rc = plot_dir(argv[1], err, sizeof err);
+    /* a directory without provsim data is the user's mistake (2); a
+     * failed or missing gnuplot is not (1) */
+    if (rc == PLOT_NO_DATA)
+        return cli_input_error("%s", err);
     if (rc != PLOT_OK) {
         fprintf(stderr, "provsim: %s\n", err);
-        /* a directory without provsim data is the user's mistake (2); a
-         * failed or missing gnuplot is not */
-        return rc == PLOT_NO_DATA ? CLI_EXIT_USAGE : 1;
+        return 1;
     }
     const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
     for (int i = 0; charts[i]; i++) {
