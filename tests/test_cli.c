@@ -1,5 +1,6 @@
 /* test_cli.c -- the provsim program as a user runs it: exit codes, help,
- * version, overrides, and byte-identical JSON across processes. */
+ * version, usage-error texts, overrides, and byte-identical JSON across
+ * processes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -133,12 +134,53 @@ static void series_and_trace_files(void **state)
     assert_int_equal(run(cmd, NULL), 0);
 }
 
+/* Every usage error is written by cli.c; these pin its forms word for
+ * word: "CMD: message" with the command's --help, a message naming the
+ * command with its --help or the top level's, and an input error without
+ * a hint. Each exits 2 and prints nothing on stdout. */
+static void usage_errors_word_for_word(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *err;
+    } cases[] = {
+        {"frobnicate", "provsim: unknown command \"frobnicate\"\n(see provsim --help)\n"},
+        {"run --format xml",
+         "provsim: run: --format: expected text or json, got \"xml\"\n(see provsim run --help)\n"},
+        {"run --plot", "provsim: run: --plot needs --out DIR (the charts are drawn from its data)\n"
+                       "(see provsim run --help)\n"},
+        {"validate", "provsim: validate takes exactly one scenario file\n(see provsim --help)\n"},
+        {"sweep x.json", "provsim: sweep: nothing to vary: give at least one --vary "
+                         "PATH=VALUES\n(see provsim sweep --help)\n"},
+        {"compare a.json",
+         "provsim: compare: give at least two scenarios to compare\n(see provsim compare "
+         "--help)\n"},
+        {"plot", "provsim: plot takes exactly one directory\n(see provsim plot --help)\n"},
+        {"report a b", "provsim: report takes exactly one directory\n(see provsim report "
+                       "--help)\n"},
+        {"report /nonexistent-provsim-dir",
+         "provsim: /nonexistent-provsim-dir: nothing to report (no run.json, compare.json or "
+         "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[512], *o;
+        snprintf(cmd, sizeof cmd, BIN " %s 2>&1 >/dev/null", cases[i].args);
+        assert_int_equal(run(cmd, &o), 2);
+        assert_string_equal(o, cases[i].err);
+        free(o);
+        snprintf(cmd, sizeof cmd, BIN " %s 2>/dev/null", cases[i].args);
+        assert_int_equal(run(cmd, &o), 2);
+        assert_string_equal(o, "");
+        free(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(help_and_version),      cmocka_unit_test(default_scenario_runs),
+        cmocka_unit_test(help_and_version),       cmocka_unit_test(default_scenario_runs),
         cmocka_unit_test(json_is_byte_identical), cmocka_unit_test(set_overrides_a_key),
-        cmocka_unit_test(series_and_trace_files),
+        cmocka_unit_test(series_and_trace_files), cmocka_unit_test(usage_errors_word_for_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

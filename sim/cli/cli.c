@@ -24,17 +24,37 @@ int cli_parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
-int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+/* The one writer of usage errors, so those of every command read alike:
+ * "provsim: [PREFIX: ]MESSAGE" and the --help that would have helped. */
+static int usage_error(const char *prefix, const char *help_cmd, const char *fmt, const char *arg)
 {
-    if (cmd)
-        fprintf(stderr, "provsim: %s: ", cmd);
+    if (prefix)
+        fprintf(stderr, "provsim: %s: ", prefix);
     else
         fputs("provsim: ", stderr);
     fprintf(stderr, fmt, arg ? arg : "");
-    if (cmd)
-        fprintf(stderr, "\n(see provsim %s --help)\n", cmd);
+    if (help_cmd)
+        fprintf(stderr, "\n(see provsim %s --help)\n", help_cmd);
     else
         fputs("\n(see provsim --help)\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    return usage_error(cmd, cmd, fmt, arg);
+}
+
+int cli_usage_error_plain(const char *help_cmd, const char *fmt, const char *arg)
+{
+    return usage_error(NULL, help_cmd, fmt, arg);
+}
+
+int cli_input_error(const char *fmt, const char *arg)
+{
+    fputs("provsim: ", stderr);
+    fprintf(stderr, fmt, arg ? arg : "");
+    fputc('\n', stderr);
     return CLI_EXIT_USAGE;
 }
 

@@ -13,6 +13,15 @@ int cli_parse_long(const char *s, long lo, long hi, long *out);
  * command's --help on stderr; returns CLI_EXIT_USAGE. cmd may be NULL for
  * the top level. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* The same for a message that names the command itself ("plot takes
+ * exactly one directory"): "provsim: " + fmt and the hint to help_cmd's
+ * --help (the top level's if NULL); returns CLI_EXIT_USAGE. */
+int cli_usage_error_plain(const char *help_cmd, const char *fmt, const char *arg);
+/* Prints "provsim: " + fmt (with arg, "" if NULL) on stderr, without a
+ * --help hint: the options were well formed but what they name is not (a
+ * bad scenario, an output that cannot be opened, a directory with nothing
+ * in it); returns CLI_EXIT_USAGE. */
+int cli_input_error(const char *fmt, const char *arg);
 
 /* Online processors (1 if unknown): the default for --jobs. */
 int cli_online_cores(void);

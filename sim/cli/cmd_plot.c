@@ -1,5 +1,6 @@
 /* cmd_plot.c -- provsim plot DIR: redraws the charts of a run, sweep or
  * compare directory from the data saved there (see plot.h). */
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "out/plot.h"
 
@@ -26,17 +27,17 @@ int cmd_plot(int argc, char **argv)
         fputs(usage_plot, stdout);
         return 0;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
-        fputs("provsim: plot takes exactly one directory\n(see provsim plot --help)\n", stderr);
-        return 2;
-    }
+    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+        return cli_usage_error_plain("plot", "%s", "plot takes exactly one directory");
     char err[1024];
     int rc = plot_dir(argv[1], err, sizeof err);
+    /* a directory without provsim data is the user's mistake (2); a
+     * failed or missing gnuplot is not (1) */
+    if (rc == PLOT_NO_DATA)
+        return cli_input_error("%s", err);
     if (rc != PLOT_OK) {
         fprintf(stderr, "provsim: %s\n", err);
-        /* a directory without provsim data is the user's mistake (2); a
-         * failed or missing gnuplot is not */
-        return rc == PLOT_NO_DATA ? 2 : 1;
+        return 1;
     }
     const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
     for (int i = 0; charts[i]; i++) {

@@ -1,5 +1,6 @@
 /* cmd_report.c -- provsim report DIR: DIR/report.md and a self-contained
  * DIR/report.html from a run, sweep or compare directory (dirreport.h). */
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "out/plot.h"
 #include "out/dirreport.h"
@@ -26,18 +27,13 @@ int cmd_report(int argc, char **argv)
         fputs(usage_report, stdout);
         return 0;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
-        fputs("provsim: report takes exactly one directory\n(see provsim report --help)\n",
-              stderr);
-        return 2;
-    }
+    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+        return cli_usage_error_plain("report", "%s", "report takes exactly one directory");
     char err[2048];
-    if (plot_dir_kind(argv[1]) == PLOT_KIND_NONE) {
-        fprintf(stderr, "provsim: %s: nothing to report (no run.json, compare.json or "
-                        "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n",
-                argv[1]);
-        return 2;
-    }
+    if (plot_dir_kind(argv[1]) == PLOT_KIND_NONE)
+        return cli_input_error("%s: nothing to report (no run.json, compare.json or "
+                               "sweep.csv; make one with provsim run/compare/sweep --out DIR)",
+                               argv[1]);
     int rc = dirreport_write(argv[1], err, sizeof err);
     if (rc == DIRREPORT_FAILED) {
         fprintf(stderr, "provsim: %s\n", err);

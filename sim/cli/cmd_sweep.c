@@ -53,72 +53,81 @@ static void on_signal(int sig)
     got_signal = sig;
 }
 
-int cmd_sweep(int argc, char **argv)
+/* What the command line makes of its arguments: the options of
+ * sweep_run, and what they point into (freed by sweep_args_fini). */
+struct sweep_args {
+    struct sweep_opts o;
+    struct cli_common cc;    /* --reps --seed --jobs --precision --set --out --plot */
+    struct sweep_axis *axes; /* room for argc; o.naxes of them parsed */
+};
+
+/* Parses argv into *a. Returns 0, or CLI_EXIT_USAGE with the message
+ * printed; either way a is to be finished with sweep_args_fini. */
+static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-    struct sweep_opts o = {.seed = -1, .out_dir = "sweep-out"};
-    struct cli_common cc;
-    cli_common_init(&cc, argc);
-    struct sweep_axis *axes = xcalloc((size_t)argc, sizeof *axes);
-    int rc = SWEEP_BAD_INPUT;
+    struct sweep_opts *o = &a->o;
+    *o = (struct sweep_opts){.seed = -1, .out_dir = "sweep-out"};
+    cli_common_init(&a->cc, argc);
+    a->axes = xcalloc((size_t)argc, sizeof *a->axes);
     char err[1024];
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("sweep", argc, argv, &i, &cc);
+        const char *arg = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int taken = cli_common_option("sweep", argc, argv, &i, &a->cc);
         if (taken == CLI_EXIT_USAGE)
-            goto out;
+            return CLI_EXIT_USAGE;
         if (taken)
             continue;
-        if (!strcmp(a, "--vary")) {
-            if (!v) {
-                cli_usage_error("sweep", "%s", "--vary: expected PATH=VALUES");
-                goto out;
-            }
-            if (sweep_axis_parse(v, &axes[o.naxes], err, sizeof err)) {
-                cli_usage_error("sweep", "%s", err);
-                goto out;
-            }
-            o.naxes++;
+        if (!strcmp(arg, "--vary")) {
+            if (!v)
+                return cli_usage_error("sweep", "%s", "--vary: expected PATH=VALUES");
+            if (sweep_axis_parse(v, &a->axes[o->naxes], err, sizeof err))
+                return cli_usage_error("sweep", "%s", err);
+            o->naxes++;
             i++;
-        } else if (!strcmp(a, "--resume")) {
-            o.resume = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_usage_error("sweep", "unknown option \"%s\"", a);
-            goto out;
-        } else if (!o.scenario) {
-            o.scenario = a;
+        } else if (!strcmp(arg, "--resume")) {
+            o->resume = 1;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("sweep", "unknown option \"%s\"", arg);
+        } else if (!o->scenario) {
+            o->scenario = arg;
         } else {
-            cli_usage_error("sweep", "more than one scenario given (\"%s\")", a);
-            goto out;
+            return cli_usage_error("sweep", "more than one scenario given (\"%s\")", arg);
         }
     }
-    if (!o.scenario) {
-        cli_usage_error("sweep", "%s", "no scenario given");
-        goto out;
-    }
-    if (o.naxes == 0) {
-        cli_usage_error("sweep", "%s", "nothing to vary: give at least one --vary PATH=VALUES");
-        goto out;
-    }
-    o.sets = cc.sets;
-    o.nsets = cc.nsets;
-    o.reps = (int)cc.reps;
-    o.seed = cc.seed;
-    o.precision = cc.precision;
-    if (cc.out)
-        o.out_dir = cc.out;
-    o.axes = axes;
-    o.jobs = cli_jobs(&cc);
-    o.progress = isatty(STDERR_FILENO);
-    o.stop = &got_signal;
+    if (!o->scenario)
+        return cli_usage_error("sweep", "%s", "no scenario given");
+    if (o->naxes == 0)
+        return cli_usage_error("sweep", "%s",
+                               "nothing to vary: give at least one --vary PATH=VALUES");
+    o->sets = a->cc.sets;
+    o->nsets = a->cc.nsets;
+    o->reps = (int)a->cc.reps;
+    o->seed = a->cc.seed;
+    o->precision = a->cc.precision;
+    if (a->cc.out)
+        o->out_dir = a->cc.out;
+    o->axes = a->axes;
+    o->jobs = cli_jobs(&a->cc);
+    return 0;
+}
 
-    /* Ctrl-C or kill: finish the running cells, keep the journal. The
-     * handler only sets a flag; SA_RESETHAND makes a second Ctrl-C kill
-     * at once (finished cells are safe on disk either way). */
+static void sweep_args_fini(struct sweep_args *a)
+{
+    for (int i = 0; i < a->o.naxes; i++)
+        sweep_axis_fini(&a->axes[i]);
+    free(a->axes);
+    free(a->cc.sets);
+}
+
+/* sweep_run with progress on a terminal and Ctrl-C or kill turned into a
+ * request to stop: finish the running cells, keep the journal. The
+ * handler only sets a flag; SA_RESETHAND makes a second Ctrl-C kill at
+ * once (finished cells are safe on disk either way). The old handlers are
+ * back when it returns. */
+static int run_interruptible(struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
+{
+    o->progress = isatty(STDERR_FILENO);
+    o->stop = &got_signal;
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -127,51 +136,69 @@ int cmd_sweep(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    struct sweep sw;
-    rc = sweep_run(&o, &sw, err, sizeof err);
+    int rc = sweep_run(o, sw, err, errlen);
 
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    return rc;
+}
 
-    if (rc == SWEEP_OK) {
-        int rmin = 0, rmax = 0, missed = 0;
-        for (int i = 0; i < sw.ncells; i++) {
-            int r = sw.cells[i].reps;
-            rmin = i == 0 || r < rmin ? r : rmin;
-            rmax = i == 0 || r > rmax ? r : rmax;
-            missed += !sw.cells[i].precision_reached;
-        }
-        printf("%s\n", sw.name);
-        printf("  sweep: %d cells", sw.ncells);
-        if (sw.loaded)
-            printf(" (%d from the journal, %d run now)", sw.loaded, sw.ran);
-        printf(", seed %llu, ", (unsigned long long)sw.seed);
-        if (rmin == rmax)
-            printf("%d replications per cell\n", rmin);
-        else
-            printf("%d to %d replications per cell\n", rmin, rmax);
-        if (o.precision > 0) {
-            if (missed)
-                printf("  precision %g%% NOT reached in %d of %d cells (stopped at the cap of "
-                       "%d replications; raise --reps)\n",
-                       100.0 * o.precision, missed, sw.ncells, rmax);
-            else
-                printf("  precision %g%% reached in every cell\n", 100.0 * o.precision);
-        }
-        printf("  wrote %s/sweep.csv and %s/sweep.json\n", o.out_dir, o.out_dir);
-        sweep_print_best(stdout, &o, &sw);
-        if (fflush(stdout) != 0)
-            rc = SWEEP_FAILED;
-        if (cc.plot && rc == SWEEP_OK)
-            rc = plot_after_run(o.out_dir);
-    } else {
-        fprintf(stderr, "provsim: %s\n", err);
+/* The summary on stdout: cells, replications, whether --precision was
+ * reached, the files written and the best cells. */
+static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
+{
+    int rmin = 0, rmax = 0, missed = 0;
+    for (int i = 0; i < sw->ncells; i++) {
+        int r = sw->cells[i].reps;
+        rmin = i == 0 || r < rmin ? r : rmin;
+        rmax = i == 0 || r > rmax ? r : rmax;
+        missed += !sw->cells[i].precision_reached;
     }
-    sweep_fini(&sw);
-out:
-    for (int i = 0; i < o.naxes; i++)
-        sweep_axis_fini(&axes[i]);
-    free(axes);
-    free(cc.sets);
+    printf("%s\n", sw->name);
+    printf("  sweep: %d cells", sw->ncells);
+    if (sw->loaded)
+        printf(" (%d from the journal, %d run now)", sw->loaded, sw->ran);
+    printf(", seed %llu, ", (unsigned long long)sw->seed);
+    if (rmin == rmax)
+        printf("%d replications per cell\n", rmin);
+    else
+        printf("%d to %d replications per cell\n", rmin, rmax);
+    if (o->precision > 0) {
+        if (missed)
+            printf("  precision %g%% NOT reached in %d of %d cells (stopped at the cap of "
+                   "%d replications; raise --reps)\n",
+                   100.0 * o->precision, missed, sw->ncells, rmax);
+        else
+            printf("  precision %g%% reached in every cell\n", 100.0 * o->precision);
+    }
+    printf("  wrote %s/sweep.csv and %s/sweep.json\n", o->out_dir, o->out_dir);
+    sweep_print_best(stdout, o, sw);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        }
+    struct sweep_args a;
+    int rc = SWEEP_BAD_INPUT;
+    if (parse_sweep_args(argc, argv, &a) == 0) {
+        struct sweep sw;
+        char err[1024];
+        rc = run_interruptible(&a.o, &sw, err, sizeof err);
+        if (rc == SWEEP_OK) {
+            print_summary(&a.o, &sw);
+            if (fflush(stdout) != 0)
+                rc = SWEEP_FAILED;
+            if (a.cc.plot && rc == SWEEP_OK)
+                rc = plot_after_run(a.o.out_dir);
+        } else {
+            fprintf(stderr, "provsim: %s\n", err);
+        }
+        sweep_fini(&sw);
+    }
+    sweep_args_fini(&a);
     return rc;
 }
