@@ -10,17 +10,14 @@
 #include "scenario/document.h"
 #include "scenario/jsonsyntax.h"
 #include "scenario/keypath.h"
+#include "base/file.h"
 #include "base/util.h"
 
 #include <cjson/cJSON.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#define MAX_FILE_BYTES (16u * 1024u * 1024u) /* larger is not a scenario */
 
 /* The built-in default scenario: configs/default.json, embedded by CMake. */
 extern const unsigned char scn_default_json[];
@@ -78,53 +75,27 @@ scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen)
 
 scn_doc *scn_doc_load(const char *path, char *err, size_t errlen)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        kp_fail_nopath(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    int sys_errno;
+    switch (file_read(path, FILE_MAX_SCENARIO, &text, &len, &sys_errno)) {
+    case FILE_OK:
+        break;
+    case FILE_CANNOT_OPEN:
+    case FILE_READ_ERROR:
+        kp_fail_nopath(err, errlen, "%s: cannot read: %s", path, strerror(sys_errno));
         return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    case FILE_IS_DIRECTORY:
         kp_fail_nopath(err, errlen, "%s: is a directory", path);
         return NULL;
-    }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > MAX_FILE_BYTES) {
-        kp_fail_nopath(err, errlen, "%s: is larger than 16 MiB, too large for a scenario", path);
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        kp_fail_nopath(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        return NULL;
-    }
-    /* Read to the end rather than trusting st_size, so pipes and
-     * process substitution work too, with the same size limit. */
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        xgrow((void **)&buf, &cap, len + 65536, 1);
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len > MAX_FILE_BYTES) {
-            fclose(f);
-            free(buf);
-            kp_fail_nopath(err, errlen, "%s: is larger than 16 MiB, too large for a scenario",
-                           path);
-            return NULL;
-        }
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        kp_fail_nopath(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+    case FILE_TOO_LARGE:
+        kp_fail_nopath(err, errlen, "%s: is larger than %zu MiB, too large for a scenario", path,
+                       FILE_MAX_SCENARIO >> 20);
         return NULL;
     }
     char msg[SCN_ERRLEN];
-    scn_doc *d = scn_doc_parse(buf, len, msg, sizeof msg);
-    free(buf);
+    scn_doc *d = scn_doc_parse(text, len, msg, sizeof msg);
+    free(text);
     if (!d)
         kp_fail_nopath(err, errlen, "%s: %s", path, msg);
     return d;
@@ -135,14 +106,13 @@ scn_doc *scn_doc_default(void)
     char msg[SCN_ERRLEN];
     scn_doc *d = scn_doc_parse((const char *)scn_default_json, scn_default_json_len, msg,
                                sizeof msg);
-    if (!d) {
-        /* The bytes were checked into the build: this is a build bug. */
+    /* The bytes were checked into the build: this is a build bug, not an
+     * input error. */
+    if (!d)
         fprintf(stderr, "provsim: built-in default scenario: %s\n", msg);
-        abort();
-    }
+    XASSERT(d != NULL);
     return d;
 }
-
 
 void scn_doc_free(scn_doc *d)
 {

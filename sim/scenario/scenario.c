@@ -114,11 +114,9 @@ int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
         memset(s, 0, sizeof *s);
         return -1;
     }
-    if (!scn_check(&tmp)) {
-        /* Validation let through what the models rely on never seeing. */
-        fprintf(stderr, "provsim: scn_from_doc: scenario \"%s\" fails scn_check\n", tmp.name);
-        abort();
-    }
+    /* Fails only if validation let through what the models rely on never
+     * seeing: a bug here, not an input error. */
+    XASSERT(scn_check(&tmp));
     *s = tmp;
     return 0;
 }
