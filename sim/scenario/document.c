@@ -42,7 +42,7 @@ scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen)
      * error position is often a character off, and it has no reason). */
     char msg[SCN_ERRLEN];
     size_t off;
-    if (jsyn_check(body, blen, &off, msg, sizeof msg) != 0) {
+    if (jsyn_scan(body, blen, &off, msg, sizeof msg) != 0) {
         jsyn_line_col(body, off, &line, &col);
         kp_fail_nopath(err, errlen, "line %d, column %d: %s", line, col, msg);
         return NULL;
@@ -52,7 +52,7 @@ scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen)
      * between threads. */
     cJSON *root = cJSON_ParseWithLengthOpts(body, blen, &end, 0);
     if (!root) {
-        /* jsyn_check shares cJSON's grammar; if they ever disagree, say
+        /* jsyn_scan shares cJSON's grammar; if they ever disagree, say
          * where cJSON stopped */
         jsyn_line_col(body, end ? (size_t)(end - body) : 0, &line, &col);
         kp_fail_nopath(err, errlen, "line %d, column %d: syntax error", line, col);

@@ -31,75 +31,137 @@ static int finite_in(double v, double lo, double hi)
     return isfinite(v) && v >= lo && v <= hi;
 }
 
-static int traffic_ok(const struct wl_traffic *t)
+/* Each check below returns NULL or the description of the first invariant
+ * that does not hold, one description per invariant. */
+
+/* A traffic profile: which is "background" or "other", for the message. */
+static const char *traffic_check(const struct wl_traffic *t, int is_other)
 {
+    static const char *const rate[2] = {
+        "background: an hourly rate is not finite in [0, SCH_MAX_PEAK_PER_HOUR]",
+        "other: an hourly rate is not finite in [0, SCH_MAX_PEAK_PER_HOUR]"};
+    static const char *const share[2] = {"background: a mix share is not finite in [0, 1]",
+                                         "other: a mix share is not finite in [0, 1]"};
+    static const char *const peak[2] = {"background: enabled, but no hourly rate is > 0",
+                                        "other: enabled, but no hourly rate is > 0"};
+    static const char *const sum[2] = {"background: the mix does not sum to 1",
+                                       "other: the mix does not sum to 1"};
     if (!t->enabled)
-        return 1;
-    double sum = 0;
+        return NULL;
+    double total = 0;
     for (int h = 0; h < 24; h++)
         if (!finite_in(t->profile.weekday[h], 0, SCH_MAX_PEAK_PER_HOUR) ||
             !finite_in(t->profile.weekend[h], 0, SCH_MAX_PEAK_PER_HOUR))
-            return 0;
+            return rate[is_other];
     for (int k = 0; k < JOB_KIND_COUNT; k++) {
         if (!finite_in(t->mix[k], 0, 1))
-            return 0;
-        sum += t->mix[k];
+            return share[is_other];
+        total += t->mix[k];
     }
-    return wl_profile_max_rate(&t->profile) > 0 && fabs(sum - 1) < 1e-9;
+    if (!(wl_profile_max_rate(&t->profile) > 0))
+        return peak[is_other];
+    if (!(fabs(total - 1) < 1e-9))
+        return sum[is_other];
+    return NULL;
 }
 
-int scn_check(const struct scenario *s)
+static const char *limit_check(const struct lim_cfg *l)
 {
-    if (!s->name || !s->name[0] || !finite_in(s->horizon_s, 1e-300, SCN_MAX_HORIZON_S) ||
-        s->replications < 1 || s->replications > SCN_MAX_REPLICATIONS ||
-        !(s->series_step_s > 0 && s->series_step_s <= s->horizon_s))
-        return 0;
-    const struct srv_cfg *sv = &s->server;
-    if (sv->nlimits < 0 || sv->nlimits > SRV_MAX_LIMITS ||
-        !finite_in(sv->reject_latency_s, 0, INFINITY) || !(sv->error_rate >= 0) ||
-        !(sv->error_rate < 1) || !isfinite(sv->latency.mean_s) ||
-        !finite_in(sv->ra_fixed_s, 0, INFINITY) || !finite_in(sv->ra_jitter_s, 0, INFINITY))
-        return 0;
-    for (int i = 0; i < sv->nlimits; i++) {
-        const struct lim_cfg *l = &sv->limits[i];
-        if (l->applies_mask == 0 || (l->applies_mask & ~JOB_KIND_MASK_ALL))
-            return 0;
-        switch (l->type) {
-        case LIM_FIXED_WINDOW:
-        case LIM_SLIDING_WINDOW:
-            if (!finite_in(l->limit, 1, SCH_MAX_EXACT_INT) ||
-                !finite_in(l->window_s, 1e-300, INFINITY))
-                return 0;
-            break;
-        case LIM_TOKEN_BUCKET:
-            if (!finite_in(l->rate_per_s, 1e-300, INFINITY) || !finite_in(l->burst, 1, INFINITY))
-                return 0;
-            break;
-        case LIM_CONCURRENCY:
-            if (!finite_in(l->concurrency, 1, SCH_MAX_EXACT_INT) ||
-                !finite_in(l->retry_after_s, 0, INFINITY))
-                return 0;
-            break;
-        default:
-            return 0;
-        }
+    if (l->applies_mask == 0 || (l->applies_mask & ~JOB_KIND_MASK_ALL))
+        return "server.limits[]: applies_mask is empty or has bits of no job kind";
+    switch (l->type) {
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        if (!finite_in(l->limit, 1, SCH_MAX_EXACT_INT))
+            return "server.limits[]: a window's limit is not in [1, 2^53]";
+        if (!finite_in(l->window_s, 1e-300, INFINITY))
+            return "server.limits[]: window_s is not finite and > 0";
+        return NULL;
+    case LIM_TOKEN_BUCKET:
+        if (!finite_in(l->rate_per_s, 1e-300, INFINITY))
+            return "server.limits[]: rate_per_s is not finite and > 0";
+        if (!finite_in(l->burst, 1, INFINITY))
+            return "server.limits[]: burst is not finite and >= 1";
+        return NULL;
+    case LIM_CONCURRENCY:
+        if (!finite_in(l->concurrency, 1, SCH_MAX_EXACT_INT))
+            return "server.limits[]: concurrency is not in [1, 2^53]";
+        if (!finite_in(l->retry_after_s, 0, INFINITY))
+            return "server.limits[]: retry_after_s is not finite and >= 0";
+        return NULL;
     }
-    const struct client_cfg *cl = &s->client;
-    if (cl->workers < 1 || cl->workers > SCN_MAX_WORKERS ||
-        !finite_in(cl->max_rate_per_s, 0, INFINITY))
-        return 0;
+    return "server.limits[]: type is not a limiter type";
+}
+
+static const char *server_check(const struct srv_cfg *sv)
+{
+    if (sv->nlimits < 0 || sv->nlimits > SRV_MAX_LIMITS)
+        return "server.nlimits is not in [0, SRV_MAX_LIMITS]";
+    if (!finite_in(sv->reject_latency_s, 0, INFINITY))
+        return "server.reject_latency_s is not finite and >= 0";
+    if (!(sv->error_rate >= 0) || !(sv->error_rate < 1))
+        return "server.error_rate is not in [0, 1)";
+    if (!isfinite(sv->latency.mean_s))
+        return "server.latency.mean_s is not finite";
+    if (!finite_in(sv->ra_fixed_s, 0, INFINITY))
+        return "server.ra_fixed_s is not finite and >= 0";
+    if (!finite_in(sv->ra_jitter_s, 0, INFINITY))
+        return "server.ra_jitter_s is not finite and >= 0";
+    for (int i = 0; i < sv->nlimits; i++) {
+        const char *broken = limit_check(&sv->limits[i]);
+        if (broken)
+            return broken;
+    }
+    return NULL;
+}
+
+static const char *rollouts_check(const struct scenario *s)
+{
     if (s->nrollouts < 0 || s->nrollouts > WL_MAX_ROLLOUTS)
-        return 0;
+        return "nrollouts is not in [0, WL_MAX_ROLLOUTS]";
     long long users = 0;
     for (int i = 0; i < s->nrollouts; i++) {
         const struct wl_rollout *r = &s->rollouts[i];
-        if (r->users < 1 || !(r->at_s >= 0 && r->at_s < s->horizon_s) || r->batch_size < 0 ||
-            (r->batch_size > 0 && (r->batch_size >= r->users || !(r->batch_interval_s > 0))) ||
-            !finite_in(r->batch_interval_s, 0, INFINITY))
-            return 0;
+        if (r->users < 1)
+            return "rollouts[]: users is not >= 1";
+        if (!(r->at_s >= 0 && r->at_s < s->horizon_s))
+            return "rollouts[]: at_s is not in [0, horizon_s)";
+        if (r->batch_size < 0)
+            return "rollouts[]: batch_size is negative";
+        if (r->batch_size > 0 && r->batch_size >= r->users)
+            return "rollouts[]: batch_size is not 0 (one batch) or less than users";
+        if (r->batch_size > 0 && !(r->batch_interval_s > 0))
+            return "rollouts[]: batched, but batch_interval_s is not > 0";
+        if (!finite_in(r->batch_interval_s, 0, INFINITY))
+            return "rollouts[]: batch_interval_s is not finite and >= 0";
         users += r->users;
     }
-    return users <= SCN_MAX_USERS && traffic_ok(&s->background) && traffic_ok(&s->other);
+    if (users > SCN_MAX_USERS)
+        return "rollouts: more than SCN_MAX_USERS users in all";
+    return NULL;
+}
+
+const char *scn_check(const struct scenario *s)
+{
+    if (!s->name || !s->name[0])
+        return "name is NULL or empty";
+    if (!finite_in(s->horizon_s, 1e-300, SCN_MAX_HORIZON_S))
+        return "horizon_s is not finite in (0, SCN_MAX_HORIZON_S]";
+    if (s->replications < 1 || s->replications > SCN_MAX_REPLICATIONS)
+        return "replications is not in [1, SCN_MAX_REPLICATIONS]";
+    if (!(s->series_step_s > 0 && s->series_step_s <= s->horizon_s))
+        return "series_step_s is not in (0, horizon_s]";
+    const char *broken = server_check(&s->server);
+    if (broken)
+        return broken;
+    if (s->client.workers < 1 || s->client.workers > SCN_MAX_WORKERS)
+        return "client.workers is not in [1, SCN_MAX_WORKERS]";
+    if (!finite_in(s->client.max_rate_per_s, 0, INFINITY))
+        return "client.max_rate_per_s is not finite and >= 0";
+    if ((broken = rollouts_check(s)) || (broken = traffic_check(&s->background, 0)) ||
+        (broken = traffic_check(&s->other, 1)))
+        return broken;
+    return NULL;
 }
 
 int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
@@ -116,7 +178,10 @@ int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
     }
     /* Fails only if validation let through what the models rely on never
      * seeing: a bug here, not an input error. */
-    XASSERT(scn_check(&tmp));
+    const char *broken = scn_check(&tmp);
+    if (broken)
+        fprintf(stderr, "provsim: scn_from_doc: the scenario fails scn_check: %s\n", broken);
+    XASSERT(broken == NULL);
     *s = tmp;
     return 0;
 }
