@@ -27,8 +27,8 @@ struct step {
 
 /* A --set path cut into steps. */
 struct set_path {
-    char *path;  /* as written, to quote in messages */
-    char *keys;  /* a second copy, cut into NUL-terminated keys */
+    char *path; /* as written, to quote in messages */
+    char *keys; /* a second copy, cut into NUL-terminated keys */
     struct step *steps;
     int nsteps;
 };
@@ -84,8 +84,7 @@ static int split_path(struct set_path *p, size_t plen, char *err, size_t errlen)
 
 /* Checks that cur can take step s: an object for a key, an array holding
  * the index for an index. Returns 0 or -1 + message. */
-static int check_step(const struct set_path *p, int s, const cJSON *cur, char *err,
-                      size_t errlen)
+static int step_error(const struct set_path *p, int s, const cJSON *cur, char *err, size_t errlen)
 {
     const struct step *st = &p->steps[s];
     const char *path = p->path;
@@ -132,7 +131,7 @@ static cJSON *walk_to_parent(const struct set_path *p, cJSON *root, char *err, s
     cJSON *cur = root;
     for (int s = 0;; s++) {
         const struct step *st = &p->steps[s];
-        if (check_step(p, s, cur, err, errlen))
+        if (step_error(p, s, cur, err, errlen))
             return NULL;
         if (s == p->nsteps - 1)
             return cur;
