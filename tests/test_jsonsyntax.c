@@ -1,4 +1,4 @@
-/* test_jsonsyntax.c -- jsyn_check: the exact position and reason of each
+/* test_jsonsyntax.c -- jsyn_scan: the exact position and reason of each
  * kind of JSON error, acceptance of what cJSON accepts, and the string
  * holes it closes on purpose. */
 #include <stdarg.h>
@@ -56,7 +56,7 @@ static void test_errors(void **state)
         const struct bad_case *c = &cases[i];
         size_t off;
         char msg[256];
-        if (jsyn_check(c->text, strlen(c->text), &off, msg, sizeof msg) == 0)
+        if (jsyn_scan(c->text, strlen(c->text), &off, msg, sizeof msg) == 0)
             fail_msg("case %zu (%s): accepted", i, c->text);
         int line, col;
         jsyn_line_col(c->text, off, &line, &col);
@@ -80,7 +80,7 @@ static void test_accepts_what_cjson_accepts(void **state)
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         size_t off;
         char msg[256];
-        if (jsyn_check(ok[i], strlen(ok[i]), &off, msg, sizeof msg) != 0)
+        if (jsyn_scan(ok[i], strlen(ok[i]), &off, msg, sizeof msg) != 0)
             fail_msg("case %zu (%s): refused at %zu: %s", i, ok[i], off, msg);
         cJSON *root = cJSON_ParseWithLength(ok[i], strlen(ok[i]));
         assert_non_null(root);
@@ -99,7 +99,7 @@ static void test_nesting_limit(void **state)
         memset(buf, '[', (size_t)depth);
         memset(buf + depth, ']', (size_t)depth);
         size_t n = 2 * (size_t)depth;
-        int lint = jsyn_check(buf, n, &off, msg, sizeof msg);
+        int lint = jsyn_scan(buf, n, &off, msg, sizeof msg);
         cJSON *root = cJSON_ParseWithLength(buf, n);
         assert_int_equal(lint == 0, root != NULL);
         assert_int_equal(lint == 0, depth == JSYN_MAX_DEPTH);

@@ -70,7 +70,7 @@ static void good(struct scenario *s, const char *first, ...)
         print_error("expected success, got: %s\n", err);
         fail();
     }
-    assert_true(scn_check(s));
+    assert_null(scn_check(s));
 }
 
 static void check_msg(const char *err, const char *want)
@@ -133,7 +133,7 @@ static void good_text(const char *json, struct scenario *s)
         print_error("expected success, got: %s\n", err);
         fail();
     }
-    assert_true(scn_check(s));
+    assert_null(scn_check(s));
 }
 
 /* ---- the default scenario --------------------------------------------- */
@@ -215,23 +215,25 @@ static void test_default_file_matches_builtin(void **state)
     assert_non_null(strchr(b.notes, '\n'));
     assert_true(b.notes[strlen(b.notes) - 1] != '\n');
 
-    /* scn_check notices broken invariants. */
-    assert_true(scn_check(&b));
+    /* scn_check notices broken invariants, and says which. */
+    assert_null(scn_check(&b));
     struct scenario t = b;
     t.rollouts[0].at_s = t.horizon_s;
-    assert_false(scn_check(&t));
+    assert_string_equal(scn_check(&t), "rollouts[]: at_s is not in [0, horizon_s)");
     t = b;
     t.background.mix[JOB_KIND_CREATE] += 0.1;
-    assert_false(scn_check(&t));
+    assert_string_equal(scn_check(&t), "background: the mix does not sum to 1");
     t = b;
     t.rollouts[0].batch_size = t.rollouts[0].users;
-    assert_false(scn_check(&t));
+    assert_string_equal(scn_check(&t),
+                        "rollouts[]: batch_size is not 0 (one batch) or less than users");
     t = b;
     t.server.limits[1].applies_mask = 0;
-    assert_false(scn_check(&t));
+    assert_string_equal(scn_check(&t),
+                        "server.limits[]: applies_mask is empty or has bits of no job kind");
     t = b;
     t.series_step_s = t.horizon_s * 2;
-    assert_false(scn_check(&t));
+    assert_string_equal(scn_check(&t), "series_step_s is not in (0, horizon_s]");
 
     scn_fini(&f);
     scn_fini(&b);

@@ -315,7 +315,7 @@ static int value(struct rd *r, int depth)
                   got(r, r->pos, b, sizeof b), habit(r, r->pos));
 }
 
-int jsyn_check(const char *text, size_t len, size_t *offset, char *msg, size_t msglen)
+int jsyn_scan(const char *text, size_t len, size_t *offset, char *msg, size_t msglen)
 {
     struct rd r = {(const unsigned char *)text, len, 0, 0, msg, msglen};
     skip_ws(&r);

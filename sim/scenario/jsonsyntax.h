@@ -13,16 +13,17 @@
 
 #include <stddef.h>
 
-/* Returns 0 if text (len bytes, no BOM) is well-formed, else -1 with
- * *offset the byte offset of the first error and a message in msg such as
+/* Scans text (len bytes, no BOM) for its first syntax error: returns 0 if
+ * it is well-formed JSON, else -1 with *offset the byte offset of the
+ * error and a message in msg such as
  * "expected ',' or '}' after a value, got '\"'". */
-int jsyn_check(const char *text, size_t len, size_t *offset, char *msg, size_t msglen);
+int jsyn_scan(const char *text, size_t len, size_t *offset, char *msg, size_t msglen);
 
 /* 1-based line and column of byte offset off; columns count characters
  * (UTF-8 continuation bytes do not start one), as editors show them. */
 void jsyn_line_col(const char *text, size_t off, int *line, int *col);
 
-/* cJSON's nesting limit, which jsyn_check shares. */
+/* cJSON's nesting limit, which jsyn_scan shares. */
 #define JSYN_MAX_DEPTH 1000
 
 #endif

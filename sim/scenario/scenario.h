@@ -43,8 +43,10 @@ int scn_doc_set(scn_doc *d, const char *assignment, char *err, size_t errlen);
 int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen);
 void scn_fini(struct scenario *s);
 /* The invariants of a scenario scn_from_doc filled (listed in scenario.c):
- * 1 if they hold, else 0. For assertions and tests. */
-int scn_check(const struct scenario *s);
+ * NULL if they hold, else a static string describing the first one that
+ * does not ("rollouts[]: at_s is not in [0, horizon_s)"). For assertions
+ * and tests. */
+const char *scn_check(const struct scenario *s);
 
 /* Convenience: load a file (or the default if path is NULL), apply the
  * overrides, convert. */

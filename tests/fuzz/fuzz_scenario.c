@@ -9,8 +9,8 @@
  *  - a refusal always comes with a message;
  *  - the lower bound is a number >= 0 (never NaN);
  *  - the memory estimate is > 0;
- *  - jsonsyntax.c and cJSON agree: a text jsyn_check accepts, cJSON parses;
- *    a text cJSON parses, jsyn_check accepts unless it is one of the string
+ *  - jsonsyntax.c and cJSON agree: a text jsyn_scan accepts, cJSON parses;
+ *    a text cJSON parses, jsyn_scan accepts unless it is one of the string
  *    holes it closes on purpose (see jsonsyntax.c). */
 #include "fuzz.h"
 
@@ -39,8 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char msg[SCN_ERRLEN];
         /* scn_doc_parse strips a UTF-8 byte order mark before both */
         size_t bom = size >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
-        int lint_ok =
-            jsyn_check((const char *)data + bom, size - bom, &off, msg, sizeof msg) == 0;
+        int lint_ok = jsyn_scan((const char *)data + bom, size - bom, &off, msg, sizeof msg) == 0;
         const char *end = NULL;
         cJSON *root =
             cJSON_ParseWithLengthOpts((const char *)data + bom, size - bom, &end, 0);
@@ -56,15 +55,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         if (lint_ok && !root)
-            fuzz_fail("jsyn_check accepts a text cJSON refuses", NULL);
+            fuzz_fail("jsyn_scan accepts a text cJSON refuses", NULL);
         /* cJSON skips a second byte order mark (if 5+ bytes follow the
          * first); the loader refuses it */
         int bom2 = size - bom >= 3 && !memcmp(data + bom, "\xEF\xBB\xBF", 3);
         if (!lint_ok && root && !bom2 && !strstr(msg, "inside a string") &&
             !strstr(msg, "\\u"))
-            fuzz_fail("jsyn_check refuses a text cJSON parses", msg);
+            fuzz_fail("jsyn_scan refuses a text cJSON parses", msg);
         if (!lint_ok && off > size - bom)
-            fuzz_fail("jsyn_check error offset past the end", msg);
+            fuzz_fail("jsyn_scan error offset past the end", msg);
         cJSON_Delete(root);
     }
     char err[SCN_ERRLEN] = "";

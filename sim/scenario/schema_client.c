@@ -1,0 +1,145 @@
+/* schema_client.c -- the "client" object of a scenario: workers, the
+ * client's own rate cap, what it does on a 429, and its retry policies
+ * for 429s (retry) and 5xx errors (error_retry). See schema.h.
+ *
+ * Invariants of a parsed client: cap >= base in every exponential policy;
+ * 5xx retries are exponential and share the 429 retries' attempt budget. */
+#include "scenario/schema.h"
+
+#include "scenario/keypath.h"
+#include "scenario/values.h"
+
+#include <stdio.h>
+
+#define MAX_RETRY_ATTEMPTS 1e6
+
+/* Names in enum order, so a name's index is its enum value. */
+static const char *const policy_names[] = {[RETRY_POLICY_RETRY_AFTER] = "retry_after",
+                                           [RETRY_POLICY_EXPONENTIAL] = "exponential",
+                                           [RETRY_POLICY_FIXED] = "fixed",
+                                           NULL};
+static const char *const jitter_names[] = {[JITTER_NONE] = "none",
+                                           [JITTER_FULL] = "full",
+                                           [JITTER_EQUAL] = "equal",
+                                           [JITTER_DECORRELATED] = "decorrelated",
+                                           NULL};
+static const char *const on_429_names[] = {[CLIENT_ON_429_JOB] = "job",
+                                           [CLIENT_ON_429_PAUSE_ALL] = "pause_all", NULL};
+
+/* cap >= base, with the message saying when cap is a default. */
+static int check_cap(struct kp_ctx *c, const cJSON *o, const struct retry_cfg *r)
+{
+    if (r->cap_s >= r->base_s)
+        return 0;
+    char b[48], k[48];
+    val_show(b, sizeof b, r->base_s, 1);
+    val_show(k, sizeof k, r->cap_s, 1);
+    kp_push_key(c, "cap");
+    if (!cJSON_GetObjectItemCaseSensitive(o, "cap"))
+        return kp_fail(c, "the default %s is less than base (%s): give a cap", k, b);
+    return kp_fail(c, "must be >= base (%s) (got %s)", b, k);
+}
+
+static int parse_retry(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
+{
+    static const char *const all[] = {"policy", "max_attempts", "jitter", "base", "cap",
+                                      "respect_retry_after", "delay", NULL};
+    static const char *const after[] = {"policy", "max_attempts", "jitter", NULL};
+    static const char *const expo[] = {"policy", "max_attempts",       "base", "cap",
+                                       "jitter", "respect_retry_after", NULL};
+    static const char *const fixed[] = {"policy", "max_attempts", "delay", "jitter", NULL};
+    static const char *const *const by_policy[] = {[RETRY_POLICY_RETRY_AFTER] = after,
+                                                   [RETRY_POLICY_EXPONENTIAL] = expo,
+                                                   [RETRY_POLICY_FIXED] = fixed};
+    if (kp_known_keys(c, o, all))
+        return -1;
+    int policy;
+    if (val_get_enum(c, o, "policy", 1, policy_names, &policy) < 0)
+        return -1;
+    char what[64];
+    snprintf(what, sizeof what, "policy \"%s\"", policy_names[policy]);
+    if (kp_variant_keys(c, o, by_policy[policy], what))
+        return -1;
+    r->policy = (enum retry_policy)policy;
+    double max_attempts = 0;
+    if (val_get_num(c, o, "max_attempts", 0, VAL_INTEGER, val_in_cc(0, MAX_RETRY_ATTEMPTS),
+                    &max_attempts) < 0)
+        return -1;
+    r->max_attempts = (unsigned)max_attempts;
+    switch (r->policy) {
+    case RETRY_POLICY_RETRY_AFTER:
+        return val_get_num(c, o, "jitter", 0, VAL_DURATION, val_ge(0), &r->jitter_s) < 0 ? -1 : 0;
+    case RETRY_POLICY_EXPONENTIAL: {
+        int jitter = JITTER_FULL, respect = 0;
+        r->base_s = 1;
+        r->cap_s = 3600;
+        if (val_get_num(c, o, "base", 0, VAL_DURATION, val_gt(0), &r->base_s) < 0 ||
+            val_get_num(c, o, "cap", 0, VAL_DURATION, val_gt(0), &r->cap_s) < 0 ||
+            val_get_enum(c, o, "jitter", 0, jitter_names, &jitter) < 0 ||
+            val_get_bool(c, o, "respect_retry_after", &respect) < 0 || check_cap(c, o, r))
+            return -1;
+        r->jitter = (enum retry_jitter)jitter;
+        r->respect_retry_after = respect;
+        return 0;
+    }
+    case RETRY_POLICY_FIXED:
+        if (val_get_num(c, o, "delay", 1, VAL_DURATION, val_gt(0), &r->delay_s) < 0 ||
+            val_get_num(c, o, "jitter", 0, VAL_DURATION, val_ge(0), &r->jitter_s) < 0)
+            return -1;
+        return 0;
+    }
+    return 0;
+}
+
+static int parse_error_retry(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
+{
+    static const char *const keys[] = {"base", "cap", "jitter", NULL};
+    if (kp_known_keys(c, o, keys))
+        return -1;
+    int jitter = JITTER_FULL;
+    if (val_get_num(c, o, "base", 0, VAL_DURATION, val_gt(0), &r->base_s) < 0 ||
+        val_get_num(c, o, "cap", 0, VAL_DURATION, val_gt(0), &r->cap_s) < 0 ||
+        val_get_enum(c, o, "jitter", 0, jitter_names, &jitter) < 0 || check_cap(c, o, r))
+        return -1;
+    r->jitter = (enum retry_jitter)jitter;
+    return 0;
+}
+
+int sch_parse_client(struct kp_ctx *c, const cJSON *o, struct client_cfg *cl)
+{
+    static const char *const keys[] = {"workers", "max_rate", "on_429", "retry", "error_retry",
+                                       NULL};
+    if (kp_known_keys(c, o, keys))
+        return -1;
+    double workers;
+    int on_429 = CLIENT_ON_429_JOB;
+    if (val_get_num(c, o, "workers", 1, VAL_INTEGER, val_in_cc(1, SCN_MAX_WORKERS), &workers) < 0 ||
+        val_get_num(c, o, "max_rate", 0, VAL_RATE, val_gt(0), &cl->max_rate_per_s) < 0 ||
+        val_get_enum(c, o, "on_429", 0, on_429_names, &on_429) < 0)
+        return -1;
+    cl->workers = (int)workers;
+    cl->on_429 = (enum client_on_429)on_429;
+
+    const cJSON *sub;
+    size_t m;
+    cl->retry.policy = RETRY_POLICY_RETRY_AFTER; /* the rest stays 0 */
+    int rc = val_enter(c, o, "retry", 0, 0, &sub, &m);
+    if (rc < 0 || (rc == 1 && parse_retry(c, sub, &cl->retry)))
+        return -1;
+    if (rc == 1)
+        kp_pop(c, m);
+
+    /* 5xx retries are always exponential (nothing to wait for otherwise)
+     * and share the job's attempt budget with 429 retries. */
+    cl->error_retry.policy = RETRY_POLICY_EXPONENTIAL;
+    cl->error_retry.base_s = 1;
+    cl->error_retry.cap_s = 300;
+    cl->error_retry.jitter = JITTER_FULL;
+    cl->error_retry.max_attempts = cl->retry.max_attempts;
+    rc = val_enter(c, o, "error_retry", 0, 0, &sub, &m);
+    if (rc < 0 || (rc == 1 && parse_error_retry(c, sub, &cl->error_retry)))
+        return -1;
+    if (rc == 1)
+        kp_pop(c, m);
+    return 0;
+}

@@ -1,0 +1,241 @@
+/* schema_server.c -- the "server" object of a scenario: its rate limits
+ * (one object per limit, keys by limit type), the Retry-After it sends,
+ * its latency distribution, reject latency and error rate. See schema.h.
+ *
+ * Names are in enum order, so a name's index is its enum value. The
+ * models own parsers too (lim_type_parse, ...), but messages need the
+ * whole list ("must be one of ...") and did-you-mean needs the candidates.
+ * Relations between a distribution's parameters (p95 > median) are
+ * dist.c's to check, once; this file only words its message with the key
+ * path. */
+#include "scenario/schema.h"
+
+#include "scenario/keypath.h"
+#include "scenario/values.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const lim_names[] = {[LIM_FIXED_WINDOW] = "fixed_window",
+                                        [LIM_TOKEN_BUCKET] = "token_bucket",
+                                        [LIM_SLIDING_WINDOW] = "sliding_window",
+                                        [LIM_CONCURRENCY] = "concurrency",
+                                        NULL};
+static const char *const dist_names[] = {[DIST_CONSTANT] = "constant",
+                                         [DIST_EXPONENTIAL] = "exponential",
+                                         [DIST_LOGNORMAL] = "lognormal",
+                                         [DIST_GAMMA] = "gamma",
+                                         [DIST_UNIFORM] = "uniform",
+                                         NULL};
+static const char *const ra_mode_names[] = {[SRV_RA_LIMITER] = "limiter",
+                                            [SRV_RA_FIXED] = "fixed", NULL};
+
+static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, unsigned *mask)
+{
+    const cJSON *arr;
+    size_t m;
+    int rc = val_enter(c, obj, "applies_to", 0, 1, &arr, &m);
+    if (rc <= 0)
+        return rc;
+    if (cJSON_GetArraySize(arr) == 0)
+        return kp_fail(c, "must list at least one kind (leave applies_to out for all kinds)");
+    *mask = 0;
+    int i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        size_t mi = kp_push_index(c, i);
+        int k;
+        if (val_enum(c, it, sch_kind_names, &k))
+            return -1;
+        if (*mask & JOB_KIND_MASK(k))
+            return kp_fail(c, "duplicate kind \"%s\"", sch_kind_names[k]);
+        *mask |= JOB_KIND_MASK(k);
+        kp_pop(c, mi);
+    }
+    kp_pop(c, m);
+    return 1;
+}
+
+static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
+{
+    static const char *const all[] = {"type",  "name", "applies_to", "limit",       "window",
+                                      "rate",  "burst", "retry_after", NULL};
+    static const char *const windowed[] = {"type", "name", "applies_to", "limit", "window", NULL};
+    static const char *const bucket[] = {"type", "name", "applies_to", "rate", "burst", NULL};
+    static const char *const conc[] = {"type", "name", "applies_to", "limit", "retry_after",
+                                       NULL};
+    static const char *const *const by_type[] = {[LIM_FIXED_WINDOW] = windowed,
+                                                 [LIM_TOKEN_BUCKET] = bucket,
+                                                 [LIM_SLIDING_WINDOW] = windowed,
+                                                 [LIM_CONCURRENCY] = conc};
+    if (!cJSON_IsObject(o))
+        return kp_fail(c, "expected an object, got %s", kp_type_of(o));
+    if (kp_known_keys(c, o, all))
+        return -1;
+    int type;
+    if (val_get_enum(c, o, "type", 1, lim_names, &type) < 0)
+        return -1;
+    char what[64];
+    snprintf(what, sizeof what, "a %s limit", lim_names[type]);
+    if (kp_variant_keys(c, o, by_type[type], what))
+        return -1;
+    l->type = (enum lim_type)type;
+    const char *name;
+    int has_name = val_get_string(c, o, "name", 0, 1, &name);
+    if (has_name < 0)
+        return -1;
+    if (has_name)
+        l->name = val_label_dup(name);
+    l->applies_mask = JOB_KIND_MASK_ALL;
+    if (parse_applies_to(c, o, &l->applies_mask) < 0)
+        return -1;
+    switch (l->type) {
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        if (val_get_num(c, o, "limit", 1, VAL_INTEGER, val_in_cc(1, SCH_MAX_EXACT_INT),
+                        &l->limit) < 0 ||
+            val_get_num(c, o, "window", 1, VAL_DURATION, val_gt(0), &l->window_s) < 0)
+            return -1;
+        break;
+    case LIM_TOKEN_BUCKET:
+        if (val_get_num(c, o, "rate", 1, VAL_RATE, val_gt(0), &l->rate_per_s) < 0 ||
+            val_get_num(c, o, "burst", 1, VAL_NUMBER, val_ge(1), &l->burst) < 0)
+            return -1;
+        break;
+    case LIM_CONCURRENCY:
+        if (val_get_num(c, o, "limit", 1, VAL_INTEGER, val_in_cc(1, SCH_MAX_EXACT_INT),
+                        &l->concurrency) < 0 ||
+            val_get_num(c, o, "retry_after", 1, VAL_DURATION, val_ge(0), &l->retry_after_s) < 0)
+            return -1;
+        break;
+    }
+    return 0;
+}
+
+static int parse_retry_after(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv)
+{
+    static const char *const keys[] = {"mode", "value", "jitter", NULL};
+    if (kp_known_keys(c, o, keys))
+        return -1;
+    int mode = SRV_RA_LIMITER;
+    if (val_get_enum(c, o, "mode", 0, ra_mode_names, &mode) < 0)
+        return -1;
+    sv->ra_mode = (enum srv_ra_mode)mode;
+    if (mode == SRV_RA_FIXED) {
+        if (val_get_num(c, o, "value", 1, VAL_DURATION, val_ge(0), &sv->ra_fixed_s) < 0)
+            return -1;
+    } else if (cJSON_GetObjectItemCaseSensitive(o, "value")) {
+        kp_push_key(c, "value");
+        return kp_fail(c, "only allowed with mode \"fixed\" (mode \"limiter\" sends each "
+                          "limiter's own Retry-After)");
+    }
+    return val_get_num(c, o, "jitter", 0, VAL_DURATION, val_ge(0), &sv->ra_jitter_s) < 0 ? -1 : 0;
+}
+
+static int parse_latency(struct kp_ctx *c, const cJSON *o, struct dist *d)
+{
+    static const char *const all[] = {"dist", "value", "mean", "median", "p95",
+                                      "cv",   "min",   "max",  NULL};
+    static const char *const params[][4] = {[DIST_CONSTANT] = {"value", NULL},
+                                            [DIST_EXPONENTIAL] = {"mean", NULL},
+                                            [DIST_LOGNORMAL] = {"median", "p95", NULL},
+                                            [DIST_GAMMA] = {"mean", "cv", NULL},
+                                            [DIST_UNIFORM] = {"min", "max", NULL}};
+    if (kp_known_keys(c, o, all))
+        return -1;
+    int type;
+    if (val_get_enum(c, o, "dist", 1, dist_names, &type) < 0)
+        return -1;
+    const char *allowed[5] = {"dist", params[type][0], params[type][1], NULL, NULL};
+    char what[64];
+    snprintf(what, sizeof what, "dist \"%s\"", dist_names[type]);
+    if (kp_variant_keys(c, o, allowed, what))
+        return -1;
+    /* Durations here are only parsed (>= 0); how they must relate (p95 >
+     * median, ...) is the distribution's business, checked once in dist.c. */
+    double p[2] = {0, 0};
+    for (int i = 0; i < 2 && params[type][i]; i++) {
+        int is_cv = strcmp(params[type][i], "cv") == 0;
+        if (val_get_num(c, o, params[type][i], 1, is_cv ? VAL_NUMBER : VAL_DURATION, val_any(),
+                        &p[i]) < 0)
+            return -1;
+    }
+    char msg[SCN_ERRLEN] = "";
+    int rc = 0;
+    switch ((enum dist_type)type) {
+    case DIST_CONSTANT:
+        rc = dist_init_constant(d, p[0], msg, sizeof msg);
+        break;
+    case DIST_EXPONENTIAL:
+        rc = dist_init_exponential(d, p[0], msg, sizeof msg);
+        break;
+    case DIST_LOGNORMAL:
+        rc = dist_init_lognormal(d, p[0], p[1], msg, sizeof msg);
+        break;
+    case DIST_GAMMA:
+        rc = dist_init_gamma(d, p[0], p[1], msg, sizeof msg);
+        break;
+    case DIST_UNIFORM:
+        rc = dist_init_uniform(d, p[0], p[1], msg, sizeof msg);
+        break;
+    }
+    if (rc == 0)
+        return 0;
+    /* dist.c names the parameter first ("p95: must be > median"): make it
+     * part of the key path when it is one of ours. */
+    for (int i = 0; i < 2 && params[type][i]; i++) {
+        size_t n = strlen(params[type][i]);
+        if (strncmp(msg, params[type][i], n) == 0 && msg[n] == ':') {
+            const char *rest = msg + n + 1;
+            while (*rest == ' ')
+                rest++;
+            kp_push_key(c, params[type][i]);
+            return kp_fail(c, "%s", rest);
+        }
+    }
+    return kp_fail(c, "%s", msg);
+}
+
+int sch_parse_server(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv)
+{
+    static const char *const keys[] = {"limits",         "retry_after", "latency",
+                                       "reject_latency", "error_rate",  "count_rejected",
+                                       NULL};
+    if (kp_known_keys(c, o, keys))
+        return -1;
+
+    const cJSON *arr, *sub;
+    size_t m;
+    if (val_enter(c, o, "limits", 1, 1, &arr, &m) < 0)
+        return -1;
+    int n = cJSON_GetArraySize(arr);
+    if (n > SRV_MAX_LIMITS)
+        return kp_fail(c, "%d limits is more than the limit of %d", n, SRV_MAX_LIMITS);
+    for (const cJSON *it = arr->child; it; it = it->next) {
+        size_t mi = kp_push_index(c, sv->nlimits);
+        /* Counted before it is filled, so scn_fini frees a name taken by a
+         * limit that then fails. */
+        struct lim_cfg *l = &sv->limits[sv->nlimits++];
+        if (parse_limit(c, it, l))
+            return -1;
+        kp_pop(c, mi);
+    }
+    kp_pop(c, m);
+
+    sv->ra_mode = SRV_RA_LIMITER;
+    int rc = val_enter(c, o, "retry_after", 0, 0, &sub, &m);
+    if (rc < 0 || (rc == 1 && parse_retry_after(c, sub, sv)))
+        return -1;
+    if (rc == 1)
+        kp_pop(c, m);
+
+    if (val_enter(c, o, "latency", 1, 0, &sub, &m) < 0 || parse_latency(c, sub, &sv->latency))
+        return -1;
+    kp_pop(c, m);
+
+    if (val_get_num(c, o, "reject_latency", 0, VAL_DURATION, val_ge(0),
+                    &sv->reject_latency_s) < 0 ||
+        val_get_num(c, o, "error_rate", 0, VAL_NUMBER, val_in_co(0, 1), &sv->error_rate) < 0 ||
+        val_get_bool(c, o, "count_rejected", &sv->count_rejected) < 0)
+        return -1;
+    return 0;
+}
