@@ -6,7 +6,7 @@
  * scenario, runs it with no lock held, writes the cell's journal file and
  * then marks the cell done under the mutex. Cells share nothing but the
  * read-only base text and options, so results cannot depend on --jobs. */
-#include "plan/sweep.h"
+#include "plan/sweep_internal.h"
 
 #include "out/csvfmt.h"
 #include "base/file.h"
@@ -33,88 +33,6 @@
 #include <cjson/cJSON.h>
 
 #define MAX_SCENARIO_BYTES (16u << 20)
-
-void sweep_cell_index(const struct sweep_axis *axes, int naxes, int cell, int *idx)
-{
-    for (int a = naxes - 1; a >= 0; a--) {
-        idx[a] = cell % axes[a].nvalues;
-        cell /= axes[a].nvalues;
-    }
-}
-
-/* ---- cells --------------------------------------------------------------- */
-
-/* What every thread reads: set up before the workers start, then constant. */
-struct ctx {
-    const struct sweep_opts *o;
-    struct sweep *sw;
-    char *text; /* the base scenario file */
-    size_t len;
-    char *dir, *journal;
-};
-
-/* "PATH=VALUE, PATH=VALUE" of a cell, for messages and the summary. */
-static void cell_label(const struct sweep_opts *o, int cell, char *buf, size_t len)
-{
-    int idx[64];
-    sweep_cell_index(o->axes, o->naxes, cell, idx);
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int a = 0; a < o->naxes && used < len; a++) {
-        int n = snprintf(buf + used, len - used, "%s%s=%s", a ? ", " : "", o->axes[a].path,
-                         o->axes[a].values[idx[a]]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
-}
-
-/* cJSON's parser writes a global (its last error position) on every call,
- * even when the caller reads the position another way: parses in the
- * workers take this lock. */
-static pthread_mutex_t parse_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Builds cell i's scenario from the base text. Returns 0, or -1 with a
- * message (without the cell's name). Thread-safe. */
-static int build_cell(const struct ctx *c, int cell, struct scenario *s, char *err, size_t errlen)
-{
-    const struct sweep_opts *o = c->o;
-    memset(s, 0, sizeof *s);
-    /* the whole build: scn_doc_set parses values too (microseconds, next
-     * to the seconds a cell runs) */
-    pthread_mutex_lock(&parse_mu);
-    scn_doc *d = scn_doc_parse(c->text, c->len, err, errlen);
-    if (!d) {
-        pthread_mutex_unlock(&parse_mu);
-        return -1;
-    }
-    int rc = 0;
-    for (int i = 0; i < o->nsets && rc == 0; i++)
-        rc = scn_doc_set(d, o->sets[i], err, errlen);
-    int idx[64];
-    sweep_cell_index(o->axes, o->naxes, cell, idx);
-    for (int a = 0; a < o->naxes && rc == 0; a++) {
-        const char *path = o->axes[a].path, *val = o->axes[a].values[idx[a]];
-        size_t n = strlen(path) + strlen(val) + 2;
-        char *assign = xmalloc(n);
-        snprintf(assign, n, "%s=%s", path, val);
-        rc = scn_doc_set(d, assign, err, errlen);
-        free(assign);
-    }
-    if (rc == 0)
-        rc = scn_from_doc(d, s, err, errlen);
-    scn_doc_free(d);
-    pthread_mutex_unlock(&parse_mu);
-    return rc;
-}
-
-static void cell_run_opts(const struct sweep_opts *o, const struct scenario *s, struct run_opts *ro)
-{
-    memset(ro, 0, sizeof *ro);
-    ro->reps = o->reps > 0 ? o->reps : s->replications;
-    ro->seed = o->seed >= 0 ? (uint64_t)o->seed : s->seed;
-    ro->precision = o->precision;
-}
 
 /* ---- JSON numbers that may be NaN ----------------------------------------
  * JSON has no NaN: the journal spells non-finite values as strings so that
@@ -150,26 +68,6 @@ static int num_get(const cJSON *o, const char *key, double *v)
     return -1;
 }
 
-/* A value string as JSON: what scn_doc_set would make of it. */
-static cJSON *value_item(const char *v)
-{
-    pthread_mutex_lock(&parse_mu);
-    /* the whole value must be JSON: cJSON_Parse would read "06:00" as 6 */
-    cJSON *j = cJSON_ParseWithOpts(v, NULL, 1);
-    pthread_mutex_unlock(&parse_mu);
-    return j ? j : cJSON_CreateString(v);
-}
-
-static cJSON *cell_values_json(const struct sweep_opts *o, int cell)
-{
-    int idx[64];
-    sweep_cell_index(o->axes, o->naxes, cell, idx);
-    cJSON *vals = cJSON_CreateObject();
-    for (int a = 0; a < o->naxes; a++)
-        cJSON_AddItemToObject(vals, o->axes[a].path, value_item(o->axes[a].values[idx[a]]));
-    return vals;
-}
-
 static char *print_json(cJSON *root)
 {
     char *s = cJSON_Print(root);
@@ -188,20 +86,20 @@ static int write_text(const char *path, const char *text, char *err, size_t errl
     return outfile_commit(&of, err, errlen);
 }
 
-static char *cell_path(const struct ctx *c, int cell)
+static char *cell_path(const struct sweep_ctx *c, int cell)
 {
     char name[32];
     snprintf(name, sizeof name, "cell-%05d.json", cell);
     return file_join(c->journal, name);
 }
 
-static int journal_write(const struct ctx *c, int cell, const struct sweep_cell *sc, char *err,
-                         size_t errlen)
+static int journal_write(const struct sweep_ctx *c, int cell, const struct sweep_cell *sc,
+                         char *err, size_t errlen)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "fingerprint", c->sw->fingerprint);
     cJSON_AddNumberToObject(root, "cell", cell);
-    cJSON_AddItemToObject(root, "values", cell_values_json(c->o, cell));
+    cJSON_AddItemToObject(root, "values", sweep_cell_values_json(c->o, cell));
     cJSON_AddNumberToObject(root, "replications", sc->reps);
     if (c->o->precision > 0)
         cJSON_AddBoolToObject(root, "precision_reached", sc->precision_reached);
@@ -229,8 +127,8 @@ static int journal_write(const struct ctx *c, int cell, const struct sweep_cell 
 /* Reads a journal cell. Returns 0 (loaded into *sc), -1 if the file is not
  * a readable cell (the caller runs the cell again), or -2 if it belongs
  * to another sweep (msg says why). */
-static int journal_read_cell(const struct ctx *c, const char *path, int cell, struct sweep_cell *sc,
-                             char *msg, size_t msglen);
+static int journal_read_cell(const struct sweep_ctx *c, const char *path, int cell,
+                             struct sweep_cell *sc, char *msg, size_t msglen);
 
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -266,8 +164,8 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf;
 }
 
-static int journal_read_cell(const struct ctx *c, const char *path, int cell, struct sweep_cell *sc,
-                             char *msg, size_t msglen)
+static int journal_read_cell(const struct sweep_ctx *c, const char *path, int cell,
+                             struct sweep_cell *sc, char *msg, size_t msglen)
 {
     size_t len;
     char *text = read_file(path, &len, msg, msglen);
@@ -302,7 +200,7 @@ static int journal_read_cell(const struct ctx *c, const char *path, int cell, st
         goto out;
     }
     /* the same fingerprint means the same grid; check the values anyway */
-    cJSON *want = cell_values_json(c->o, cell);
+    cJSON *want = sweep_cell_values_json(c->o, cell);
     int same = cJSON_Compare(want, cJSON_GetObjectItemCaseSensitive(root, "values"), 1);
     cJSON_Delete(want);
     if (!same) {
@@ -361,7 +259,7 @@ static uint64_t text_hash(const char *s, size_t n)
 
 /* The manifest names what the fingerprint covers, so --resume can say
  * which part changed. */
-static cJSON *manifest_json(const struct ctx *c, uint64_t text_h)
+static cJSON *manifest_json(const struct sweep_ctx *c, uint64_t text_h)
 {
     const struct sweep_opts *o = c->o;
     char hex[17];
@@ -389,7 +287,7 @@ static cJSON *manifest_json(const struct ctx *c, uint64_t text_h)
     return root;
 }
 
-static void fingerprint(const struct ctx *c, uint64_t text_h)
+static void fingerprint(const struct sweep_ctx *c, uint64_t text_h)
 {
     const struct sweep_opts *o = c->o;
     char buf[64];
@@ -465,7 +363,7 @@ static int journal_clear(const char *journal, char *err, size_t errlen)
 
 /* --resume: checks the manifest and every cell file, loads matching cells.
  * Returns 0, or -1 (refused: err says why). */
-static int journal_load(struct ctx *c, const cJSON *manifest, char *err, size_t errlen)
+static int journal_load(struct sweep_ctx *c, const cJSON *manifest, char *err, size_t errlen)
 {
     char *mpath = file_join(c->journal, "manifest.json");
     size_t len;
@@ -560,7 +458,7 @@ static int lock_dir(const char *journal, int *fd, char *err, size_t errlen)
 /* ---- workers and progress ---------------------------------------------- */
 
 struct pool {
-    struct ctx *c;
+    struct sweep_ctx *c;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int *todo, ntodo, next; /* cells to run; next = index of the next to start */
@@ -586,7 +484,7 @@ static int stopping(const struct pool *p)
 static void *worker(void *arg)
 {
     struct pool *p = arg;
-    struct ctx *c = p->c;
+    struct sweep_ctx *c = p->c;
     pthread_mutex_lock(&p->mu);
     while (!stopping(p) && p->next < p->ntodo) {
         int cell = p->todo[p->next++];
@@ -598,9 +496,9 @@ static void *worker(void *arg)
         struct run_opts ro;
         struct run_result res;
         struct sweep_cell sc;
-        int rc = build_cell(c, cell, &s, err, sizeof err); /* validated: cannot fail */
+        int rc = sweep_cell_build(c, cell, &s, err, sizeof err); /* validated: cannot fail */
         if (rc == 0) {
-            cell_run_opts(c->o, &s, &ro);
+            sweep_cell_run_opts(c->o, &s, &ro);
             run_scenario(&s, &ro, &res);
             memset(&sc, 0, sizeof sc);
             sc.reps = res.reps;
@@ -663,7 +561,7 @@ static void draw_progress(int done, int total, int ran, int todo, double elapsed
     fflush(stderr);
 }
 
-static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errlen)
+static int run_cells(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
     struct pool p = {.c = c, .todo = todo, .ntodo = ntodo, .stop = o->stop && *o->stop};
@@ -737,7 +635,7 @@ static int run_cells(struct ctx *c, int *todo, int ntodo, char *err, size_t errl
 
 /* ---- outputs ------------------------------------------------------------- */
 
-static int write_csv(const struct ctx *c, char *err, size_t errlen)
+static int write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
     struct outfile of;
@@ -753,7 +651,7 @@ static int write_csv(const struct ctx *c, char *err, size_t errlen)
         fprintf(f, "%s_mean,%s_ci95_lo,%s_ci95_hi,", metric_table[m].name, metric_table[m].name,
                 metric_table[m].name);
     fputs("replications\n", f);
-    int idx[64];
+    int idx[SWEEP_MAX_AXES];
     for (int i = 0; i < c->sw->ncells; i++) {
         const struct sweep_cell *sc = &c->sw->cells[i];
         sweep_cell_index(o->axes, o->naxes, i, idx);
@@ -774,7 +672,7 @@ static int write_csv(const struct ctx *c, char *err, size_t errlen)
     return outfile_commit(&of, err, errlen);
 }
 
-static int write_json(const struct ctx *c, char *err, size_t errlen)
+static int write_json(const struct sweep_ctx *c, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
     const struct sweep *sw = c->sw;
@@ -791,7 +689,7 @@ static int write_json(const struct ctx *c, char *err, size_t errlen)
         cJSON_AddStringToObject(ax, "spec", o->axes[a].spec);
         cJSON *vals = cJSON_AddArrayToObject(ax, "values");
         for (int i = 0; i < o->axes[a].nvalues; i++)
-            cJSON_AddItemToArray(vals, value_item(o->axes[a].values[i]));
+            cJSON_AddItemToArray(vals, sweep_value_json(o->axes[a].values[i]));
         cJSON_AddItemToArray(vary, ax);
     }
     cJSON_AddNumberToObject(root, "seed", (double)sw->seed);
@@ -809,7 +707,7 @@ static int write_json(const struct ctx *c, char *err, size_t errlen)
     for (int i = 0; i < sw->ncells; i++) {
         const struct sweep_cell *sc = &sw->cells[i];
         cJSON *cj = cJSON_CreateObject();
-        cJSON_AddItemToObject(cj, "values", cell_values_json(o, i));
+        cJSON_AddItemToObject(cj, "values", sweep_cell_values_json(o, i));
         cJSON *ms = cJSON_AddObjectToObject(cj, "metrics");
         for (int m = 0; m < METRIC_COUNT; m++) {
             const struct stats_summary *st = &sc->sum[m];
@@ -841,8 +739,9 @@ static int write_json(const struct ctx *c, char *err, size_t errlen)
 int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
 {
     memset(sw, 0, sizeof *sw);
-    if (o->naxes < 1 || o->naxes > 64)
-        return xerr(err, errlen, "sweep: give 1 to 64 --vary axes"), SWEEP_BAD_INPUT;
+    if (o->naxes < 1 || o->naxes > SWEEP_MAX_AXES)
+        return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES),
+               SWEEP_BAD_INPUT;
     long long ncells = 1;
     for (int a = 0; a < o->naxes; a++) {
         for (int b = 0; b < a; b++)
@@ -857,7 +756,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     sw->ncells = (int)ncells;
     sw->cells = xcalloc((size_t)ncells, sizeof *sw->cells);
 
-    struct ctx c = {.o = o, .sw = sw};
+    struct sweep_ctx c = {.o = o, .sw = sw};
     char msg[SCN_ERRLEN];
     int rc = SWEEP_BAD_INPUT, lockfd = -1;
     int *todo = NULL;
@@ -883,9 +782,9 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     /* every cell, before anything runs or any file is touched */
     for (int i = 0; i < sw->ncells; i++) {
         struct scenario s;
-        if (build_cell(&c, i, &s, msg, sizeof msg)) {
+        if (sweep_cell_build(&c, i, &s, msg, sizeof msg)) {
             char label[512];
-            cell_label(o, i, label, sizeof label);
+            sweep_cell_label(o, i, label, sizeof label);
             xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
                  msg);
             goto out;
@@ -893,7 +792,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         /* o->jobs cells may be in memory at once, one replication each */
         if (mem_check(&s, o->jobs, NULL, msg, sizeof msg)) {
             char label[512];
-            cell_label(o, i, label, sizeof label);
+            sweep_cell_label(o, i, label, sizeof label);
             xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
                  msg);
             scn_fini(&s);
@@ -1000,7 +899,8 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
     } goals[] = {
         {METRIC_CLEAR_TIME, "fastest clear (lowest mean clear_time_s)"},
         {METRIC_OTHER_THROTTLED, "fewest collateral 429s (lowest mean other_clients_throttled)"},
-        {METRIC_BACKGROUND_LAT_P95, "lowest background latency (lowest mean background_latency_p95_s)"},
+        {METRIC_BACKGROUND_LAT_P95,
+         "lowest background latency (lowest mean background_latency_p95_s)"},
     };
     fputs("\nBest cells (mean over replications, 95% CI; cells share random numbers, so "
           "differences are the scenario's):\n",
@@ -1033,7 +933,7 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
             fprintf(f, "    every cell has the same mean (%s)\n", mean);
             continue;
         }
-        cell_label(o, best, label, sizeof label);
+        sweep_cell_label(o, best, label, sizeof label);
         report_format_value(mean, sizeof mean, m, b->mean);
         fprintf(f, "    %s\n    %s = %s", label, metric_table[m].name, mean);
         if (isfinite(b->ci_lo) && isfinite(b->ci_hi)) {

@@ -152,7 +152,8 @@ static int clock_range(const char *spec, const char *los, const char *his, const
 {
     double a, b, st;
     char msg[SCN_ERRLEN];
-    if (units_parse_clock(los, &a, msg, sizeof msg) || units_parse_clock(his, &b, msg, sizeof msg) ||
+    if (units_parse_clock(los, &a, msg, sizeof msg) ||
+        units_parse_clock(his, &b, msg, sizeof msg) ||
         units_parse_duration(step, &st, msg, sizeof msg))
         return xerr(err, errlen, "range \"%s\": %s", spec, msg);
     if (st > 0 && (st != floor(st) || fmod(st, 60.0) != 0.0 || st > 86400.0))

@@ -1,0 +1,59 @@
+/* sweep_internal.h -- what the sweep's own files share; not for callers
+ * of the sweep (they include plan/sweep.h).
+ *
+ * The sweep is one module in several files, one per step:
+ *   sweep.c          sweep_run: checks, prepares DIR, runs, writes (in that order)
+ *   sweep_values.c   the VALUES grammar of --vary
+ *   sweep_cell.c     the grid: a cell's values, its scenario, its label
+ *
+ * Threads: the main thread validates every cell, prepares the journal,
+ * starts the workers and then only waits (drawing the progress bar). A
+ * worker takes the next cell index under the mutex, builds the cell's own
+ * scenario, runs it with no lock held, writes the cell's journal file and
+ * then marks the cell done under the mutex. Cells share nothing but the
+ * read-only base text and options, so results cannot depend on --jobs. */
+#ifndef PROVSIM_SWEEP_INTERNAL_H
+#define PROVSIM_SWEEP_INTERNAL_H
+
+#include "plan/sweep.h"
+
+#include "run/runner.h"
+#include "scenario/scenario.h"
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* --vary axes at most; arrays of axis indices have this many entries. */
+#define SWEEP_MAX_AXES 64
+
+/* What every thread reads: set up before the workers start, then constant
+ * (but for sw->cells[i], which the worker that ran cell i writes under
+ * the pool's mutex). */
+struct sweep_ctx {
+    const struct sweep_opts *o; /* borrowed */
+    struct sweep *sw;           /* borrowed */
+    char *text;                 /* owned: the base scenario file */
+    size_t len;                 /* bytes */
+    char *dir, *journal;        /* owned: DIR and DIR/journal */
+};
+
+/* ---- cells (sweep_cell.c) ---- */
+
+/* "PATH=VALUE, PATH=VALUE" of a cell, for messages and the summary. */
+void sweep_cell_label(const struct sweep_opts *o, int cell, char *buf, size_t len);
+/* Builds cell i's scenario from the base text, the --set overrides and
+ * the cell's values (caller owns *s: scn_fini). Returns 0, or -1 with a
+ * message (without the cell's name). Thread-safe. */
+int sweep_cell_build(const struct sweep_ctx *c, int cell, struct scenario *s, char *err,
+                     size_t errlen);
+/* The run options of a cell: the sweep's --reps, --seed, --precision,
+ * else its scenario's. */
+void sweep_cell_run_opts(const struct sweep_opts *o, const struct scenario *s, struct run_opts *ro);
+/* A value string as JSON: what scn_doc_set would make of it (caller owns).
+ * Thread-safe. */
+cJSON *sweep_value_json(const char *v);
+/* {"PATH": value, ...} of cell i (caller owns). Thread-safe. */
+cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell);
+
+#endif
