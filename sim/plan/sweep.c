@@ -68,24 +68,6 @@ static int num_get(const cJSON *o, const char *key, double *v)
     return -1;
 }
 
-static char *print_json(cJSON *root)
-{
-    char *s = cJSON_Print(root);
-    if (!s)
-        xoom("cJSON_Print");
-    return s;
-}
-
-static int write_text(const char *path, const char *text, char *err, size_t errlen)
-{
-    struct outfile of;
-    if (outfile_open(&of, path, err, errlen))
-        return -1;
-    fputs(text, of.f);
-    fputc('\n', of.f);
-    return outfile_commit(&of, err, errlen);
-}
-
 static char *cell_path(const struct sweep_ctx *c, int cell)
 {
     char name[32];
@@ -115,12 +97,10 @@ static int journal_write(const struct sweep_ctx *c, int cell, const struct sweep
         cJSON_AddItemToObject(o, "max", num_item(st->max));
         cJSON_AddNumberToObject(o, "reps", (double)st->n);
     }
-    char *text = print_json(root);
-    cJSON_Delete(root);
     char *path = cell_path(c, cell);
-    int rc = write_text(path, text, err, errlen);
+    int rc = sweep_json_save(path, root, err, errlen);
     free(path);
-    free(text);
+    cJSON_Delete(root);
     return rc;
 }
 
@@ -633,107 +613,6 @@ static int run_cells(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_
     return 0;
 }
 
-/* ---- outputs ------------------------------------------------------------- */
-
-static int write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
-{
-    const struct sweep_opts *o = c->o;
-    struct outfile of;
-    int rc = outfile_open_in(&of, c->dir, "sweep.csv", err, errlen);
-    if (rc)
-        return -1;
-    FILE *f = of.f;
-    for (int a = 0; a < o->naxes; a++) {
-        csvfmt_field(f, o->axes[a].path);
-        fputc(',', f);
-    }
-    for (int m = 0; m < METRIC_COUNT; m++)
-        fprintf(f, "%s_mean,%s_ci95_lo,%s_ci95_hi,", metric_table[m].name, metric_table[m].name,
-                metric_table[m].name);
-    fputs("replications\n", f);
-    int idx[SWEEP_MAX_AXES];
-    for (int i = 0; i < c->sw->ncells; i++) {
-        const struct sweep_cell *sc = &c->sw->cells[i];
-        sweep_cell_index(o->axes, o->naxes, i, idx);
-        for (int a = 0; a < o->naxes; a++) {
-            csvfmt_field(f, o->axes[a].values[idx[a]]);
-            fputc(',', f);
-        }
-        for (int m = 0; m < METRIC_COUNT; m++) {
-            csvfmt_num(f, sc->sum[m].mean);
-            fputc(',', f);
-            csvfmt_num(f, sc->sum[m].ci_lo);
-            fputc(',', f);
-            csvfmt_num(f, sc->sum[m].ci_hi);
-            fputc(',', f);
-        }
-        fprintf(f, "%d\n", sc->reps);
-    }
-    return outfile_commit(&of, err, errlen);
-}
-
-static int write_json(const struct sweep_ctx *c, char *err, size_t errlen)
-{
-    const struct sweep_opts *o = c->o;
-    const struct sweep *sw = c->sw;
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "scenario", sw->name);
-    cJSON_AddStringToObject(root, "file", o->scenario);
-    cJSON *sets = cJSON_AddArrayToObject(root, "set");
-    for (int i = 0; i < o->nsets; i++)
-        cJSON_AddItemToArray(sets, cJSON_CreateString(o->sets[i]));
-    cJSON *vary = cJSON_AddArrayToObject(root, "vary");
-    for (int a = 0; a < o->naxes; a++) {
-        cJSON *ax = cJSON_CreateObject();
-        cJSON_AddStringToObject(ax, "path", o->axes[a].path);
-        cJSON_AddStringToObject(ax, "spec", o->axes[a].spec);
-        cJSON *vals = cJSON_AddArrayToObject(ax, "values");
-        for (int i = 0; i < o->axes[a].nvalues; i++)
-            cJSON_AddItemToArray(vals, sweep_value_json(o->axes[a].values[i]));
-        cJSON_AddItemToArray(vary, ax);
-    }
-    cJSON_AddNumberToObject(root, "seed", (double)sw->seed);
-    cJSON_AddNumberToObject(root, "replications", o->reps > 0 ? o->reps : sw->base_reps);
-    if (o->precision > 0) {
-        int missed = 0;
-        for (int i = 0; i < sw->ncells; i++)
-            missed += !sw->cells[i].precision_reached;
-        cJSON *pr = cJSON_AddObjectToObject(root, "precision");
-        cJSON_AddNumberToObject(pr, "target", o->precision);
-        cJSON_AddBoolToObject(pr, "reached", missed == 0);
-        cJSON_AddNumberToObject(pr, "cells_not_reached", missed);
-    }
-    cJSON *cells = cJSON_AddArrayToObject(root, "cells");
-    for (int i = 0; i < sw->ncells; i++) {
-        const struct sweep_cell *sc = &sw->cells[i];
-        cJSON *cj = cJSON_CreateObject();
-        cJSON_AddItemToObject(cj, "values", sweep_cell_values_json(o, i));
-        cJSON *ms = cJSON_AddObjectToObject(cj, "metrics");
-        for (int m = 0; m < METRIC_COUNT; m++) {
-            const struct stats_summary *st = &sc->sum[m];
-            cJSON *mo = cJSON_AddObjectToObject(ms, metric_table[m].name);
-            /* null for NaN: a CI one replication cannot give */
-            cJSON_AddItemToObject(mo, "mean", csvfmt_json_number(st->mean));
-            cJSON_AddItemToObject(mo, "sd", csvfmt_json_number(st->sd));
-            cJSON_AddItemToObject(mo, "ci95_lo", csvfmt_json_number(st->ci_lo));
-            cJSON_AddItemToObject(mo, "ci95_hi", csvfmt_json_number(st->ci_hi));
-            cJSON_AddItemToObject(mo, "min", csvfmt_json_number(st->min));
-            cJSON_AddItemToObject(mo, "max", csvfmt_json_number(st->max));
-        }
-        cJSON_AddNumberToObject(cj, "replications", sc->reps);
-        if (o->precision > 0)
-            cJSON_AddBoolToObject(cj, "precision_reached", sc->precision_reached);
-        cJSON_AddItemToArray(cells, cj);
-    }
-    char *text = print_json(root);
-    cJSON_Delete(root);
-    char *path = file_join(c->dir, "sweep.json");
-    int rc = write_text(path, text, err, errlen);
-    free(path);
-    free(text);
-    return rc;
-}
-
 /* ---- the sweep ----------------------------------------------------------- */
 
 int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
@@ -839,11 +718,9 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         }
     }
     {
-        char *text = print_json(manifest);
         char *p = file_join(c.journal, "manifest.json");
-        int w = write_text(p, text, err, errlen);
+        int w = sweep_json_save(p, manifest, err, errlen);
         free(p);
-        free(text);
         if (w)
             goto out;
     }
@@ -868,7 +745,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
              sw->loaded + sw->ran, sw->ncells, c.journal);
         goto out;
     }
-    if (write_csv(&c, err, errlen) || write_json(&c, err, errlen))
+    if (sweep_write_csv(&c, err, errlen) || sweep_write_json(&c, err, errlen))
         goto out;
     rc = SWEEP_OK;
 out:
@@ -887,67 +764,4 @@ void sweep_fini(struct sweep *sw)
     free(sw->cells);
     free(sw->name);
     memset(sw, 0, sizeof *sw);
-}
-
-/* ---- best cells ---------------------------------------------------------- */
-
-void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *sw)
-{
-    static const struct {
-        enum metric m;
-        const char *goal;
-    } goals[] = {
-        {METRIC_CLEAR_TIME, "fastest clear (lowest mean clear_time_s)"},
-        {METRIC_OTHER_THROTTLED, "fewest collateral 429s (lowest mean other_clients_throttled)"},
-        {METRIC_BACKGROUND_LAT_P95,
-         "lowest background latency (lowest mean background_latency_p95_s)"},
-    };
-    fputs("\nBest cells (mean over replications, 95% CI; cells share random numbers, so "
-          "differences are the scenario's):\n",
-          f);
-    for (size_t g = 0; g < sizeof goals / sizeof goals[0]; g++) {
-        enum metric m = goals[g].m;
-        int best = -1;
-        for (int i = 0; i < sw->ncells; i++) {
-            double v = sw->cells[i].sum[m].mean;
-            if (isfinite(v) && (best < 0 || v < sw->cells[best].sum[m].mean))
-                best = i;
-        }
-        fprintf(f, "  %s:\n", goals[g].goal);
-        if (best < 0) {
-            fputs("    no cell has a value\n", f);
-            continue;
-        }
-        const struct stats_summary *b = &sw->cells[best].sum[m];
-        int equal = 0, within = 0;
-        for (int i = 0; i < sw->ncells; i++) {
-            if (i == best)
-                continue;
-            double v = sw->cells[i].sum[m].mean;
-            equal += v == b->mean;
-            within += v == b->mean || (isfinite(b->ci_hi) && v <= b->ci_hi);
-        }
-        char label[1024], mean[32], lo[32], hi[32];
-        if (equal == sw->ncells - 1 && sw->ncells > 1) {
-            report_format_value(mean, sizeof mean, m, b->mean);
-            fprintf(f, "    every cell has the same mean (%s)\n", mean);
-            continue;
-        }
-        sweep_cell_label(o, best, label, sizeof label);
-        report_format_value(mean, sizeof mean, m, b->mean);
-        fprintf(f, "    %s\n    %s = %s", label, metric_table[m].name, mean);
-        if (isfinite(b->ci_lo) && isfinite(b->ci_hi)) {
-            report_format_value(lo, sizeof lo, m, b->ci_lo);
-            report_format_value(hi, sizeof hi, m, b->ci_hi);
-            fprintf(f, " (95%% CI %s - %s)", lo, hi);
-        }
-        if (m == METRIC_CLEAR_TIME && sw->cells[best].sum[METRIC_CLEARED].mean < 1.0)
-            fputs(" [not every replication cleared within the horizon: censored]", f);
-        fputc('\n', f);
-        if (within == 0)
-            fputs("    no other cell is within the CI of the best\n", f);
-        else
-            fprintf(f, "    %d other cell%s within the CI of the best (tied within noise)\n",
-                    within, within == 1 ? " is" : "s are");
-    }
 }

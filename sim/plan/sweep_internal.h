@@ -5,6 +5,7 @@
  *   sweep.c          sweep_run: checks, prepares DIR, runs, writes (in that order)
  *   sweep_values.c   the VALUES grammar of --vary
  *   sweep_cell.c     the grid: a cell's values, its scenario, its label
+ *   sweep_write.c    DIR/sweep.csv, DIR/sweep.json, the best-cells summary
  *
  * Threads: the main thread validates every cell, prepares the journal,
  * starts the workers and then only waits (drawing the progress bar). A
@@ -55,5 +56,15 @@ void sweep_cell_run_opts(const struct sweep_opts *o, const struct scenario *s, s
 cJSON *sweep_value_json(const char *v);
 /* {"PATH": value, ...} of cell i (caller owns). Thread-safe. */
 cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell);
+
+/* ---- results (sweep_write.c) ---- */
+
+/* Saves root as indented JSON and a newline at path, atomically (the file
+ * is complete or absent). Returns 0, or -1 with a message. Thread-safe. */
+int sweep_json_save(const char *path, const cJSON *root, char *err, size_t errlen);
+/* DIR/sweep.csv and DIR/sweep.json from the done cells, in grid order.
+ * Return 0, or -1 with a message. */
+int sweep_write_csv(const struct sweep_ctx *c, char *err, size_t errlen);
+int sweep_write_json(const struct sweep_ctx *c, char *err, size_t errlen);
 
 #endif
