@@ -34,83 +34,9 @@
 
 #define MAX_SCENARIO_BYTES (16u << 20)
 
-/* ---- JSON numbers that may be NaN ----------------------------------------
- * JSON has no NaN: the journal spells non-finite values as strings so that
- * a loaded cell is bit-for-bit the cell that was run. */
+/* ---- reading files ------------------------------------------------------ */
 
-static cJSON *num_item(double v)
-{
-    if (isnan(v))
-        return cJSON_CreateString("nan");
-    if (isinf(v))
-        return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-    return csvfmt_json_number(v); /* exact: a loaded cell is the cell run */
-}
-
-static int num_get(const cJSON *o, const char *key, double *v)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsNumber(it)) {
-        *v = it->valuedouble;
-        return 0;
-    }
-    if (cJSON_IsString(it)) {
-        if (!strcmp(it->valuestring, "nan"))
-            *v = NAN;
-        else if (!strcmp(it->valuestring, "inf"))
-            *v = INFINITY;
-        else if (!strcmp(it->valuestring, "-inf"))
-            *v = -INFINITY;
-        else
-            return -1;
-        return 0;
-    }
-    return -1;
-}
-
-static char *cell_path(const struct sweep_ctx *c, int cell)
-{
-    char name[32];
-    snprintf(name, sizeof name, "cell-%05d.json", cell);
-    return file_join(c->journal, name);
-}
-
-static int journal_write(const struct sweep_ctx *c, int cell, const struct sweep_cell *sc,
-                         char *err, size_t errlen)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "fingerprint", c->sw->fingerprint);
-    cJSON_AddNumberToObject(root, "cell", cell);
-    cJSON_AddItemToObject(root, "values", sweep_cell_values_json(c->o, cell));
-    cJSON_AddNumberToObject(root, "replications", sc->reps);
-    if (c->o->precision > 0)
-        cJSON_AddBoolToObject(root, "precision_reached", sc->precision_reached);
-    cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        const struct stats_summary *st = &sc->sum[m];
-        cJSON *o = cJSON_AddObjectToObject(ms, metric_table[m].name);
-        cJSON_AddItemToObject(o, "mean", num_item(st->mean));
-        cJSON_AddItemToObject(o, "sd", num_item(st->sd));
-        cJSON_AddItemToObject(o, "ci95_lo", num_item(st->ci_lo));
-        cJSON_AddItemToObject(o, "ci95_hi", num_item(st->ci_hi));
-        cJSON_AddItemToObject(o, "min", num_item(st->min));
-        cJSON_AddItemToObject(o, "max", num_item(st->max));
-        cJSON_AddNumberToObject(o, "reps", (double)st->n);
-    }
-    char *path = cell_path(c, cell);
-    int rc = sweep_json_save(path, root, err, errlen);
-    free(path);
-    cJSON_Delete(root);
-    return rc;
-}
-
-/* Reads a journal cell. Returns 0 (loaded into *sc), -1 if the file is not
- * a readable cell (the caller runs the cell again), or -2 if it belongs
- * to another sweep (msg says why). */
-static int journal_read_cell(const struct sweep_ctx *c, const char *path, int cell,
-                             struct sweep_cell *sc, char *msg, size_t msglen);
-
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -142,297 +68,6 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-static int journal_read_cell(const struct sweep_ctx *c, const char *path, int cell,
-                             struct sweep_cell *sc, char *msg, size_t msglen)
-{
-    size_t len;
-    char *text = read_file(path, &len, msg, msglen);
-    if (!text)
-        return -1;
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    free(text);
-    int rc = -1;
-    if (!root) {
-        xerr(msg, msglen, "%s: not valid JSON", path);
-        return -1;
-    }
-    const cJSON *fp = cJSON_GetObjectItemCaseSensitive(root, "fingerprint");
-    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(root, "cell");
-    const cJSON *reps = cJSON_GetObjectItemCaseSensitive(root, "replications");
-    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(root, "metrics");
-    if (!cJSON_IsString(fp)) {
-        xerr(msg, msglen, "%s: no fingerprint", path);
-        goto out;
-    }
-    if (strcmp(fp->valuestring, c->sw->fingerprint) != 0) {
-        xerr(msg, msglen,
-             "%s was written by a different sweep (fingerprint %.16s, this sweep "
-             "%s)",
-             path, fp->valuestring, c->sw->fingerprint);
-        rc = -2;
-        goto out;
-    }
-    if (!cJSON_IsNumber(ci) || ci->valuedouble != cell || !cJSON_IsNumber(reps) ||
-        reps->valuedouble < 1 || reps->valuedouble > SCN_MAX_REPLICATIONS || !cJSON_IsObject(ms)) {
-        xerr(msg, msglen, "%s: not a complete journal cell", path);
-        goto out;
-    }
-    /* the same fingerprint means the same grid; check the values anyway */
-    cJSON *want = sweep_cell_values_json(c->o, cell);
-    int same = cJSON_Compare(want, cJSON_GetObjectItemCaseSensitive(root, "values"), 1);
-    cJSON_Delete(want);
-    if (!same) {
-        xerr(msg, msglen, "%s: its values are not those of cell %d", path, cell);
-        rc = -2;
-        goto out;
-    }
-    memset(sc, 0, sizeof *sc);
-    sc->reps = (int)reps->valuedouble;
-    sc->precision_reached =
-        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "precision_reached"));
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        const cJSON *o = cJSON_GetObjectItemCaseSensitive(ms, metric_table[m].name);
-        struct stats_summary *st = &sc->sum[m];
-        double n;
-        if (!cJSON_IsObject(o) || num_get(o, "mean", &st->mean) || num_get(o, "sd", &st->sd) ||
-            num_get(o, "ci95_lo", &st->ci_lo) || num_get(o, "ci95_hi", &st->ci_hi) ||
-            num_get(o, "min", &st->min) || num_get(o, "max", &st->max) || num_get(o, "reps", &n) ||
-            n < 1 || n > SCN_MAX_REPLICATIONS) {
-            xerr(msg, msglen, "%s: metric %s missing or malformed", path, metric_table[m].name);
-            goto out;
-        }
-        st->n = (size_t)n;
-    }
-    sc->done = 1;
-    rc = 0;
-out:
-    cJSON_Delete(root);
-    return rc;
-}
-
-/* ---- fingerprint and manifest ------------------------------------------- */
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Length-prefixed, so ("ab","c") and ("a","bc") differ. */
-static uint64_t fnv_str(uint64_t h, const char *s, size_t n)
-{
-    uint64_t len = n;
-    h = fnv(h, &len, sizeof len);
-    return fnv(h, s, n);
-}
-
-static uint64_t text_hash(const char *s, size_t n)
-{
-    return fnv_str(14695981039346656037ULL, s, n);
-}
-
-/* The manifest names what the fingerprint covers, so --resume can say
- * which part changed. */
-static cJSON *manifest_json(const struct sweep_ctx *c, uint64_t text_h)
-{
-    const struct sweep_opts *o = c->o;
-    char hex[17];
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "fingerprint", c->sw->fingerprint);
-    cJSON_AddStringToObject(root, "version", PROVSIM_VERSION);
-    cJSON_AddStringToObject(root, "scenario_file", o->scenario);
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)text_h);
-    cJSON_AddStringToObject(root, "scenario_text_hash", hex);
-    cJSON *sets = cJSON_AddArrayToObject(root, "set");
-    for (int i = 0; i < o->nsets; i++)
-        cJSON_AddItemToArray(sets, cJSON_CreateString(o->sets[i]));
-    cJSON *vary = cJSON_AddArrayToObject(root, "vary");
-    for (int a = 0; a < o->naxes; a++) {
-        size_t n = strlen(o->axes[a].path) + strlen(o->axes[a].spec) + 2;
-        char *s = xmalloc(n);
-        snprintf(s, n, "%s=%s", o->axes[a].path, o->axes[a].spec);
-        cJSON_AddItemToArray(vary, cJSON_CreateString(s));
-        free(s);
-    }
-    cJSON_AddNumberToObject(root, "reps", o->reps);
-    cJSON_AddNumberToObject(root, "seed", (double)o->seed);
-    cJSON_AddItemToObject(root, "precision", num_item(o->precision));
-    cJSON_AddNumberToObject(root, "cells", c->sw->ncells);
-    return root;
-}
-
-static void fingerprint(const struct sweep_ctx *c, uint64_t text_h)
-{
-    const struct sweep_opts *o = c->o;
-    char buf[64];
-    uint64_t h = 14695981039346656037ULL;
-    h = fnv_str(h, PROVSIM_VERSION, strlen(PROVSIM_VERSION));
-    h = fnv(h, &text_h, sizeof text_h);
-    snprintf(buf, sizeof buf, "sets %d", o->nsets);
-    h = fnv_str(h, buf, strlen(buf));
-    for (int i = 0; i < o->nsets; i++)
-        h = fnv_str(h, o->sets[i], strlen(o->sets[i]));
-    snprintf(buf, sizeof buf, "vary %d", o->naxes);
-    h = fnv_str(h, buf, strlen(buf));
-    for (int a = 0; a < o->naxes; a++) {
-        h = fnv_str(h, o->axes[a].path, strlen(o->axes[a].path));
-        h = fnv_str(h, o->axes[a].spec, strlen(o->axes[a].spec));
-    }
-    snprintf(buf, sizeof buf, "reps %d seed %lld precision %.17g", o->reps, (long long)o->seed,
-             o->precision);
-    h = fnv_str(h, buf, strlen(buf));
-    snprintf(c->sw->fingerprint, sizeof c->sw->fingerprint, "%016llx", (unsigned long long)h);
-}
-
-/* Why an old manifest is not this sweep's, in words. */
-static void manifest_diff(const cJSON *old, const cJSON *now, char *buf, size_t len)
-{
-    static const struct {
-        const char *key, *what;
-    } parts[] = {
-        {"version", "the provsim version"},
-        {"scenario_text_hash", "the scenario file's contents"},
-        {"set", "the --set overrides"},
-        {"vary", "the --vary axes"},
-        {"reps", "--reps"},
-        {"seed", "--seed"},
-        {"precision", "--precision"},
-    };
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        const cJSON *a = cJSON_GetObjectItemCaseSensitive(old, parts[i].key);
-        const cJSON *b = cJSON_GetObjectItemCaseSensitive(now, parts[i].key);
-        if (a && b && cJSON_Compare(a, b, 1))
-            continue;
-        int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", parts[i].what);
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-    }
-    if (!used)
-        snprintf(buf, len, "unknown");
-}
-
-/* Removes the journal's cells, leftovers of interrupted writes and the
- * manifest (only names this module writes). */
-static int journal_clear(const char *journal, char *err, size_t errlen)
-{
-    DIR *d = opendir(journal);
-    if (!d)
-        return errno == ENOENT ? 0 : xerr(err, errlen, "%s: %s", journal, strerror(errno));
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d))) {
-        if (strncmp(e->d_name, "cell-", 5) != 0 && strncmp(e->d_name, "manifest.json", 13) != 0)
-            continue;
-        char *p = file_join(journal, e->d_name);
-        if (unlink(p) != 0 && errno != ENOENT)
-            rc = xerr(err, errlen, "%s: cannot remove: %s", p, strerror(errno));
-        free(p);
-    }
-    closedir(d);
-    return rc;
-}
-
-/* --resume: checks the manifest and every cell file, loads matching cells.
- * Returns 0, or -1 (refused: err says why). */
-static int journal_load(struct sweep_ctx *c, const cJSON *manifest, char *err, size_t errlen)
-{
-    char *mpath = file_join(c->journal, "manifest.json");
-    size_t len;
-    char msg[SCN_ERRLEN];
-    char *text = read_file(mpath, &len, msg, sizeof msg);
-    if (text) {
-        cJSON *old = cJSON_ParseWithLength(text, len);
-        free(text);
-        const cJSON *fp = cJSON_GetObjectItemCaseSensitive(old, "fingerprint");
-        if (!cJSON_IsString(fp)) {
-            cJSON_Delete(old);
-            xerr(err, errlen, "--resume: %s is unreadable; run without --resume to start over",
-                 mpath);
-            free(mpath);
-            return -1;
-        }
-        if (strcmp(fp->valuestring, c->sw->fingerprint) != 0) {
-            char why[512];
-            manifest_diff(old, manifest, why, sizeof why);
-            cJSON_Delete(old);
-            xerr(err, errlen,
-                 "--resume: the journal in %s is from a different sweep (changed: %s); run "
-                 "without --resume to start over, or use another --out",
-                 c->journal, why);
-            free(mpath);
-            return -1;
-        }
-        cJSON_Delete(old);
-    }
-    free(mpath);
-
-    DIR *d = opendir(c->journal);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(d)) && rc == 0) {
-        int cell;
-        char tail;
-        if (strncmp(e->d_name, "cell-", 5) != 0)
-            continue;
-        char *p = file_join(c->journal, e->d_name);
-        if (strstr(e->d_name, ".tmp")) {
-            unlink(p); /* a write a kill interrupted: never renamed, never valid */
-        } else if (sscanf(e->d_name, "cell-%d.jso%c", &cell, &tail) != 2 || tail != 'n' ||
-                   strlen(e->d_name) != 15) {
-            /* not ours */
-        } else if (cell < 0 || cell >= c->sw->ncells) {
-            rc = xerr(err, errlen,
-                      "--resume: %s is from a different sweep (this one has %d cells); run "
-                      "without --resume to start over",
-                      p, c->sw->ncells);
-        } else {
-            struct sweep_cell sc;
-            int r = journal_read_cell(c, p, cell, &sc, msg, sizeof msg);
-            if (r == 0) {
-                c->sw->cells[cell] = sc;
-            } else if (r == -2) {
-                rc = xerr(err, errlen, "--resume: %s; run without --resume to start over", msg);
-            } else {
-                fprintf(stderr, "provsim: sweep: ignoring %s; the cell runs again\n", msg);
-            }
-        }
-        free(p);
-    }
-    closedir(d);
-    return rc;
-}
-
-/* One sweep per directory at a time: two writers would mix journals. */
-static int lock_dir(const char *journal, int *fd, char *err, size_t errlen)
-{
-    char *p = file_join(journal, "lock");
-    *fd = open(p, O_RDWR | O_CREAT, 0644);
-    if (*fd < 0) {
-        xerr(err, errlen, "%s: cannot create: %s", p, strerror(errno));
-        free(p);
-        return -1;
-    }
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(*fd, F_SETLK, &fl) != 0) {
-        xerr(err, errlen, "%s is in use by another provsim sweep", journal);
-        close(*fd);
-        *fd = -1;
-        free(p);
-        return -1;
-    }
-    free(p);
-    return 0;
 }
 
 /* ---- workers and progress ---------------------------------------------- */
@@ -486,7 +121,7 @@ static void *worker(void *arg)
             memcpy(sc.sum, res.sum, sizeof sc.sum);
             run_result_fini(&res);
             scn_fini(&s);
-            rc = journal_write(c, cell, &sc, err, sizeof err);
+            rc = sweep_journal_write(c, cell, &sc, err, sizeof err);
         }
 
         pthread_mutex_lock(&p->mu);
@@ -640,7 +275,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     int rc = SWEEP_BAD_INPUT, lockfd = -1;
     int *todo = NULL;
     cJSON *manifest = NULL;
-    c.text = read_file(o->scenario, &c.len, err, errlen);
+    c.text = sweep_read_file(o->scenario, &c.len, err, errlen);
     if (!c.text)
         return SWEEP_BAD_INPUT;
 
@@ -685,9 +320,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         scn_fini(&s);
     }
 
-    uint64_t text_h = text_hash(c.text, c.len);
-    fingerprint(&c, text_h);
-    manifest = manifest_json(&c, text_h);
+    manifest = sweep_journal_fingerprint(&c);
 
     /* the directory and its journal */
     rc = SWEEP_FAILED;
@@ -697,17 +330,17 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         rc = SWEEP_BAD_INPUT; /* a bad --out, found before anything runs */
         goto out;
     }
-    if (lock_dir(c.journal, &lockfd, err, errlen)) {
+    if (sweep_journal_lock(c.journal, &lockfd, err, errlen)) {
         rc = SWEEP_BAD_INPUT;
         goto out;
     }
     if (o->resume) {
-        if (journal_load(&c, manifest, err, errlen)) {
+        if (sweep_journal_load(&c, manifest, err, errlen)) {
             rc = SWEEP_BAD_INPUT;
             goto out;
         }
     } else {
-        if (journal_clear(c.journal, err, errlen))
+        if (sweep_journal_clear(c.journal, err, errlen))
             goto out;
         /* results of an earlier sweep would no longer match the journal */
         const char *old[] = {"sweep.csv", "sweep.json"};
@@ -717,13 +350,8 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
             free(p);
         }
     }
-    {
-        char *p = file_join(c.journal, "manifest.json");
-        int w = sweep_json_save(p, manifest, err, errlen);
-        free(p);
-        if (w)
-            goto out;
-    }
+    if (sweep_journal_save_manifest(&c, manifest, err, errlen))
+        goto out;
 
     todo = xmalloc((size_t)sw->ncells * sizeof *todo);
     int ntodo = 0;

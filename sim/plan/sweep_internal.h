@@ -5,6 +5,7 @@
  *   sweep.c          sweep_run: checks, prepares DIR, runs, writes (in that order)
  *   sweep_values.c   the VALUES grammar of --vary
  *   sweep_cell.c     the grid: a cell's values, its scenario, its label
+ *   sweep_journal.c  DIR/journal/: cell files, manifest, fingerprint, lock, --resume
  *   sweep_write.c    DIR/sweep.csv, DIR/sweep.json, the best-cells summary
  *
  * Threads: the main thread validates every cell, prepares the journal,
@@ -56,6 +57,36 @@ void sweep_cell_run_opts(const struct sweep_opts *o, const struct scenario *s, s
 cJSON *sweep_value_json(const char *v);
 /* {"PATH": value, ...} of cell i (caller owns). Thread-safe. */
 cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell);
+
+/* ---- the journal (sweep_journal.c) ---- */
+
+/* Sets c->sw->fingerprint from the options and the base text, and returns
+ * the manifest naming what it covers (caller owns: cJSON_Delete). */
+cJSON *sweep_journal_fingerprint(const struct sweep_ctx *c);
+/* Takes the lock on the journal directory for as long as *fd stays open
+ * (caller owns *fd: close). Returns 0, or -1 with a message if it cannot be
+ * created or another sweep holds it. */
+int sweep_journal_lock(const char *journal, int *fd, char *err, size_t errlen);
+/* --resume: checks the manifest and every cell file, loads matching cells
+ * into c->sw->cells. Returns 0, or -1 (refused: err says why). */
+int sweep_journal_load(struct sweep_ctx *c, const cJSON *manifest, char *err, size_t errlen);
+/* Removes the journal's cells, leftovers of interrupted writes and the
+ * manifest. Returns 0, or -1 with a message. */
+int sweep_journal_clear(const char *journal, char *err, size_t errlen);
+/* Saves the manifest into the journal. Returns 0, or -1 with a message. */
+int sweep_journal_save_manifest(const struct sweep_ctx *c, const cJSON *manifest, char *err,
+                                size_t errlen);
+/* Saves cell i's results into the journal. Returns 0, or -1 with a
+ * message. Thread-safe (each cell has its own file). */
+int sweep_journal_write(const struct sweep_ctx *c, int cell, const struct sweep_cell *sc, char *err,
+                        size_t errlen);
+
+/* ---- files (sweep.c) ---- */
+
+/* The whole of a file the sweep reads (the base scenario, the journal's
+ * files), at most 16 MiB, with a NUL after it (caller owns, free()), or
+ * NULL with a message naming the path. */
+char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /* ---- results (sweep_write.c) ---- */
 
