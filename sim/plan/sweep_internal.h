@@ -6,6 +6,7 @@
  *   sweep_values.c   the VALUES grammar of --vary
  *   sweep_cell.c     the grid: a cell's values, its scenario, its label
  *   sweep_journal.c  DIR/journal/: cell files, manifest, fingerprint, lock, --resume
+ *   sweep_pool.c     the worker threads, SIGINT, the progress bar
  *   sweep_write.c    DIR/sweep.csv, DIR/sweep.json, the best-cells summary
  *
  * Threads: the main thread validates every cell, prepares the journal,
@@ -80,6 +81,15 @@ int sweep_journal_save_manifest(const struct sweep_ctx *c, const cJSON *manifest
  * message. Thread-safe (each cell has its own file). */
 int sweep_journal_write(const struct sweep_ctx *c, int cell, const struct sweep_cell *sc, char *err,
                         size_t errlen);
+
+/* ---- the workers (sweep_pool.c) ---- */
+
+/* Runs the ntodo cells todo[] on c->o->jobs threads (each saved to the
+ * journal and stored in c->sw->cells as it finishes; c->sw->ran counts
+ * them) until all are done or a stop or failure. Returns 0 (done or
+ * stopped: compare c->sw->ran with ntodo), or -1 with the first
+ * failure's message. */
+int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t errlen);
 
 /* ---- files (sweep.c) ---- */
 
