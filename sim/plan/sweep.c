@@ -1,33 +1,20 @@
-/* sweep.c -- see sweep.h.
+/* sweep.c -- sweep_run, step by step (see sweep.h), and sweep_fini.
  *
- * Threads: the main thread validates every cell, prepares the journal,
- * starts the workers and then only waits (drawing the progress bar). A
- * worker takes the next cell index under the mutex, builds the cell's own
- * scenario, runs it with no lock held, writes the cell's journal file and
- * then marks the cell done under the mutex. Cells share nothing but the
- * read-only base text and options, so results cannot depend on --jobs. */
+ * The order is the contract: check the grid and every cell before any
+ * file is touched (a bad input changes nothing on disk), then take DIR
+ * and its journal, then run the missing cells, then write the results
+ * only if every cell is done. The other steps live in the files that
+ * sweep_internal.h lists. */
 #include "plan/sweep_internal.h"
 
-#include "out/csvfmt.h"
 #include "base/file.h"
-#include "base/outfile.h"
-#include "out/report.h"
-#include "run/runner.h"
-#include "scenario/scenario.h"
-#include "base/units.h"
 #include "run/memlimit.h"
 #include "base/util.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <pthread.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -70,69 +57,72 @@ char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
     return buf;
 }
 
-/* ---- the sweep ----------------------------------------------------------- */
+/* ---- the steps of sweep_run ---------------------------------------------- */
 
-int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
+/* The axes: 1..SWEEP_MAX_AXES, no path twice, at most SWEEP_MAX_CELLS
+ * cells; allocates sw->cells. Returns 0, or -1 with a message. */
+static int check_grid(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
 {
-    memset(sw, 0, sizeof *sw);
     if (o->naxes < 1 || o->naxes > SWEEP_MAX_AXES)
-        return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES),
-               SWEEP_BAD_INPUT;
+        return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES);
     long long ncells = 1;
     for (int a = 0; a < o->naxes; a++) {
         for (int b = 0; b < a; b++)
             if (!strcmp(o->axes[a].path, o->axes[b].path))
-                return xerr(err, errlen, "--vary %s is given twice", o->axes[a].path),
-                       SWEEP_BAD_INPUT;
+                return xerr(err, errlen, "--vary %s is given twice", o->axes[a].path);
         ncells *= o->axes[a].nvalues;
         if (ncells > SWEEP_MAX_CELLS)
-            return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS),
-                   SWEEP_BAD_INPUT;
+            return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS);
     }
     sw->ncells = (int)ncells;
     sw->cells = xcalloc((size_t)ncells, sizeof *sw->cells);
+    return 0;
+}
 
-    struct sweep_ctx c = {.o = o, .sw = sw};
+/* The base and --set first, so a bad --set is reported once (not once per
+ * cell). Returns 0, or -1 with a message. */
+static int check_base(const struct sweep_ctx *c, char *err, size_t errlen)
+{
+    const struct sweep_opts *o = c->o;
     char msg[SCN_ERRLEN];
-    int rc = SWEEP_BAD_INPUT, lockfd = -1;
-    int *todo = NULL;
-    cJSON *manifest = NULL;
-    c.text = sweep_read_file(o->scenario, &c.len, err, errlen);
-    if (!c.text)
-        return SWEEP_BAD_INPUT;
-
-    /* the base and --set first, so a bad --set is reported once */
-    scn_doc *d = scn_doc_parse(c.text, c.len, msg, sizeof msg);
-    if (!d) {
-        xerr(err, errlen, "%s: %s", o->scenario, msg);
-        goto out;
-    }
+    scn_doc *d = scn_doc_parse(c->text, c->len, msg, sizeof msg);
+    if (!d)
+        return xerr(err, errlen, "%s: %s", o->scenario, msg);
     for (int i = 0; i < o->nsets; i++)
         if (scn_doc_set(d, o->sets[i], msg, sizeof msg)) {
             scn_doc_free(d);
-            xerr(err, errlen, "%s", msg);
-            goto out;
+            return xerr(err, errlen, "%s", msg);
         }
     scn_doc_free(d);
+    return 0;
+}
 
-    /* every cell, before anything runs or any file is touched */
+/* "FILE: cell I of N (PATH=VALUE, ...): MSG" */
+static int cell_error(const struct sweep_ctx *c, int cell, const char *msg, char *err,
+                      size_t errlen)
+{
+    char label[512];
+    sweep_cell_label(c->o, cell, label, sizeof label);
+    return xerr(err, errlen, "%s: cell %d of %d (%s): %s", c->o->scenario, cell + 1, c->sw->ncells,
+                label, msg);
+}
+
+/* Every cell, before anything runs or any file is touched: it must build
+ * and fit in memory. Records the first cell's name, replications and
+ * seed. Returns 0, or -1 with a message naming the cell. */
+static int check_cells(const struct sweep_ctx *c, char *err, size_t errlen)
+{
+    const struct sweep_opts *o = c->o;
+    struct sweep *sw = c->sw;
+    char msg[SCN_ERRLEN];
     for (int i = 0; i < sw->ncells; i++) {
         struct scenario s;
-        if (sweep_cell_build(&c, i, &s, msg, sizeof msg)) {
-            char label[512];
-            sweep_cell_label(o, i, label, sizeof label);
-            xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
-                 msg);
-            goto out;
-        }
+        if (sweep_cell_build(c, i, &s, msg, sizeof msg))
+            return cell_error(c, i, msg, err, errlen);
         /* o->jobs cells may be in memory at once, one replication each */
         if (mem_check(&s, o->jobs, NULL, msg, sizeof msg)) {
-            char label[512];
-            sweep_cell_label(o, i, label, sizeof label);
-            xerr(err, errlen, "%s: cell %d of %d (%s): %s", o->scenario, i + 1, sw->ncells, label,
-                 msg);
             scn_fini(&s);
-            goto out;
+            return cell_error(c, i, msg, err, errlen);
         }
         if (i == 0) {
             sw->name = xstrdup(s.name);
@@ -141,41 +131,46 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         }
         scn_fini(&s);
     }
+    return 0;
+}
 
-    manifest = sweep_journal_fingerprint(&c);
-
-    /* the directory and its journal */
-    rc = SWEEP_FAILED;
-    c.dir = xstrdup(o->out_dir);
-    c.journal = file_join(c.dir, "journal");
-    if (file_mkdirs(c.journal, err, errlen)) {
-        rc = SWEEP_BAD_INPUT; /* a bad --out, found before anything runs */
-        goto out;
-    }
-    if (sweep_journal_lock(c.journal, &lockfd, err, errlen)) {
-        rc = SWEEP_BAD_INPUT;
-        goto out;
-    }
-    if (o->resume) {
-        if (sweep_journal_load(&c, manifest, err, errlen)) {
-            rc = SWEEP_BAD_INPUT;
-            goto out;
-        }
+/* DIR and its journal: created, locked (*lockfd, caller closes), then
+ * loaded (--resume) or emptied, and the manifest saved. Returns SWEEP_OK,
+ * SWEEP_BAD_INPUT (a bad --out, a held lock or a refused --resume, found
+ * before anything runs) or SWEEP_FAILED, with a message. */
+static int prepare_dir(struct sweep_ctx *c, const cJSON *manifest, int *lockfd, char *err,
+                       size_t errlen)
+{
+    c->dir = xstrdup(c->o->out_dir);
+    c->journal = file_join(c->dir, "journal");
+    if (file_mkdirs(c->journal, err, errlen))
+        return SWEEP_BAD_INPUT;
+    if (sweep_journal_lock(c->journal, lockfd, err, errlen))
+        return SWEEP_BAD_INPUT;
+    if (c->o->resume) {
+        if (sweep_journal_load(c, manifest, err, errlen))
+            return SWEEP_BAD_INPUT;
     } else {
-        if (sweep_journal_clear(c.journal, err, errlen))
-            goto out;
+        if (sweep_journal_clear(c->journal, err, errlen))
+            return SWEEP_FAILED;
         /* results of an earlier sweep would no longer match the journal */
         const char *old[] = {"sweep.csv", "sweep.json"};
         for (size_t i = 0; i < 2; i++) {
-            char *p = file_join(c.dir, old[i]);
+            char *p = file_join(c->dir, old[i]);
             unlink(p);
             free(p);
         }
     }
-    if (sweep_journal_save_manifest(&c, manifest, err, errlen))
-        goto out;
+    if (sweep_journal_save_manifest(c, manifest, err, errlen))
+        return SWEEP_FAILED;
+    return SWEEP_OK;
+}
 
-    todo = xmalloc((size_t)sw->ncells * sizeof *todo);
+/* The cells still to run, in grid order, into todo (ncells entries);
+ * counts the loaded ones. Returns how many are to run. */
+static int list_todo(const struct sweep_ctx *c, int *todo)
+{
+    struct sweep *sw = c->sw;
     int ntodo = 0;
     for (int i = 0; i < sw->ncells; i++) {
         if (sw->cells[i].done)
@@ -183,26 +178,57 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
         else
             todo[ntodo++] = i;
     }
-    if (o->resume)
+    if (c->o->resume)
         fprintf(stderr, "provsim: sweep: resuming: %d of %d cells from the journal, %d to run\n",
                 sw->loaded, sw->ncells, ntodo);
+    return ntodo;
+}
 
-    if (sweep_pool_run(&c, todo, ntodo, err, errlen))
-        goto out;
+/* Runs the missing cells and, if every cell is then done, writes the
+ * results. Returns SWEEP_OK, SWEEP_INTERRUPTED or SWEEP_FAILED, with a
+ * message. */
+static int run_and_write(struct sweep_ctx *c, char *err, size_t errlen)
+{
+    struct sweep *sw = c->sw;
+    int *todo = xmalloc((size_t)sw->ncells * sizeof *todo);
+    int ntodo = list_todo(c, todo);
+    int rc = sweep_pool_run(c, todo, ntodo, err, errlen);
+    free(todo);
+    if (rc)
+        return SWEEP_FAILED;
     if (sw->loaded + sw->ran < sw->ncells) {
-        rc = SWEEP_INTERRUPTED;
         xerr(err, errlen, "interrupted: %d of %d cells saved in %s; rerun with --resume",
-             sw->loaded + sw->ran, sw->ncells, c.journal);
-        goto out;
+             sw->loaded + sw->ran, sw->ncells, c->journal);
+        return SWEEP_INTERRUPTED;
     }
-    if (sweep_write_csv(&c, err, errlen) || sweep_write_json(&c, err, errlen))
+    if (sweep_write_csv(c, err, errlen) || sweep_write_json(c, err, errlen))
+        return SWEEP_FAILED;
+    return SWEEP_OK;
+}
+
+/* ---- the sweep ----------------------------------------------------------- */
+
+int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
+{
+    memset(sw, 0, sizeof *sw);
+    if (check_grid(o, sw, err, errlen))
+        return SWEEP_BAD_INPUT;
+    struct sweep_ctx c = {.o = o, .sw = sw};
+    c.text = sweep_read_file(o->scenario, &c.len, err, errlen);
+    if (!c.text)
+        return SWEEP_BAD_INPUT;
+    int rc = SWEEP_BAD_INPUT, lockfd = -1;
+    cJSON *manifest = NULL;
+    if (check_base(&c, err, errlen) || check_cells(&c, err, errlen))
         goto out;
-    rc = SWEEP_OK;
+    manifest = sweep_journal_fingerprint(&c);
+    rc = prepare_dir(&c, manifest, &lockfd, err, errlen);
+    if (rc == SWEEP_OK)
+        rc = run_and_write(&c, err, errlen);
 out:
     if (lockfd >= 0)
         close(lockfd);
     cJSON_Delete(manifest);
-    free(todo);
     free(c.text);
     free(c.dir);
     free(c.journal);
