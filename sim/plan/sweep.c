@@ -11,7 +11,6 @@
 #include "run/memlimit.h"
 #include "base/util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,42 +18,27 @@
 
 #include <cjson/cJSON.h>
 
-#define MAX_SCENARIO_BYTES (16u << 20)
-
 /* ---- reading files ------------------------------------------------------ */
 
 char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        xerr(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+    char *text;
+    int sys_errno;
+    switch (file_read(path, FILE_MAX_SCENARIO, &text, len, &sys_errno)) {
+    case FILE_OK:
+        return text;
+    case FILE_CANNOT_OPEN:
+        xerr(err, errlen, "%s: cannot read: %s", path, strerror(sys_errno));
         return NULL;
-    }
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        xgrow((void **)&buf, &cap, n + 65536, 1);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (n > MAX_SCENARIO_BYTES) {
-            fclose(f);
-            free(buf);
-            xerr(err, errlen, "%s: larger than 16 MiB", path);
-            return NULL;
-        }
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        xerr(err, errlen, "%s: read error", path);
+    case FILE_TOO_LARGE:
+        xerr(err, errlen, "%s: larger than 16 MiB", path); /* FILE_MAX_SCENARIO */
         return NULL;
+    case FILE_IS_DIRECTORY: /* fopen opens a directory; reading it fails */
+    case FILE_READ_ERROR:
+        break;
     }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    xerr(err, errlen, "%s: read error", path);
+    return NULL;
 }
 
 /* ---- the steps of sweep_run ---------------------------------------------- */

@@ -94,8 +94,8 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
 /* ---- files (sweep.c) ---- */
 
 /* The whole of a file the sweep reads (the base scenario, the journal's
- * files), at most 16 MiB, with a NUL after it (caller owns, free()), or
- * NULL with a message naming the path. */
+ * files), at most FILE_MAX_SCENARIO (16 MiB) bytes, with a NUL after it
+ * (caller owns, free()), or NULL with a message naming the path. */
 char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /* ---- results (sweep_write.c) ---- */
