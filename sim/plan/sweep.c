@@ -8,6 +8,7 @@
 #include "plan/sweep_internal.h"
 
 #include "base/file.h"
+#include "out/resultdir.h"
 #include "run/memlimit.h"
 #include "base/util.h"
 
@@ -126,7 +127,7 @@ static int prepare_dir(struct sweep_ctx *c, const cJSON *manifest, int *lockfd, 
                        size_t errlen)
 {
     c->dir = xstrdup(c->o->out_dir);
-    c->journal = file_join(c->dir, "journal");
+    c->journal = file_join(c->dir, RESDIR_JOURNAL);
     if (file_mkdirs(c->journal, err, errlen))
         return SWEEP_BAD_INPUT;
     if (sweep_journal_lock(c->journal, lockfd, err, errlen))
@@ -138,7 +139,7 @@ static int prepare_dir(struct sweep_ctx *c, const cJSON *manifest, int *lockfd, 
         if (sweep_journal_clear(c->journal, err, errlen))
             return SWEEP_FAILED;
         /* results of an earlier sweep would no longer match the journal */
-        const char *old[] = {"sweep.csv", "sweep.json"};
+        const char *old[] = {RESDIR_SWEEP_CSV, RESDIR_SWEEP_JSON};
         for (size_t i = 0; i < 2; i++) {
             char *p = file_join(c->dir, old[i]);
             unlink(p);

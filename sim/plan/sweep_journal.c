@@ -20,6 +20,7 @@
 
 #include "out/csvfmt.h"
 #include "base/file.h"
+#include "out/resultdir.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -65,10 +66,20 @@ static int num_get(const cJSON *o, const char *key, double *v)
     return -1;
 }
 
+/* Whether name begins as a journal cell file does ("cell-"): the cells
+ * and the temporary files of their interrupted writes. The prefix is what
+ * resdir_cell_name writes before the number. */
+static int cell_prefixed(const char *name)
+{
+    char first[32];
+    resdir_cell_name(first, sizeof first, 0);
+    return strncmp(name, first, strcspn(first, "0123456789")) == 0;
+}
+
 static char *cell_path(const struct sweep_ctx *c, int cell)
 {
     char name[32];
-    snprintf(name, sizeof name, "cell-%05d.json", cell);
+    resdir_cell_name(name, sizeof name, cell);
     return file_join(c->journal, name);
 }
 
@@ -297,7 +308,8 @@ int sweep_journal_clear(const char *journal, char *err, size_t errlen)
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, "cell-", 5) != 0 && strncmp(e->d_name, "manifest.json", 13) != 0)
+        if (!cell_prefixed(e->d_name) &&
+            strncmp(e->d_name, RESDIR_MANIFEST_JSON, strlen(RESDIR_MANIFEST_JSON)) != 0)
             continue;
         char *p = file_join(journal, e->d_name);
         if (unlink(p) != 0 && errno != ENOENT)
@@ -312,7 +324,7 @@ int sweep_journal_clear(const char *journal, char *err, size_t errlen)
 static int check_manifest(const struct sweep_ctx *c, const cJSON *manifest, char *err,
                           size_t errlen)
 {
-    char *mpath = file_join(c->journal, "manifest.json");
+    char *mpath = file_join(c->journal, RESDIR_MANIFEST_JSON);
     size_t len;
     char msg[SCN_ERRLEN];
     char *text = sweep_read_file(mpath, &len, msg, sizeof msg);
@@ -350,14 +362,12 @@ static int check_manifest(const struct sweep_ctx *c, const cJSON *manifest, char
 static int load_entry(struct sweep_ctx *c, const char *name, char *err, size_t errlen)
 {
     int cell, rc = 0;
-    char tail;
-    if (strncmp(name, "cell-", 5) != 0)
+    if (!cell_prefixed(name))
         return 0;
     char *p = file_join(c->journal, name);
     if (strstr(name, ".tmp")) {
         unlink(p); /* a write a kill interrupted: never renamed, never valid */
-    } else if (sscanf(name, "cell-%d.jso%c", &cell, &tail) != 2 || tail != 'n' ||
-               strlen(name) != 15) {
+    } else if (!resdir_cell_parse(name, &cell)) {
         /* not ours */
     } else if (cell < 0 || cell >= c->sw->ncells) {
         rc = xerr(err, errlen,
@@ -398,7 +408,7 @@ int sweep_journal_load(struct sweep_ctx *c, const cJSON *manifest, char *err, si
 int sweep_journal_save_manifest(const struct sweep_ctx *c, const cJSON *manifest, char *err,
                                 size_t errlen)
 {
-    char *p = file_join(c->journal, "manifest.json");
+    char *p = file_join(c->journal, RESDIR_MANIFEST_JSON);
     int rc = sweep_json_save(p, manifest, err, errlen);
     free(p);
     return rc;
@@ -407,7 +417,7 @@ int sweep_journal_save_manifest(const struct sweep_ctx *c, const cJSON *manifest
 /* One sweep per directory at a time: two writers would mix journals. */
 int sweep_journal_lock(const char *journal, int *fd, char *err, size_t errlen)
 {
-    char *p = file_join(journal, "lock");
+    char *p = file_join(journal, RESDIR_LOCK);
     *fd = open(p, O_RDWR | O_CREAT, 0644);
     if (*fd < 0) {
         xerr(err, errlen, "%s: cannot create: %s", p, strerror(errno));

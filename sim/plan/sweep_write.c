@@ -15,6 +15,7 @@
 #include "out/csvfmt.h"
 #include "base/file.h"
 #include "base/outfile.h"
+#include "out/resultdir.h"
 #include "out/report.h"
 #include "base/util.h"
 
@@ -42,7 +43,7 @@ int sweep_write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
 {
     const struct sweep_opts *o = c->o;
     struct outfile of;
-    int rc = outfile_open_in(&of, c->dir, "sweep.csv", err, errlen);
+    int rc = outfile_open_in(&of, c->dir, RESDIR_SWEEP_CSV, err, errlen);
     if (rc)
         return -1;
     FILE *f = of.f;
@@ -132,7 +133,7 @@ int sweep_write_json(const struct sweep_ctx *c, char *err, size_t errlen)
     cJSON *cells = cJSON_AddArrayToObject(root, "cells");
     for (int i = 0; i < sw->ncells; i++)
         cJSON_AddItemToArray(cells, cell_json(o, i, &sw->cells[i]));
-    char *path = file_join(c->dir, "sweep.json");
+    char *path = file_join(c->dir, RESDIR_SWEEP_JSON);
     int rc = sweep_json_save(path, root, err, errlen);
     free(path);
     cJSON_Delete(root);
