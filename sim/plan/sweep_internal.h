@@ -1,12 +1,12 @@
 /* sweep_internal.h -- what the sweep's own files share; not for callers
  * of the sweep (they include plan/sweep.h).
  *
- * The sweep is one module in several files, one per step:
+ * The sweep is one module in several files, one per part:
  *   sweep.c          sweep_run: checks, prepares DIR, runs, writes (in that order)
  *   sweep_values.c   the VALUES grammar of --vary
  *   sweep_cell.c     the grid: a cell's values, its scenario, its label
  *   sweep_journal.c  DIR/journal/: cell files, manifest, fingerprint, lock, --resume
- *   sweep_pool.c     the worker threads, SIGINT, the progress bar
+ *   sweep_pool.c     the worker threads, SIGINT/SIGTERM, the progress bar
  *   sweep_write.c    DIR/sweep.csv, DIR/sweep.json, the best-cells summary
  *
  * Threads: the main thread validates every cell, prepares the journal,

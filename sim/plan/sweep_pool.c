@@ -7,9 +7,9 @@
  *   mutex only after its journal file is written.
  * - Workers run with SIGINT and SIGTERM blocked, so a handler (and the
  *   sig_atomic_t it sets) runs on the calling thread only; that thread
- *   copies the request into the pool under the mutex. After a stop, a
- *   failure or opts.stop_after starts, no new cell starts; running cells
- *   finish.
+ *   copies the request into the pool under the mutex. Once a stop is
+ *   requested, a cell fails or opts.stop_after cells have started, no new
+ *   cell starts; the running ones finish.
  * - If no thread can be started the calling thread runs the cells
  *   itself, so a sweep never depends on threads being available. */
 #include "plan/sweep_internal.h"
