@@ -66,6 +66,8 @@ static int num_get(const cJSON *o, const char *key, double *v)
     return -1;
 }
 
+/* ---- cell files ---------------------------------------------------------- */
+
 /* Whether name begins as a journal cell file does ("cell-"): the cells
  * and the temporary files of their interrupted writes. The prefix is what
  * resdir_cell_name writes before the number. */
@@ -297,6 +299,8 @@ cJSON *sweep_journal_fingerprint(const struct sweep_ctx *c)
     fingerprint(c, text_h);
     return manifest_json(c, text_h);
 }
+
+/* ---- the directory: clearing, --resume, the lock ------------------------- */
 
 /* Removes the journal's cells, leftovers of interrupted writes and the
  * manifest (only names this module writes). */
