@@ -1,22 +1,30 @@
-/* compare.c -- see compare.h. */
-#include "plan/compare.h"
+/* compare.c -- see compare.h: cmp_run (load every scenario, run them
+ * with common random numbers, pair the replications, word the findings)
+ * and the text summary. The result files are compare_write.c's.
+ *
+ * Invariants:
+ * - Nothing is written if a scenario is invalid; DIR and the series
+ *   files are opened before any replication runs.
+ * - Every scenario ends with the same number of replications r->reps, so
+ *   every difference is taken over complete pairs.
+ * - A finding calls a difference significant only if the 95% CI of the
+ *   paired difference excludes 0. */
+#include "plan/compare_internal.h"
 
-#include "out/csvfmt.h"
 #include "base/file.h"
 #include "base/outfile.h"
 #include "out/report.h"
+#include "out/resultdir.h"
 #include "out/series.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
-#include "base/units.h"
 #include "run/memlimit.h"
 #include "base/util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -152,106 +160,7 @@ static void make_findings(struct cmp_result *r)
         }
 }
 
-/* ---- outputs ------------------------------------------------------------- */
-
-static void add_summary(cJSON *o, const struct stats_summary *st, int minmax)
-{
-    /* null for NaN: a CI one replication cannot give */
-    cJSON_AddItemToObject(o, "mean", csvfmt_json_number(st->mean));
-    cJSON_AddItemToObject(o, "sd", csvfmt_json_number(st->sd));
-    cJSON_AddItemToObject(o, "ci95_lo", csvfmt_json_number(st->ci_lo));
-    cJSON_AddItemToObject(o, "ci95_hi", csvfmt_json_number(st->ci_hi));
-    if (minmax) {
-        cJSON_AddItemToObject(o, "min", csvfmt_json_number(st->min));
-        cJSON_AddItemToObject(o, "max", csvfmt_json_number(st->max));
-    }
-}
-
-char *cmp_json(const struct cmp_result *r)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "seed", (double)r->seed);
-    cJSON_AddNumberToObject(root, "replications", r->reps);
-    if (r->precision > 0) {
-        int reached = 1;
-        for (int i = 0; i < r->n; i++)
-            reached &= r->sc[i].precision_reached;
-        cJSON *pr = cJSON_AddObjectToObject(root, "precision");
-        cJSON_AddNumberToObject(pr, "target", r->precision);
-        cJSON_AddBoolToObject(pr, "reached", reached);
-    }
-    cJSON *scs = cJSON_AddArrayToObject(root, "scenarios");
-    for (int i = 0; i < r->n; i++) {
-        char label[2] = {(char)('A' + i), '\0'}, series[32];
-        snprintf(series, sizeof series, "series-%d.csv", i + 1);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "label", label);
-        cJSON_AddStringToObject(o, "name", r->sc[i].name);
-        cJSON_AddStringToObject(o, "file", r->sc[i].file);
-        cJSON_AddStringToObject(o, "series", series);
-        if (r->precision > 0)
-            cJSON_AddBoolToObject(o, "precision_reached", r->sc[i].precision_reached);
-        cJSON_AddItemToArray(scs, o);
-    }
-    cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        cJSON *mo = cJSON_AddObjectToObject(ms, metric_table[m].name);
-        cJSON *per = cJSON_AddArrayToObject(mo, "scenarios");
-        cJSON *dif = cJSON_AddArrayToObject(mo, "diff");
-        for (int i = 0; i < r->n; i++) {
-            cJSON *o = cJSON_CreateObject();
-            add_summary(o, &r->sc[i].sum[m], 1);
-            cJSON_AddItemToArray(per, o);
-            o = cJSON_CreateObject();
-            add_summary(o, &r->sc[i].diff[m], 0);
-            cJSON_AddItemToArray(dif, o);
-        }
-    }
-    cJSON *fs = cJSON_AddArrayToObject(root, "findings");
-    for (int i = 0; i < r->nfindings; i++)
-        cJSON_AddItemToArray(fs, cJSON_CreateString(r->findings[i]));
-    char *s = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!s)
-        xoom("cJSON_Print");
-    return s;
-}
-
-static int write_csv(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
-{
-    struct outfile of;
-    int rc = outfile_open_in(&of, dir, "compare.csv", err, errlen);
-    if (rc)
-        return -1;
-    FILE *f = of.f;
-    fputs("metric,scenario,name,mean,ci95_lo,ci95_hi,diff_mean,diff_ci95_lo,diff_ci95_hi\n", f);
-    for (int m = 0; m < METRIC_COUNT; m++)
-        for (int i = 0; i < r->n; i++) {
-            const struct stats_summary *s = &r->sc[i].sum[m], *d = &r->sc[i].diff[m];
-            fprintf(f, "%s,%d,", metric_table[m].name, i + 1);
-            csvfmt_field(f, r->sc[i].name);
-            const double v[] = {s->mean, s->ci_lo, s->ci_hi, d->mean, d->ci_lo, d->ci_hi};
-            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-                fputc(',', f);
-                csvfmt_num(f, v[j]);
-            }
-            fputc('\n', f);
-        }
-    return outfile_commit(&of, err, errlen);
-}
-
-static int write_json(const struct cmp_result *r, const char *dir, char *err, size_t errlen)
-{
-    struct outfile of;
-    int rc = outfile_open_in(&of, dir, "compare.json", err, errlen);
-    if (rc)
-        return -1;
-    char *text = cmp_json(r);
-    fputs(text, of.f);
-    fputc('\n', of.f);
-    free(text);
-    return outfile_commit(&of, err, errlen);
-}
+/* ---- the text summary ----------------------------------------------------- */
 
 void cmp_print_text(FILE *f, const struct cmp_result *r)
 {
@@ -309,14 +218,134 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
 
 /* ---- running --------------------------------------------------------------- */
 
+/* cmp_run's working arrays, one entry per scenario in argument order. */
+struct work {
+    struct scenario *s; /* s[0..loaded) are loaded */
+    struct run_result *res;
+    struct outfile *series; /* DIR/series-N.csv, open until committed */
+    struct run_series *so;  /* the sink writing series[i] */
+    int loaded;
+};
+
 static int open_series(struct outfile *of, const char *dir, int i, char *err, size_t errlen)
 {
     char name[32];
-    snprintf(name, sizeof name, "series-%d.csv", i + 1);
-    char *p = file_join(dir, name);
-    int rc = outfile_open(of, p, err, errlen);
-    free(p);
-    return rc;
+    resdir_compare_series_name(name, sizeof name, i);
+    return outfile_open_in(of, dir, name, err, errlen);
+}
+
+/* Loads and checks every scenario, then picks the seed (the first's
+ * unless --seed) and the replications (the most any asks for unless
+ * --reps). Returns 0, or -1 with a message. */
+static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work *w, char *err,
+                    size_t errlen)
+{
+    char msg[SCN_ERRLEN];
+    for (; w->loaded < r->n; w->loaded++) {
+        int i = w->loaded;
+        if (scn_load(o->files[i], o->sets, o->nsets, &w->s[i], msg, sizeof msg))
+            return xerr(err, errlen, "%s", msg);
+        /* scenarios run one after the other, each on o->threads threads */
+        if (mem_check(&w->s[i], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
+            xerr(err, errlen, "%s: %s", o->files[i], msg);
+            scn_fini(&w->s[i]);
+            return -1;
+        }
+        r->sc[i].file = o->files[i];
+        r->sc[i].name = xstrdup(w->s[i].name);
+    }
+    r->seed = o->seed >= 0 ? (uint64_t)o->seed : w->s[0].seed;
+    r->reps = o->reps;
+    if (r->reps <= 0)
+        for (int i = 0; i < r->n; i++)
+            r->reps = w->s[i].replications > r->reps ? w->s[i].replications : r->reps;
+    return 0;
+}
+
+/* The directory and the series files before any time is spent: a bad
+ * --out is a usage error. Returns 0, or -1 with a message. */
+static int open_outputs(const struct cmp_opts *o, int n, struct work *w, char *err, size_t errlen)
+{
+    if (file_mkdirs(o->out_dir, err, errlen))
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (open_series(&w->series[i], o->out_dir, i, err, errlen))
+            return -1;
+    return 0;
+}
+
+/* Runs every scenario with the same seed (with --precision, each until
+ * its own target or the cap). Returns the most replications any took. */
+static int run_all(const struct cmp_opts *o, struct cmp_result *r, struct work *w)
+{
+    int need = 0;
+    for (int i = 0; i < r->n; i++) {
+        series_csv_out(&w->so[i], w->series[i].f);
+        struct run_opts ro = {.reps = r->reps,
+                              .seed = r->seed,
+                              .precision = o->precision,
+                              .threads = o->threads,
+                              .series = &w->so[i]};
+        run_scenario(&w->s[i], &ro, &w->res[i]);
+        r->sc[i].precision_reached = w->res[i].precision_reached;
+        need = w->res[i].reps > need ? w->res[i].reps : need;
+    }
+    return need;
+}
+
+/* Pairs need the same count: runs every scenario that took fewer again
+ * with need replications (replication r is the same draw however often
+ * run), its series file started over. Returns 0, or -1 with a message. */
+static int level_reps(const struct cmp_opts *o, struct cmp_result *r, struct work *w, int need,
+                      char *err, size_t errlen)
+{
+    for (int i = 0; i < r->n; i++) {
+        if (w->res[i].reps == need)
+            continue;
+        run_result_fini(&w->res[i]);
+        outfile_abort(&w->series[i]);
+        if (open_series(&w->series[i], o->out_dir, i, err, errlen))
+            return -1;
+        series_csv_out(&w->so[i], w->series[i].f);
+        struct run_opts ro = {
+            .reps = need, .seed = r->seed, .threads = o->threads, .series = &w->so[i]};
+        run_scenario(&w->s[i], &ro, &w->res[i]);
+    }
+    r->reps = need;
+    return 0;
+}
+
+/* Each scenario's summaries, and its paired differences to the first,
+ * replication by replication: d_r = x_r(i) - x_r(0). */
+static void pair_differences(struct cmp_result *r, const struct run_result *res)
+{
+    int reps = r->reps;
+    double *d = xmalloc((size_t)reps * sizeof *d);
+    for (int i = 0; i < r->n; i++) {
+        memcpy(r->sc[i].sum, res[i].sum, sizeof r->sc[i].sum);
+        for (int m = 0; m < METRIC_COUNT; m++) {
+            for (int k = 0; k < reps; k++)
+                d[k] = res[i].values[(size_t)k * METRIC_COUNT + m] -
+                       res[0].values[(size_t)k * METRIC_COUNT + m];
+            stats_summarize(d, (size_t)reps, &r->sc[i].diff[m]);
+        }
+    }
+    free(d);
+}
+
+static void work_fini(struct work *w, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (w->series[i].f)
+            outfile_abort(&w->series[i]);
+        run_result_fini(&w->res[i]);
+    }
+    for (int i = 0; i < w->loaded; i++)
+        scn_fini(&w->s[i]);
+    free(w->series);
+    free(w->so);
+    free(w->res);
+    free(w->s);
 }
 
 int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t errlen)
@@ -329,105 +358,27 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     r->n = n;
     r->sc = xcalloc((size_t)n, sizeof *r->sc);
     r->precision = o->precision;
-    struct scenario *s = xcalloc((size_t)n, sizeof *s);
-    struct run_result *res = xcalloc((size_t)n, sizeof *res);
-    struct outfile *series = xcalloc((size_t)n, sizeof *series);
-    struct run_series *so = xcalloc((size_t)n, sizeof *so);
-    int loaded = 0, rc = CMP_BAD_INPUT;
-    char msg[SCN_ERRLEN];
-
-    for (; loaded < n; loaded++) {
-        if (scn_load(o->files[loaded], o->sets, o->nsets, &s[loaded], msg, sizeof msg)) {
-            xerr(err, errlen, "%s", msg);
-            goto out;
-        }
-        /* scenarios run one after the other, each on o->threads threads */
-        if (mem_check(&s[loaded], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
-            xerr(err, errlen, "%s: %s", o->files[loaded], msg);
-            scn_fini(&s[loaded]);
-            goto out;
-        }
-        r->sc[loaded].file = o->files[loaded];
-        r->sc[loaded].name = xstrdup(s[loaded].name);
-    }
-    r->seed = o->seed >= 0 ? (uint64_t)o->seed : s[0].seed;
-    r->reps = o->reps;
-    if (r->reps <= 0)
-        for (int i = 0; i < n; i++)
-            r->reps = s[i].replications > r->reps ? s[i].replications : r->reps;
-
-    /* the directory and the series files before any time is spent: a bad
-     * --out is a usage error */
-    if (file_mkdirs(o->out_dir, err, errlen))
+    struct work w = {.s = xcalloc((size_t)n, sizeof *w.s),
+                     .res = xcalloc((size_t)n, sizeof *w.res),
+                     .series = xcalloc((size_t)n, sizeof *w.series),
+                     .so = xcalloc((size_t)n, sizeof *w.so)};
+    int rc = CMP_BAD_INPUT;
+    if (load_all(o, r, &w, err, errlen) || open_outputs(o, n, &w, err, errlen))
         goto out;
-    for (int i = 0; i < n; i++)
-        if (open_series(&series[i], o->out_dir, i, err, errlen))
-            goto out;
     rc = CMP_FAILED;
-
-    int need = 0;
-    for (int i = 0; i < n; i++) {
-        series_csv_out(&so[i], series[i].f);
-        struct run_opts ro = {.reps = r->reps,
-                              .seed = r->seed,
-                              .precision = o->precision,
-                              .threads = o->threads,
-                              .series = &so[i]};
-        run_scenario(&s[i], &ro, &res[i]);
-        r->sc[i].precision_reached = res[i].precision_reached;
-        need = res[i].reps > need ? res[i].reps : need;
-    }
-    if (o->precision > 0) {
-        /* pairs need the same count: bring every scenario up to the most
-         * any needed (replication r is the same draw however often run) */
-        for (int i = 0; i < n; i++) {
-            if (res[i].reps == need)
-                continue;
-            run_result_fini(&res[i]);
-            outfile_abort(&series[i]);
-            if (open_series(&series[i], o->out_dir, i, err, errlen))
-                goto out;
-            series_csv_out(&so[i], series[i].f);
-            struct run_opts ro = {
-                .reps = need, .seed = r->seed, .threads = o->threads, .series = &so[i]};
-            run_scenario(&s[i], &ro, &res[i]);
-        }
-        r->reps = need;
-    }
-
-    /* summaries and paired differences */
-    int reps = r->reps;
-    double *d = xmalloc((size_t)reps * sizeof *d);
-    for (int i = 0; i < n; i++) {
-        memcpy(r->sc[i].sum, res[i].sum, sizeof r->sc[i].sum);
-        for (int m = 0; m < METRIC_COUNT; m++) {
-            for (int k = 0; k < reps; k++)
-                d[k] =
-                    res[i].values[(size_t)k * METRIC_COUNT + m] - res[0].values[(size_t)k * METRIC_COUNT + m];
-            stats_summarize(d, (size_t)reps, &r->sc[i].diff[m]);
-        }
-    }
-    free(d);
+    int need = run_all(o, r, &w);
+    if (o->precision > 0 && level_reps(o, r, &w, need, err, errlen))
+        goto out;
+    pair_differences(r, w.res);
     make_findings(r);
-
     for (int i = 0; i < n; i++)
-        if (outfile_commit(&series[i], err, errlen))
+        if (outfile_commit(&w.series[i], err, errlen))
             goto out;
-    if (write_csv(r, o->out_dir, err, errlen) || write_json(r, o->out_dir, err, errlen))
+    if (cmp_write_results(r, o->out_dir, err, errlen))
         goto out;
     rc = CMP_OK;
 out:
-    for (int i = 0; i < n; i++) {
-        if (series[i].f)
-            outfile_abort(&series[i]);
-        run_result_fini(&res[i]);
-    }
-    for (int i = 0; i < loaded; i++)
-        scn_fini(&s[i]);
-    free(series);
-    free(so);
-    free(res);
-    free(s);
+    work_fini(&w, n);
     return rc;
 }
 
