@@ -127,7 +127,7 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
 {
     if (p->njobs == p->jobs_cap)
         xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
-    /* job ids are 32-bit: mem_check refuses, before a run starts, a
+    /* job ids are 32-bit: mem_guard refuses, before a run starts, a
      * scenario whose expected jobs come anywhere near (PROV_MAX_JOBS) */
     XASSERT_AT(p->njobs < NO_JOB, now);
     uint32_t id = (uint32_t)p->njobs++;

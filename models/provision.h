@@ -84,7 +84,7 @@ struct prov {
 };
 
 /* Jobs one replication can hold (job ids are 32-bit; UINT32_MAX means
- * none). mem_check refuses a scenario that expects more than half of it. */
+ * none). mem_guard refuses a scenario that expects more than half of it. */
 #define PROV_MAX_JOBS ((double)UINT32_MAX - 1.0)
 
 /* Memory per job, bytes: its struct and its latency slot (the estimate of

@@ -73,28 +73,28 @@ static void test_estimate(void **state)
 
     char err[512];
     unsetenv(MEM_ENV);
-    assert_int_equal(mem_check(&big, 1, "1G", err, sizeof err), -1);
+    assert_int_equal(mem_guard(&big, 1, "1G", err, sizeof err), -1);
     printf("%s\n", err);
     /* (the GiB figure follows sizeof(struct job): not pinned here) */
     assert_non_null(strstr(err, "scenario \"m\" needs about "));
     assert_non_null(strstr(err, " GiB of memory (100000000 jobs over the horizon), more than "
                                 "the 1.0 GiB given by --max-memory; to run it anyway give "
                                 "--max-memory "));
-    assert_int_equal(mem_check(&big, 1, "8G", err, sizeof err), 0);
-    assert_int_equal(mem_check(&big, 4, "unlimited", err, sizeof err), 0);
-    assert_int_equal(mem_check(&small, 1, "64M", err, sizeof err), 0);
-    assert_int_equal(mem_check(&big, 1, "lots", err, sizeof err), -1);
+    assert_int_equal(mem_guard(&big, 1, "8G", err, sizeof err), 0);
+    assert_int_equal(mem_guard(&big, 4, "unlimited", err, sizeof err), 0);
+    assert_int_equal(mem_guard(&small, 1, "64M", err, sizeof err), 0);
+    assert_int_equal(mem_guard(&big, 1, "lots", err, sizeof err), -1);
     assert_non_null(strstr(err, "--max-memory: \"lots\" is not a size"));
 
     /* the environment variable, when no option is given */
     setenv(MEM_ENV, "2G", 1);
-    assert_int_equal(mem_check(&big, 1, NULL, err, sizeof err), -1);
+    assert_int_equal(mem_guard(&big, 1, NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "more than the 2.0 GiB given by PROVSIM_MAX_MEMORY"));
-    assert_int_equal(mem_check(&big, 1, "16G", err, sizeof err), 0); /* the option wins */
+    assert_int_equal(mem_guard(&big, 1, "16G", err, sizeof err), 0); /* the option wins */
     setenv(MEM_ENV, "", 1);
     unsetenv(MEM_ENV);
     /* without either, the machine's memory: a tiny scenario always fits */
-    assert_int_equal(mem_check(&small, 1, NULL, err, sizeof err), 0);
+    assert_int_equal(mem_guard(&small, 1, NULL, err, sizeof err), 0);
     assert_true(mem_available_bytes() > 0);
 
     char buf[32];

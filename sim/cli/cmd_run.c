@@ -130,7 +130,7 @@ static int load_scenario(const struct run_args *a, struct scenario *s)
         s->seed = (uint64_t)a->cc.seed;
     long long reps = a->cc.reps > 0 ? a->cc.reps : s->replications;
     long long threads = cli_jobs(&a->cc);
-    if (mem_check(s, (int)(threads < reps ? threads : reps), a->max_memory, err, sizeof err) != 0) {
+    if (mem_guard(s, (int)(threads < reps ? threads : reps), a->max_memory, err, sizeof err) != 0) {
         int rc = cli_input_error("%s", err);
         scn_fini(s);
         return rc;

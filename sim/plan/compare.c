@@ -246,7 +246,7 @@ static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work 
         if (scn_load(o->files[i], o->sets, o->nsets, &w->s[i], msg, sizeof msg))
             return xerr(err, errlen, "%s", msg);
         /* scenarios run one after the other, each on o->threads threads */
-        if (mem_check(&w->s[i], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
+        if (mem_guard(&w->s[i], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
             xerr(err, errlen, "%s: %s", o->files[i], msg);
             scn_fini(&w->s[i]);
             return -1;

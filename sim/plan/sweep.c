@@ -105,7 +105,7 @@ static int check_cells(const struct sweep_ctx *c, char *err, size_t errlen)
         if (sweep_cell_build(c, i, &s, msg, sizeof msg))
             return cell_error(c, i, msg, err, errlen);
         /* o->jobs cells may be in memory at once, one replication each */
-        if (mem_check(&s, o->jobs, NULL, msg, sizeof msg)) {
+        if (mem_guard(&s, o->jobs, NULL, msg, sizeof msg)) {
             scn_fini(&s);
             return cell_error(c, i, msg, err, errlen);
         }

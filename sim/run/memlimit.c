@@ -165,7 +165,7 @@ void mem_format_bytes(double b, char *buf, size_t len)
         snprintf(buf, len, "%.1f %s", b, units[u]);
 }
 
-int mem_check(const struct scenario *s, int parallel, const char *max_memory, char *err,
+int mem_guard(const struct scenario *s, int parallel, const char *max_memory, char *err,
               size_t errlen)
 {
     char msg[SCN_ERRLEN];

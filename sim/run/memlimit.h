@@ -4,7 +4,7 @@
  * it would be killed (or swap the machine to a halt) hours into the run.
  * mem_estimate_bytes gives the peak memory of one replication from the
  * scenario alone (every job of the horizon alive at once, arrays rounded
- * up to their doubling capacity); mem_check compares it with the allowed
+ * up to their doubling capacity); mem_guard compares it with the allowed
  * memory: the --max-memory value, else PROVSIM_MAX_MEMORY, else the
  * machine's physical memory (or the cgroup's limit, if lower). */
 #ifndef PROVSIM_MEMLIMIT_H
@@ -47,7 +47,7 @@ void mem_format_bytes(double bytes, char *buf, size_t len);
  * unknown or unlimited), else -1 with a message giving the estimate, the
  * limit and how to override it. A bad max_memory or environment value is
  * also -1 (a usage error). */
-int mem_check(const struct scenario *s, int parallel, const char *max_memory, char *err,
+int mem_guard(const struct scenario *s, int parallel, const char *max_memory, char *err,
               size_t errlen);
 
 #endif
