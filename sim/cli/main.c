@@ -7,7 +7,7 @@
 #include "run/memlimit.h"
 #include "base/outfile.h"
 #include "out/plot.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "out/rundir.h"
 #include "out/series.h"
 #include "out/trace.h"
@@ -241,13 +241,13 @@ static int cmd_run(int argc, char **argv)
         scn_fini(&s);
         return 1;
     }
-    struct report_perf perf = {res.wall_s, (double)res.events, run_peak_rss_bytes()};
+    struct summary_perf perf = {res.wall_s, (double)res.events, run_peak_rss_bytes()};
     if (a.json) {
-        char *js = report_json(&s, &res, a.perf ? &perf : NULL);
+        char *js = summary_json(&s, &res, a.perf ? &perf : NULL);
         puts(js);
         free(js);
     } else {
-        report_text(stdout, &s, &res, a.perf ? &perf : NULL);
+        summary_text(stdout, &s, &res, a.perf ? &perf : NULL);
     }
     rc = 0;
     /* before the --series commit: the run dir's series is copied there */

@@ -10,7 +10,7 @@
 #include "base/file.h"
 #include "base/outfile.h"
 #include "out/plot.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "out/table.h"
 #include "base/units.h"
 #include "base/util.h"
@@ -190,7 +190,7 @@ static void fmt_val(char *buf, size_t len, enum metric m, double v)
     if (metric_table[m].unit == METRIC_UNIT_COUNT && isfinite(v) && fabs(v) >= 1000)
         fmt_count(buf, len, v);
     else
-        report_format_value(buf, len, m, v);
+        summary_format_value(buf, len, m, v);
 }
 
 /* "lo – hi", or "" when there is no interval. Every metric here is >= 0:

@@ -3,7 +3,7 @@
 
 #include "base/file.h"
 #include "out/plot.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "base/units.h"
 #include "base/util.h"
 
@@ -147,7 +147,7 @@ int rundir_commit(struct rundir *rd, const struct scenario *s, const struct run_
     remove_stale(rd->dir);
     int rc = outfile_commit(&rd->series, err, errlen);
     if (rc == 0) {
-        char *js = report_json(s, r, NULL);
+        char *js = summary_json(s, r, NULL);
         rc = write_text(rd->dir, "run.json", js, err, errlen);
         free(js);
     }

@@ -1,5 +1,5 @@
-/* report.c -- see report.h. */
-#include "out/report.h"
+/* summary.c -- see summary.h. */
+#include "out/summary.h"
 
 #include "base/units.h"
 #include "base/util.h"
@@ -38,7 +38,7 @@ static void fmt_value(char *buf, size_t len, enum metric m, double v)
     }
 }
 
-void report_format_value(char *buf, size_t len, enum metric m, double v)
+void summary_format_value(char *buf, size_t len, enum metric m, double v)
 {
     fmt_value(buf, len, m, v);
 }
@@ -64,8 +64,8 @@ static void line(FILE *f, const struct run_result *r, enum metric m)
     }
 }
 
-void report_text(FILE *f, const struct scenario *s, const struct run_result *r,
-                 const struct report_perf *perf)
+void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
+                  const struct summary_perf *perf)
 {
     char start[32], horizon[32], when[32];
     units_format_datetime(s->start_epoch_s, start, sizeof start);
@@ -151,8 +151,8 @@ static void add_num(cJSON *o, const char *k, double v)
     cJSON_AddNumberToObject(o, k, v);
 }
 
-char *report_json(const struct scenario *s, const struct run_result *r,
-                  const struct report_perf *perf)
+char *summary_json(const struct scenario *s, const struct run_result *r,
+                   const struct summary_perf *perf)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scenario", s->name);
