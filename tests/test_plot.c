@@ -23,7 +23,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
-#include "out/dirreport.h"
+#include "out/report.h"
 #include "out/plot.h"
 #include "out/table.h"
 
@@ -271,13 +271,13 @@ static void test_base64(void **state)
                                        "Zm9vYmFy"};
     for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
         char out[16];
-        size_t n = dirreport_base64((const unsigned char *)in[i], strlen(in[i]), out);
+        size_t n = report_base64((const unsigned char *)in[i], strlen(in[i]), out);
         assert_int_equal(n, strlen(want[i]));
         assert_string_equal(out, want[i]);
     }
     const unsigned char bin[] = {0xff, 0x00, 0xfe};
     char out[8];
-    dirreport_base64(bin, 3, out);
+    report_base64(bin, 3, out);
     assert_string_equal(out, "/wD+");
 }
 

@@ -1,8 +1,8 @@
 /* cmd_report.c -- provsim report DIR: DIR/report.md and a self-contained
- * DIR/report.html from a run, sweep or compare directory (dirreport.h). */
+ * DIR/report.html from a run, sweep or compare directory (report.h). */
 #include "cli/commands.h"
 #include "out/plot.h"
-#include "out/dirreport.h"
+#include "out/report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,15 +38,15 @@ int cmd_report(int argc, char **argv)
                 argv[1]);
         return 2;
     }
-    int rc = dirreport_write(argv[1], err, sizeof err);
-    if (rc == DIRREPORT_FAILED) {
+    int rc = report_write(argv[1], err, sizeof err);
+    if (rc == REPORT_FAILED) {
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
-    if (rc != DIRREPORT_OK)
+    if (rc != REPORT_OK)
         fprintf(stderr, "provsim: %s\n", err);
     printf("%s/report.md\n%s/report.html\n", argv[1], argv[1]);
     if (fflush(stdout) != 0)
         return 1;
-    return rc == DIRREPORT_CHARTS_FAILED ? 1 : 0;
+    return rc == REPORT_CHARTS_FAILED ? 1 : 0;
 }

@@ -1,10 +1,10 @@
-/* dirreport.c -- see dirreport.h.
+/* report.c -- see report.h.
  *
  * A report is first built as plain text (struct doc: facts, findings, a
  * table, charts), then written twice, as Markdown and as HTML; only the
  * writers know a format, so only they escape, and they escape every
  * string they did not write themselves. */
-#include "out/dirreport.h"
+#include "out/report.h"
 
 #include "models/metrics.h"
 #include "base/file.h"
@@ -773,14 +773,14 @@ static int older(struct timespec a, struct timespec b)
 }
 
 /* Draws the charts when the first is missing or any is older than the
- * data. Returns a dirreport_status, with d->chart_note set when not OK. */
+ * data. Returns a report_status, with d->chart_note set when not OK. */
 static int ensure_charts(struct doc *d, const char *dir, enum plot_kind kind)
 {
     const char *const *charts = plot_chart_names(kind);
     struct timespec data, t;
     int need = 0;
     if (mtime_of(dir, plot_data_file(kind), &data) != 0)
-        return DIRREPORT_OK; /* no data to draw from (a run without series) */
+        return REPORT_OK; /* no data to draw from (a run without series) */
     for (int i = 0; charts[i]; i++) {
         char png[128];
         snprintf(png, sizeof png, "%s.png", charts[i]);
@@ -790,19 +790,19 @@ static int ensure_charts(struct doc *d, const char *dir, enum plot_kind kind)
             need = 1;
     }
     if (!need)
-        return DIRREPORT_OK;
+        return REPORT_OK;
     char err[1024];
     int rc = plot_dir(dir, err, sizeof err);
     switch (rc) {
     case PLOT_OK:
     case PLOT_NO_DATA:
-        return DIRREPORT_OK;
+        return REPORT_OK;
     case PLOT_NO_GNUPLOT:
         snprintf(d->chart_note, sizeof d->chart_note, "No charts: %s", err);
-        return DIRREPORT_NO_CHARTS;
+        return REPORT_NO_CHARTS;
     default:
         snprintf(d->chart_note, sizeof d->chart_note, "The charts could not be drawn: %s", err);
-        return DIRREPORT_CHARTS_FAILED;
+        return REPORT_CHARTS_FAILED;
     }
 }
 
@@ -944,7 +944,7 @@ static void html_esc(FILE *f, const char *s)
     }
 }
 
-size_t dirreport_base64(const unsigned char *in, size_t n, char *out)
+size_t report_base64(const unsigned char *in, size_t n, char *out)
 {
     static const char tab[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -988,7 +988,7 @@ static int write_png_uri(FILE *f, const char *dir, const char *chart)
         return -1;
     }
     char *b64 = xmalloc(4 * ((len + 2) / 3) + 1);
-    dirreport_base64(buf, len, b64);
+    report_base64(buf, len, b64);
     fputs("data:image/png;base64,", f);
     fputs(b64, f);
     free(b64);
@@ -1141,13 +1141,13 @@ static int write_file(const char *dir, const char *name, const struct doc *d, in
     return outfile_commit(&o, err, errlen);
 }
 
-int dirreport_write(const char *dir, char *err, size_t errlen)
+int report_write(const char *dir, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: %s", dir,
                  stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
-        return DIRREPORT_FAILED;
+        return REPORT_FAILED;
     }
     enum plot_kind kind = plot_dir_kind(dir);
     struct doc d;
@@ -1175,16 +1175,16 @@ int dirreport_write(const char *dir, char *err, size_t errlen)
     }
     if (rc != 0) {
         doc_fini(&d);
-        return DIRREPORT_FAILED;
+        return REPORT_FAILED;
     }
     int status = ensure_charts(&d, dir, kind);
     collect_charts(&d, dir, kind);
     if (write_file(dir, "report.md", &d, 0, err, errlen) != 0 ||
         write_file(dir, "report.html", &d, 1, err, errlen) != 0) {
         doc_fini(&d);
-        return DIRREPORT_FAILED;
+        return REPORT_FAILED;
     }
-    if (status != DIRREPORT_OK)
+    if (status != REPORT_OK)
         snprintf(err, errlen, "%s", d.chart_note);
     doc_fini(&d);
     return status;
