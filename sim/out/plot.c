@@ -16,6 +16,7 @@
  * rollout would otherwise be a spike. The series files keep everything. */
 #include "out/plot.h"
 
+#include "out/jsonfile.h"
 #include "out/plot_scripts.h"
 #include "out/table.h"
 #include "base/units.h"
@@ -206,37 +207,6 @@ static int file_exists(const char *dir, const char *name)
     int ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
     free(p);
     return ok;
-}
-
-/* DIR/name parsed, or NULL (missing, unreadable, not JSON). */
-static cJSON *read_json(const char *dir, const char *name)
-{
-    char *p = path_join(dir, name);
-    FILE *f = fopen(p, "rb");
-    free(p);
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    char chunk[65536];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && len < (64u << 20)) {
-        xgrow((void **)&text, &cap, len + got + 1, 1);
-        memcpy(text + len, chunk, got);
-        len += got;
-    }
-    fclose(f);
-    if (!text)
-        return NULL;
-    text[len] = '\0';
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    return j;
-}
-
-static const char *json_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static const struct plot_script *script(const char *name)
@@ -630,12 +600,12 @@ static const char *scenario_name(const char *dir)
 {
     static char name[1024];
     name[0] = '\0';
-    cJSON *j = read_json(dir, "meta.json");
-    if (!j || !json_str(j, "scenario")) {
+    cJSON *j = jsonfile_read(dir, "meta.json", NULL, 0);
+    if (!j || !jsonfile_str(j, "scenario")) {
         cJSON_Delete(j);
-        j = read_json(dir, "run.json");
+        j = jsonfile_read(dir, "run.json", NULL, 0);
     }
-    const char *s = j ? json_str(j, "scenario") : NULL;
+    const char *s = j ? jsonfile_str(j, "scenario") : NULL;
     snprintf(name, sizeof name, "%s", s ? s : "");
     cJSON_Delete(j);
     return name;
@@ -652,7 +622,7 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
     double x0, x1;
     series_window(s.act_lo, s.act_hi, s.t_first, s.t_last, (double)s.start, &x0, &x1);
     int other = s.other;
-    cJSON *rj = read_json(c->dir, "run.json");
+    cJSON *rj = jsonfile_read(c->dir, "run.json", NULL, 0);
     if (rj) { /* other clients configured, even if none got a 429 */
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(rj, "metrics");
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "other_clients_requests");
@@ -677,7 +647,7 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
 
 static int plot_compare(const struct ctx *c, char *err, size_t errlen)
 {
-    cJSON *cj = read_json(c->dir, "compare.json");
+    cJSON *cj = jsonfile_read(c->dir, "compare.json", NULL, 0);
     const cJSON *scns = cJSON_GetObjectItemCaseSensitive(cj, "scenarios");
     size_t n = 0;
     if (cJSON_IsArray(scns))
@@ -698,7 +668,7 @@ static int plot_compare(const struct ctx *c, char *err, size_t errlen)
         snprintf(f, sizeof f, "series-%zu.csv", i + 1);
         files[i] = xstrdup(f);
         const char *nm = cJSON_IsArray(scns)
-                             ? json_str(cJSON_GetArrayItem(scns, (int)i), "name")
+                             ? jsonfile_str(cJSON_GetArrayItem(scns, (int)i), "name")
                              : NULL;
         if (nm) {
             names[i] = shorten(nm, LEGEND_MAX);
@@ -927,8 +897,8 @@ static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
         size_t j = w->nvary >= 2 ? axis_index(&w->a2, tbl_get(&w->t, r, 1)) : 0;
         w->cell[i * w->a2.n + j] = r;
     }
-    cJSON *j = read_json(dir, "sweep.json");
-    const char *s = j ? json_str(j, "scenario") : NULL;
+    cJSON *j = jsonfile_read(dir, "sweep.json", NULL, 0);
+    const char *s = j ? jsonfile_str(j, "scenario") : NULL;
     snprintf(w->name, sizeof w->name, "%s", s ? s : "");
     cJSON_Delete(j);
     return 0;

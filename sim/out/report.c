@@ -9,6 +9,7 @@
 #include "models/metrics.h"
 #include "base/file.h"
 #include "base/outfile.h"
+#include "out/jsonfile.h"
 #include "out/plot.h"
 #include "out/summary.h"
 #include "out/table.h"
@@ -25,8 +26,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_JSON_BYTES (64L << 20)
-#define MAX_PNG_BYTES (32L << 20)
 #define BEST_SHOWN 3 /* cells per goal in a sweep's table */
 
 /* ---- the document ------------------------------------------------------- */
@@ -122,57 +121,14 @@ static void fact(struct doc *d, const char *k, const char *fmt, ...)
 
 /* ---- reading the data --------------------------------------------------- */
 
-static cJSON *read_json(const char *dir, const char *name, char *err, size_t errlen)
-{
-    char *p = file_join(dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", p, strerror(errno));
-        free(p);
-        return NULL;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    char chunk[65536];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got > (size_t)MAX_JSON_BYTES)
-            break;
-        xgrow((void **)&text, &cap, len + got + 1, 1);
-        memcpy(text + len, chunk, got);
-        len += got;
-    }
-    fclose(f);
-    cJSON *j = NULL;
-    if (text) {
-        text[len] = '\0';
-        j = cJSON_Parse(text);
-    }
-    if (!j)
-        snprintf(err, errlen, "%s: not valid JSON", p);
-    free(text);
-    free(p);
-    return j;
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
-}
-
 struct st {
     double mean, lo, hi;
 };
 
 static struct st jst(const cJSON *o)
 {
-    struct st s = {jnum(o, "mean"), jnum(o, "ci95_lo"), jnum(o, "ci95_hi")};
+    struct st s = {jsonfile_num(o, "mean"), jsonfile_num(o, "ci95_lo"),
+                   jsonfile_num(o, "ci95_hi")};
     return s;
 }
 
@@ -267,11 +223,11 @@ static void add_metric_row(struct doc *d, const cJSON *metrics, enum metric m)
 
 static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *run = read_json(dir, "run.json", err, errlen);
+    cJSON *run = jsonfile_read(dir, "run.json", err, errlen);
     if (!run)
         return -1;
     char e2[256];
-    cJSON *meta = read_json(dir, "meta.json", e2, sizeof e2); /* optional */
+    cJSON *meta = jsonfile_read(dir, "meta.json", e2, sizeof e2); /* optional */
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(run, "metrics");
     if (!cJSON_IsObject(ms)) {
         snprintf(err, errlen, "%s/run.json: no \"metrics\" object", dir);
@@ -279,11 +235,11 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
         cJSON_Delete(meta);
         return -1;
     }
-    const char *name = jstr(run, "scenario");
+    const char *name = jsonfile_str(run, "scenario");
     snprintf(d->title, sizeof d->title, "%s", name ? name : "provsim run");
 
     /* the scenario */
-    const char *start = meta ? jstr(meta, "start") : NULL;
+    const char *start = meta ? jsonfile_str(meta, "start") : NULL;
     int64_t start_epoch = 0;
     char buf[256], b2[256];
     int have_start = start && units_parse_datetime(start, &start_epoch, buf, sizeof buf) == 0;
@@ -291,7 +247,7 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
         units_format_clock(start_epoch, b2, sizeof b2);
         fact(d, "Start", "%s (%s)", start, b2);
     }
-    double horizon = meta ? jnum(meta, "horizon_s") : NAN;
+    double horizon = meta ? jsonfile_num(meta, "horizon_s") : NAN;
     if (isfinite(horizon)) {
         units_format_duration(horizon, buf, sizeof buf);
         fact(d, "Horizon", "%s", buf);
@@ -301,9 +257,9 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
     double users = 0;
     int nro = 0;
     for (const cJSON *ro = cJSON_IsArray(ros) ? ros->child : NULL; ro; ro = ro->next, nro++) {
-        double u = jnum(ro, "users"), bs = jnum(ro, "batch_size"),
-               iv = jnum(ro, "batch_interval_s");
-        const char *kind = jstr(ro, "kind"), *at = jstr(ro, "at");
+        double u = jsonfile_num(ro, "users"), bs = jsonfile_num(ro, "batch_size"),
+               iv = jsonfile_num(ro, "batch_interval_s");
+        const char *kind = jsonfile_str(ro, "kind"), *at = jsonfile_str(ro, "at");
         int64_t at_e;
         char when[64] = "?", cnt[64];
         if (at && units_parse_datetime(at, &at_e, buf, sizeof buf) == 0) {
@@ -325,7 +281,7 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
         snprintf(label, sizeof label, "Rollout %d", nro + 1);
         fact(d, label, "%s %s jobs from %s%s", cnt, kind ? kind : "", when, batches);
     }
-    double reps = jnum(run, "replications"), seed = jnum(run, "seed");
+    double reps = jsonfile_num(run, "replications"), seed = jsonfile_num(run, "seed");
     fact(d, "Replications", "%.0f (seed %.0f); the charts show replication 0", reps, seed);
     const cJSON *notes = meta ? cJSON_GetObjectItemCaseSensitive(meta, "notes") : NULL;
     for (const cJSON *n = cJSON_IsArray(notes) ? notes->child : NULL; n; n = n->next)
@@ -450,7 +406,7 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
 
 static int build_compare(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *cj = read_json(dir, "compare.json", err, errlen);
+    cJSON *cj = jsonfile_read(dir, "compare.json", err, errlen);
     if (!cj)
         return -1;
     const cJSON *scns = cJSON_GetObjectItemCaseSensitive(cj, "scenarios");
@@ -465,7 +421,8 @@ static int build_compare(struct doc *d, const char *dir, char *err, size_t errle
     d->title[0] = '\0';
     for (int i = 0; i < n; i++) {
         const cJSON *s = cJSON_GetArrayItem(scns, i);
-        const char *name = jstr(s, "name"), *file = jstr(s, "file"), *label = jstr(s, "label");
+        const char *name = jsonfile_str(s, "name"), *file = jsonfile_str(s, "file"),
+                   *label = jsonfile_str(s, "label");
         char lab[16];
         snprintf(lab, sizeof lab, "%c", 'A' + (i % 26));
         if (!label)
@@ -480,7 +437,7 @@ static int build_compare(struct doc *d, const char *dir, char *err, size_t errle
             tl += (size_t)snprintf(d->title + tl, sizeof d->title - tl, "%s%s",
                                    i ? " vs " : "", name ? name : label);
     }
-    double reps = jnum(cj, "replications"), seed = jnum(cj, "seed");
+    double reps = jsonfile_num(cj, "replications"), seed = jsonfile_num(cj, "seed");
     fact(d, "Replications",
          "%.0f per scenario (seed %.0f), paired: replication r of every scenario draws the "
          "same random numbers, so the differences are the scenarios', not noise",
@@ -494,7 +451,7 @@ static int build_compare(struct doc *d, const char *dir, char *err, size_t errle
         char *text = xstrdup(f->valuestring);
         for (int i = 0; i < n; i++) {
             const cJSON *sc = cJSON_GetArrayItem(scns, i);
-            const char *name = jstr(sc, "name"), *label = jstr(sc, "label");
+            const char *name = jsonfile_str(sc, "name"), *label = jsonfile_str(sc, "label");
             if (!name || !label)
                 continue;
             size_t ll = strlen(label), pl = ll + strlen(name) + 3;
@@ -609,7 +566,7 @@ static void cell_label(const cJSON *cell, const struct table *vt, int k, char *b
 
 static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *sj = read_json(dir, "sweep.json", err, errlen);
+    cJSON *sj = jsonfile_read(dir, "sweep.json", err, errlen);
     if (!sj)
         return -1;
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(sj, "cells");
@@ -619,7 +576,7 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
         cJSON_Delete(sj);
         return -1;
     }
-    const char *name = jstr(sj, "scenario"), *file = jstr(sj, "file");
+    const char *name = jsonfile_str(sj, "scenario"), *file = jsonfile_str(sj, "file");
     snprintf(d->title, sizeof d->title, "%s", name ? name : "provsim sweep");
     if (file)
         fact(d, "Base scenario", "%s (%s)", name ? name : "", file);
@@ -631,14 +588,14 @@ static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
     struct table *vt =
         sweep_values(dir, cJSON_IsArray(vary) ? cJSON_GetArraySize(vary) : 0, nc);
     for (const cJSON *v = cJSON_IsArray(vary) ? vary->child : NULL; v; v = v->next) {
-        const char *path = jstr(v, "path"), *spec = jstr(v, "spec");
+        const char *path = jsonfile_str(v, "path"), *spec = jsonfile_str(v, "spec");
         const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
         fact(d, "Varied", "%s = %s (%d values)", path ? path : "?", spec ? spec : "?",
              cJSON_IsArray(vals) ? cJSON_GetArraySize(vals) : 0);
     }
     fact(d, "Cells", "%d, %.0f replications each (seed %.0f), with common random numbers: "
                      "differences between cells are the scenario's, not noise",
-         nc, jnum(sj, "replications"), jnum(sj, "seed"));
+         nc, jsonfile_num(sj, "replications"), jsonfile_num(sj, "seed"));
 
     static const struct {
         enum metric m;
@@ -964,31 +921,24 @@ size_t report_base64(const unsigned char *in, size_t n, char *out)
     return o;
 }
 
-/* Writes DIR/<chart>.png as a data: URI. Returns 0, or -1 if unreadable. */
+/* Writes DIR/<chart>.png as a data: URI. Returns 0, or -1 if unreadable
+ * (missing, over the chart cap, not a PNG). */
 static int write_png_uri(FILE *f, const char *dir, const char *chart)
 {
     char name[128];
     snprintf(name, sizeof name, "%s.png", chart);
     char *p = file_join(dir, name);
-    FILE *in = fopen(p, "rb");
+    char *buf;
+    size_t len;
+    int sys_errno;
+    enum file_status st = file_read(p, FILE_MAX_CHART, &buf, &len, &sys_errno);
     free(p);
-    if (!in)
-        return -1;
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0, got;
-    unsigned char chunk[65536];
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0 && len + got <= (size_t)MAX_PNG_BYTES) {
-        xgrow((void **)&buf, &cap, len + got, 1);
-        memcpy(buf + len, chunk, got);
-        len += got;
-    }
-    fclose(in);
-    if (len < 8 || memcmp(buf, "\x89PNG\r\n\x1a\n", 8) != 0) {
+    if (st != FILE_OK || len < 8 || memcmp(buf, "\x89PNG\r\n\x1a\n", 8) != 0) {
         free(buf);
         return -1;
     }
     char *b64 = xmalloc(4 * ((len + 2) / 3) + 1);
-    report_base64(buf, len, b64);
+    report_base64((const unsigned char *)buf, len, b64);
     fputs("data:image/png;base64,", f);
     fputs(b64, f);
     free(b64);
