@@ -38,7 +38,7 @@ int cmd_plot(int argc, char **argv)
          * failed or missing gnuplot is not */
         return rc == PLOT_NO_DATA ? 2 : 1;
     }
-    const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
+    const char *const *charts = plot_chart_names(resdir_kind(argv[1]));
     for (int i = 0; charts[i]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.png", argv[1], charts[i]);

@@ -1,7 +1,7 @@
 /* cmd_report.c -- provsim report DIR: DIR/report.md and a self-contained
  * DIR/report.html from a run, sweep or compare directory (report.h). */
 #include "cli/commands.h"
-#include "out/plot.h"
+#include "out/resultdir.h"
 #include "out/report.h"
 
 #include <stdio.h>
@@ -32,7 +32,7 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     char err[2048];
-    if (plot_dir_kind(argv[1]) == PLOT_KIND_NONE) {
+    if (resdir_kind(argv[1]) == RESDIR_KIND_NONE) {
         fprintf(stderr, "provsim: %s: nothing to report (no run.json, compare.json or "
                         "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n",
                 argv[1]);

@@ -200,15 +200,6 @@ static char *path_join(const char *dir, const char *name)
     return p;
 }
 
-static int file_exists(const char *dir, const char *name)
-{
-    char *p = path_join(dir, name);
-    struct stat st;
-    int ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    free(p);
-    return ok;
-}
-
 static const struct plot_script *script(const char *name)
 {
     for (size_t i = 0; i < plot_nscripts; i++)
@@ -394,7 +385,7 @@ struct ctx {
 static int draw(const struct ctx *c, const char *chart, const char *name, const struct sbuf *vars,
                 char *err, size_t errlen)
 {
-    static const char *const ext[2] = {"png", "svg"};
+    static const char *const ext[2] = {RESDIR_PNG, RESDIR_SVG};
     const struct plot_script *common = script("common"), *body = script(name);
     if (!common || !body) {
         snprintf(err, errlen, "internal error: no plots/%s.gp compiled in", body ? "common" : name);
@@ -436,7 +427,7 @@ static int draw(const struct ctx *c, const char *chart, const char *name, const 
     for (int k = 0; k < 2 && rc == 0; k++) {
         struct stat st;
         char fname[96];
-        snprintf(fname, sizeof fname, "%s.%s", chart, ext[k]);
+        resdir_chart_name(fname, sizeof fname, chart, ext[k]);
         char *final = path_join(c->dir, fname);
         if (stat(tmp[k], &st) != 0 || st.st_size == 0) {
             snprintf(err, errlen, "gnuplot wrote no %s", fname);
@@ -600,10 +591,10 @@ static const char *scenario_name(const char *dir)
 {
     static char name[1024];
     name[0] = '\0';
-    cJSON *j = jsonfile_read(dir, "meta.json", NULL, 0);
+    cJSON *j = jsonfile_read(dir, RESDIR_META_JSON, NULL, 0);
     if (!j || !jsonfile_str(j, "scenario")) {
         cJSON_Delete(j);
-        j = jsonfile_read(dir, "run.json", NULL, 0);
+        j = jsonfile_read(dir, RESDIR_RUN_JSON, NULL, 0);
     }
     const char *s = j ? jsonfile_str(j, "scenario") : NULL;
     snprintf(name, sizeof name, "%s", s ? s : "");
@@ -613,7 +604,7 @@ static const char *scenario_name(const char *dir)
 
 static int plot_run(const struct ctx *c, char *err, size_t errlen)
 {
-    char *path = path_join(c->dir, "series.csv");
+    char *path = path_join(c->dir, RESDIR_SERIES_CSV);
     struct series s;
     int rc = series_scan(path, &s, err, errlen);
     free(path);
@@ -622,7 +613,7 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
     double x0, x1;
     series_window(s.act_lo, s.act_hi, s.t_first, s.t_last, (double)s.start, &x0, &x1);
     int other = s.other;
-    cJSON *rj = jsonfile_read(c->dir, "run.json", NULL, 0);
+    cJSON *rj = jsonfile_read(c->dir, RESDIR_RUN_JSON, NULL, 0);
     if (rj) { /* other clients configured, even if none got a 429 */
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(rj, "metrics");
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "other_clients_requests");
@@ -632,7 +623,7 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
         cJSON_Delete(rj);
     }
     struct sbuf v = {0};
-    var_str(&v, "datafile", "series.csv");
+    var_str(&v, "datafile", RESDIR_SERIES_CSV);
     var_title(&v, "name", scenario_name(c->dir), TITLE_MAX);
     var_num(&v, "xoff", (double)s.start);
     var_num(&v, "xmin", x0);
@@ -647,16 +638,16 @@ static int plot_run(const struct ctx *c, char *err, size_t errlen)
 
 static int plot_compare(const struct ctx *c, char *err, size_t errlen)
 {
-    cJSON *cj = jsonfile_read(c->dir, "compare.json", NULL, 0);
+    cJSON *cj = jsonfile_read(c->dir, RESDIR_COMPARE_JSON, NULL, 0);
     const cJSON *scns = cJSON_GetObjectItemCaseSensitive(cj, "scenarios");
     size_t n = 0;
     if (cJSON_IsArray(scns))
         n = (size_t)cJSON_GetArraySize(scns);
     else /* no usable compare.json: draw what series there are */
-        for (char f[32]; snprintf(f, sizeof f, "series-%zu.csv", n + 1), file_exists(c->dir, f);)
+        for (char f[32]; resdir_compare_series_name(f, sizeof f, (int)n), resdir_has(c->dir, f);)
             n++;
     if (n == 0) {
-        snprintf(err, errlen, "%s: compare.json lists no scenarios", c->dir);
+        snprintf(err, errlen, "%s: " RESDIR_COMPARE_JSON " lists no scenarios", c->dir);
         cJSON_Delete(cj);
         return PLOT_NO_DATA;
     }
@@ -665,7 +656,7 @@ static int plot_compare(const struct ctx *c, char *err, size_t errlen)
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char f[32];
-        snprintf(f, sizeof f, "series-%zu.csv", i + 1);
+        resdir_compare_series_name(f, sizeof f, (int)i);
         files[i] = xstrdup(f);
         const char *nm = cJSON_IsArray(scns)
                              ? jsonfile_str(cJSON_GetArrayItem(scns, (int)i), "name")
@@ -857,7 +848,7 @@ struct grid {
 static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
-    char *path = path_join(dir, "sweep.csv");
+    char *path = path_join(dir, RESDIR_SWEEP_CSV);
     int rc = tbl_load(&w->t, path, err, errlen);
     free(path);
     if (rc != 0)
@@ -868,7 +859,7 @@ static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
             w->nvary = c;
     }
     if (w->nvary < 1 || w->t.nrows == 0) {
-        snprintf(err, errlen, "%s/sweep.csv: %s", dir,
+        snprintf(err, errlen, "%s/" RESDIR_SWEEP_CSV ": %s", dir,
                  w->t.nrows ? "no varied path before the first *_mean column" : "no cells");
         return -1;
     }
@@ -897,7 +888,7 @@ static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
         size_t j = w->nvary >= 2 ? axis_index(&w->a2, tbl_get(&w->t, r, 1)) : 0;
         w->cell[i * w->a2.n + j] = r;
     }
-    cJSON *j = jsonfile_read(dir, "sweep.json", NULL, 0);
+    cJSON *j = jsonfile_read(dir, RESDIR_SWEEP_JSON, NULL, 0);
     const char *s = j ? jsonfile_str(j, "scenario") : NULL;
     snprintf(w->name, sizeof w->name, "%s", s ? s : "");
     cJSON_Delete(j);
@@ -1159,17 +1150,6 @@ static int plot_sweep(const struct ctx *c, char *err, size_t errlen)
 
 /* ---- public --------------------------------------------------------------- */
 
-enum plot_kind plot_dir_kind(const char *dir)
-{
-    if (file_exists(dir, "compare.json"))
-        return PLOT_KIND_COMPARE;
-    if (file_exists(dir, "sweep.csv"))
-        return PLOT_KIND_SWEEP;
-    if (file_exists(dir, "series.csv") || file_exists(dir, "run.json"))
-        return PLOT_KIND_RUN;
-    return PLOT_KIND_NONE;
-}
-
 int plot_dir(const char *dir, char *err, size_t errlen)
 {
     struct stat st;
@@ -1181,11 +1161,13 @@ int plot_dir(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: not a directory", dir);
         return PLOT_NO_DATA;
     }
-    enum plot_kind kind = plot_dir_kind(dir);
-    if (kind == PLOT_KIND_NONE || (kind == PLOT_KIND_RUN && !file_exists(dir, "series.csv"))) {
+    enum resdir_kind kind = resdir_kind(dir);
+    if (kind == RESDIR_KIND_NONE ||
+        (kind == RESDIR_KIND_RUN && !resdir_has(dir, RESDIR_SERIES_CSV))) {
         snprintf(err, errlen,
-                 "%s: nothing to plot (no series.csv, compare.json or sweep.csv: "
-                 "write one with run --out, compare --out or sweep --out)",
+                 "%s: nothing to plot (no " RESDIR_SERIES_CSV ", " RESDIR_COMPARE_JSON
+                 " or " RESDIR_SWEEP_CSV ": write one with run --out, compare --out or "
+                 "sweep --out)",
                  dir);
         return PLOT_NO_DATA;
     }
@@ -1195,13 +1177,13 @@ int plot_dir(const char *dir, char *err, size_t errlen)
         return PLOT_NO_GNUPLOT;
     }
     switch (kind) {
-    case PLOT_KIND_RUN:
+    case RESDIR_KIND_RUN:
         return plot_run(&c, err, errlen);
-    case PLOT_KIND_COMPARE:
+    case RESDIR_KIND_COMPARE:
         return plot_compare(&c, err, errlen);
-    case PLOT_KIND_SWEEP:
+    case RESDIR_KIND_SWEEP:
         return plot_sweep(&c, err, errlen);
-    case PLOT_KIND_NONE:
+    case RESDIR_KIND_NONE:
         break;
     }
     return PLOT_NO_DATA;
@@ -1217,27 +1199,27 @@ int plot_after_run(const char *dir)
     return rc == PLOT_NO_GNUPLOT ? 0 : 1;
 }
 
-const char *const *plot_chart_names(enum plot_kind kind)
+const char *const *plot_chart_names(enum resdir_kind kind)
 {
     static const char *const series[] = {"backlog", "rates", NULL};
     static const char *const sweep[] = {"clear-time", "heatmap-clear-time",
                                         "heatmap-other-throttled", NULL};
     static const char *const none[] = {NULL};
     switch (kind) {
-    case PLOT_KIND_RUN:
-    case PLOT_KIND_COMPARE:
+    case RESDIR_KIND_RUN:
+    case RESDIR_KIND_COMPARE:
         return series;
-    case PLOT_KIND_SWEEP:
+    case RESDIR_KIND_SWEEP:
         return sweep;
-    case PLOT_KIND_NONE:
+    case RESDIR_KIND_NONE:
         break;
     }
     return none;
 }
 
-const char *plot_chart_caption(enum plot_kind kind, const char *chart)
+const char *plot_chart_caption(enum resdir_kind kind, const char *chart)
 {
-    int cmp = kind == PLOT_KIND_COMPARE;
+    int cmp = kind == RESDIR_KIND_COMPARE;
     if (!strcmp(chart, "backlog"))
         return cmp ? "Backlog (queued + waiting for a retry + in flight) and failed tasks of "
                      "each scenario over time, one colour per scenario (replication 0)."
@@ -1261,19 +1243,4 @@ const char *plot_chart_caption(enum plot_kind kind, const char *chart)
         return "Mean 429s received by other clients of the API over the grid: darker is "
                "more collateral damage.";
     return "";
-}
-
-const char *plot_data_file(enum plot_kind kind)
-{
-    switch (kind) {
-    case PLOT_KIND_RUN:
-        return "series.csv";
-    case PLOT_KIND_COMPARE:
-        return "compare.json";
-    case PLOT_KIND_SWEEP:
-        return "sweep.csv";
-    case PLOT_KIND_NONE:
-        break;
-    }
-    return NULL;
 }

@@ -24,17 +24,14 @@
 
 #include <stddef.h>
 
+#include "out/resultdir.h"
+
 enum plot_status {
     PLOT_OK = 0,
     PLOT_FAILED = 1,      /* gnuplot failed or a file could not be written */
     PLOT_NO_GNUPLOT = 2,  /* gnuplot is not on PATH; err says how to install it */
     PLOT_NO_DATA = 3,     /* DIR holds nothing to draw */
 };
-
-enum plot_kind { PLOT_KIND_NONE, PLOT_KIND_RUN, PLOT_KIND_COMPARE, PLOT_KIND_SWEEP };
-
-/* Which kind of result DIR holds, from the files present. */
-enum plot_kind plot_dir_kind(const char *dir);
 
 /* Draws every chart DIR's data allows. Returns a plot_status; on anything
  * but PLOT_OK err holds one line for the user. */
@@ -50,12 +47,8 @@ int plot_after_run(const char *dir);
 /* The chart files (without extension) plot_dir can draw for a kind, in
  * the order a report shows them, NULL-terminated (a sweep with one varied
  * path has no heatmaps); and a sentence saying what a chart shows. */
-const char *const *plot_chart_names(enum plot_kind kind);
-const char *plot_chart_caption(enum plot_kind kind, const char *chart);
-
-/* The file whose data the charts of a kind are drawn from ("series.csv",
- * "compare.json", "sweep.csv"), or NULL. */
-const char *plot_data_file(enum plot_kind kind);
+const char *const *plot_chart_names(enum resdir_kind kind);
+const char *plot_chart_caption(enum resdir_kind kind, const char *chart);
 
 /* Writes s into buf as a gnuplot string expression that evaluates to s:
  * single-quoted runs joined by '.' to "'" for each apostrophe ("it's" ->

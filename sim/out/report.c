@@ -11,6 +11,7 @@
 #include "base/outfile.h"
 #include "out/jsonfile.h"
 #include "out/plot.h"
+#include "out/resultdir.h"
 #include "out/summary.h"
 #include "out/table.h"
 #include "base/units.h"
@@ -223,14 +224,14 @@ static void add_metric_row(struct doc *d, const cJSON *metrics, enum metric m)
 
 static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *run = jsonfile_read(dir, "run.json", err, errlen);
+    cJSON *run = jsonfile_read(dir, RESDIR_RUN_JSON, err, errlen);
     if (!run)
         return -1;
     char e2[256];
-    cJSON *meta = jsonfile_read(dir, "meta.json", e2, sizeof e2); /* optional */
+    cJSON *meta = jsonfile_read(dir, RESDIR_META_JSON, e2, sizeof e2); /* optional */
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(run, "metrics");
     if (!cJSON_IsObject(ms)) {
-        snprintf(err, errlen, "%s/run.json: no \"metrics\" object", dir);
+        snprintf(err, errlen, "%s/" RESDIR_RUN_JSON ": no \"metrics\" object", dir);
         cJSON_Delete(run);
         cJSON_Delete(meta);
         return -1;
@@ -406,14 +407,14 @@ static int build_run(struct doc *d, const char *dir, char *err, size_t errlen)
 
 static int build_compare(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *cj = jsonfile_read(dir, "compare.json", err, errlen);
+    cJSON *cj = jsonfile_read(dir, RESDIR_COMPARE_JSON, err, errlen);
     if (!cj)
         return -1;
     const cJSON *scns = cJSON_GetObjectItemCaseSensitive(cj, "scenarios");
     const cJSON *ms = cJSON_GetObjectItemCaseSensitive(cj, "metrics");
     int n = cJSON_IsArray(scns) ? cJSON_GetArraySize(scns) : 0;
     if (n < 1 || !cJSON_IsObject(ms)) {
-        snprintf(err, errlen, "%s/compare.json: no scenarios or metrics", dir);
+        snprintf(err, errlen, "%s/" RESDIR_COMPARE_JSON ": no scenarios or metrics", dir);
         cJSON_Delete(cj);
         return -1;
     }
@@ -521,7 +522,7 @@ static const char *last_segment(const char *path)
  * may hold them as JSON numbers instead). NULL when unusable. */
 static struct table *sweep_values(const char *dir, int nvary, int ncells)
 {
-    char *p = file_join(dir, "sweep.csv");
+    char *p = file_join(dir, RESDIR_SWEEP_CSV);
     char e[256];
     struct table *t = xmalloc(sizeof *t);
     int rc = tbl_load(t, p, e, sizeof e);
@@ -566,13 +567,13 @@ static void cell_label(const cJSON *cell, const struct table *vt, int k, char *b
 
 static int build_sweep(struct doc *d, const char *dir, char *err, size_t errlen)
 {
-    cJSON *sj = jsonfile_read(dir, "sweep.json", err, errlen);
+    cJSON *sj = jsonfile_read(dir, RESDIR_SWEEP_JSON, err, errlen);
     if (!sj)
         return -1;
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(sj, "cells");
     int nc = cJSON_IsArray(cells) ? cJSON_GetArraySize(cells) : 0;
     if (nc < 1) {
-        snprintf(err, errlen, "%s/sweep.json: no cells", dir);
+        snprintf(err, errlen, "%s/" RESDIR_SWEEP_JSON ": no cells", dir);
         cJSON_Delete(sj);
         return -1;
     }
@@ -731,16 +732,16 @@ static int older(struct timespec a, struct timespec b)
 
 /* Draws the charts when the first is missing or any is older than the
  * data. Returns a report_status, with d->chart_note set when not OK. */
-static int ensure_charts(struct doc *d, const char *dir, enum plot_kind kind)
+static int ensure_charts(struct doc *d, const char *dir, enum resdir_kind kind)
 {
     const char *const *charts = plot_chart_names(kind);
     struct timespec data, t;
     int need = 0;
-    if (mtime_of(dir, plot_data_file(kind), &data) != 0)
+    if (mtime_of(dir, resdir_data_file(kind), &data) != 0)
         return REPORT_OK; /* no data to draw from (a run without series) */
     for (int i = 0; charts[i]; i++) {
         char png[128];
-        snprintf(png, sizeof png, "%s.png", charts[i]);
+        resdir_chart_name(png, sizeof png, charts[i], RESDIR_PNG);
         if (mtime_of(dir, png, &t) != 0)
             need |= i == 0;
         else if (older(t, data))
@@ -763,14 +764,14 @@ static int ensure_charts(struct doc *d, const char *dir, enum plot_kind kind)
     }
 }
 
-static void collect_charts(struct doc *d, const char *dir, enum plot_kind kind)
+static void collect_charts(struct doc *d, const char *dir, enum resdir_kind kind)
 {
     const char *const *charts = plot_chart_names(kind);
     struct timespec data, t;
-    int have_data = mtime_of(dir, plot_data_file(kind), &data) == 0;
+    int have_data = mtime_of(dir, resdir_data_file(kind), &data) == 0;
     for (int i = 0; charts[i]; i++) {
         char png[128];
-        snprintf(png, sizeof png, "%s.png", charts[i]);
+        resdir_chart_name(png, sizeof png, charts[i], RESDIR_PNG);
         /* a chart older than its data would tell another story: leave it out */
         if (mtime_of(dir, png, &t) != 0 || (have_data && older(t, data)))
             continue;
@@ -856,10 +857,11 @@ static void write_md(FILE *f, const struct doc *d)
         }
         for (size_t i = 0; i < d->charts.n; i++) {
             /* chart names are provsim's own: backlog, rates, ... */
-            fprintf(f, "![%s](%s.png)\n\n", d->charts.v[i], d->charts.v[i]);
+            fprintf(f, "![%s](%s." RESDIR_PNG ")\n\n", d->charts.v[i], d->charts.v[i]);
             md_esc(f, d->captions.v[i]);
             fputs(" SVG: ", f);
-            fprintf(f, "[%s.svg](%s.svg)\n\n", d->charts.v[i], d->charts.v[i]);
+            fprintf(f, "[%s." RESDIR_SVG "](%s." RESDIR_SVG ")\n\n", d->charts.v[i],
+                    d->charts.v[i]);
         }
     }
     if (d->notes.n) {
@@ -926,7 +928,7 @@ size_t report_base64(const unsigned char *in, size_t n, char *out)
 static int write_png_uri(FILE *f, const char *dir, const char *chart)
 {
     char name[128];
-    snprintf(name, sizeof name, "%s.png", chart);
+    resdir_chart_name(name, sizeof name, chart, RESDIR_PNG);
     char *p = file_join(dir, name);
     char *buf;
     size_t len;
@@ -1099,27 +1101,28 @@ int report_write(const char *dir, char *err, size_t errlen)
                  stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
         return REPORT_FAILED;
     }
-    enum plot_kind kind = plot_dir_kind(dir);
+    enum resdir_kind kind = resdir_kind(dir);
     struct doc d;
     memset(&d, 0, sizeof d);
     int rc;
     switch (kind) {
-    case PLOT_KIND_RUN:
+    case RESDIR_KIND_RUN:
         d.kind = "run";
         rc = build_run(&d, dir, err, errlen);
         break;
-    case PLOT_KIND_COMPARE:
+    case RESDIR_KIND_COMPARE:
         d.kind = "compare";
         rc = build_compare(&d, dir, err, errlen);
         break;
-    case PLOT_KIND_SWEEP:
+    case RESDIR_KIND_SWEEP:
         d.kind = "sweep";
         rc = build_sweep(&d, dir, err, errlen);
         break;
     default:
         snprintf(err, errlen,
-                 "%s: nothing to report (no run.json, compare.json or sweep.json: write one "
-                 "with run --out, compare --out or sweep --out)",
+                 "%s: nothing to report (no " RESDIR_RUN_JSON ", " RESDIR_COMPARE_JSON
+                 " or " RESDIR_SWEEP_JSON ": write one with run --out, compare --out or "
+                 "sweep --out)",
                  dir);
         rc = -1;
     }
@@ -1129,8 +1132,8 @@ int report_write(const char *dir, char *err, size_t errlen)
     }
     int status = ensure_charts(&d, dir, kind);
     collect_charts(&d, dir, kind);
-    if (write_file(dir, "report.md", &d, 0, err, errlen) != 0 ||
-        write_file(dir, "report.html", &d, 1, err, errlen) != 0) {
+    if (write_file(dir, RESDIR_REPORT_MD, &d, 0, err, errlen) != 0 ||
+        write_file(dir, RESDIR_REPORT_HTML, &d, 1, err, errlen) != 0) {
         doc_fini(&d);
         return REPORT_FAILED;
     }
