@@ -24,6 +24,7 @@
 #include <dirent.h>
 
 #include "out/report.h"
+#include "out/gnuplot.h"
 #include "out/plot.h"
 #include "out/table.h"
 
@@ -238,29 +239,29 @@ static void test_quote(void **state)
 {
     (void)state;
     char buf[128];
-    assert_int_equal(plot_quote(buf, sizeof buf, "plain"), 7);
+    assert_int_equal(gp_quote(buf, sizeof buf, "plain"), 7);
     assert_string_equal(buf, "'plain'");
-    plot_quote(buf, sizeof buf, "");
+    gp_quote(buf, sizeof buf, "");
     assert_string_equal(buf, "''");
-    plot_quote(buf, sizeof buf, "it's");
+    gp_quote(buf, sizeof buf, "it's");
     assert_string_equal(buf, "'it' . \"'\" . 's'");
     /* gnuplot 5.4 misreads doubled quotes back to back inside single
      * quotes: no apostrophe is ever escaped by doubling */
-    plot_quote(buf, sizeof buf, "''x'");
+    gp_quote(buf, sizeof buf, "''x'");
     assert_string_equal(buf, "\"'\" . \"'\" . 'x' . \"'\"");
-    plot_quote(buf, sizeof buf, "a\nb\rc\td");
+    gp_quote(buf, sizeof buf, "a\nb\rc\td");
     assert_string_equal(buf, "'a b c d'");
     /* backquotes, macros and double quotes stay text: gnuplot expands
      * none of them inside single quotes */
-    plot_quote(buf, sizeof buf, "`x` @m \"q\" \\n");
+    gp_quote(buf, sizeof buf, "`x` @m \"q\" \\n");
     assert_string_equal(buf, "'`x` @m \"q\" \\n'");
-    plot_quote(buf, sizeof buf, "x'; system(\"touch /tmp/p\") ; '");
+    gp_quote(buf, sizeof buf, "x'; system(\"touch /tmp/p\") ; '");
     assert_string_equal(buf, "'x' . \"'\" . '; system(\"touch /tmp/p\") ; ' . \"'\"");
     /* truncation: always terminated, the full length returned */
     char small_buf[5];
-    assert_int_equal(plot_quote(small_buf, sizeof small_buf, "abcdef"), 8);
+    assert_int_equal(gp_quote(small_buf, sizeof small_buf, "abcdef"), 8);
     assert_string_equal(small_buf, "'abc");
-    assert_int_equal(plot_quote(NULL, 0, "it's"), 16);
+    assert_int_equal(gp_quote(NULL, 0, "it's"), 16);
 }
 
 static void test_base64(void **state)

@@ -5,9 +5,9 @@
  * binary; gnuplot is found on PATH and run with an argument vector (no
  * shell) inside DIR, so data files are named by fixed relative names.
  * Every string from the user (scenario names, varied values) reaches
- * gnuplot only through plot_quote: single-quoted text, where gnuplot
- * expands neither backquotes nor macros, with each apostrophe as "'";
- * control characters become spaces. The terminal is noenhanced, and the
+ * gnuplot only through gp_quote (gnuplot.h): single-quoted text, where
+ * gnuplot expands neither backquotes nor macros, with each apostrophe as
+ * "'"; control characters become spaces. The terminal is noenhanced, and the
  * scripts use these strings only as titles and labels, so a name can only
  * ever be text. Each chart is written to a temporary file in DIR and
  * renamed into place, as PNG (pngcairo, 1200x700) and SVG.
@@ -49,12 +49,5 @@ int plot_after_run(const char *dir);
  * path has no heatmaps); and a sentence saying what a chart shows. */
 const char *const *plot_chart_names(enum resdir_kind kind);
 const char *plot_chart_caption(enum resdir_kind kind, const char *chart);
-
-/* Writes s into buf as a gnuplot string expression that evaluates to s:
- * single-quoted runs joined by '.' to "'" for each apostrophe ("it's" ->
- * 'it' . "'" . 's'), control characters replaced by spaces. Returns the
- * length the expression needs (excluding the NUL), like snprintf; buf is
- * always NUL-terminated when len > 0. Exposed for the tests. */
-size_t plot_quote(char *buf, size_t len, const char *s);
 
 #endif
