@@ -171,35 +171,47 @@ static double cellv(const struct grid *w, size_t i, size_t j, int col)
     return r == SIZE_MAX ? NAN : tbl_num(&w->t, r, col);
 }
 
-static int grid_lines(const struct gp_ctx *c, const struct grid *w, char *err, size_t errlen)
+/* The clear-time columns of sweep.csv (-1: absent) */
+struct ct_cols {
+    int mean, lo, hi;
+};
+
+/* The second path's values drawn as lines: at most MAX_LINES, spread
+ * evenly over them. Returns k -> value index (caller owns), *nl of them. */
+static size_t *pick_lines(const struct grid *w, size_t *nl)
 {
-    int cm = tbl_col(&w->t, "clear_time_s_mean"), clo = tbl_col(&w->t, "clear_time_s_ci95_lo"),
-        chi = tbl_col(&w->t, "clear_time_s_ci95_hi");
-    if (cm < 0)
-        return 0; /* nothing to gp_draw */
-    /* at most MAX_LINES lines, spread evenly over the second path's values */
-    size_t nl = w->a2.n < MAX_LINES ? w->a2.n : MAX_LINES;
-    size_t *pick = xmalloc(nl * sizeof *pick);
-    for (size_t k = 0; k < nl; k++)
-        pick[k] = nl == 1 ? 0 : (size_t)llround((double)k * (double)(w->a2.n - 1) / (double)(nl - 1));
+    size_t n = w->a2.n < MAX_LINES ? w->a2.n : MAX_LINES;
+    size_t *pick = xmalloc(n * sizeof *pick);
+    for (size_t k = 0; k < n; k++)
+        pick[k] = n == 1 ? 0
+                         : (size_t)llround((double)k * (double)(w->a2.n - 1) / (double)(n - 1));
+    *nl = n;
+    return pick;
+}
+
+/* The lines' data, one block per line of x, mean, lo, hi in the unit
+ * that reads best (*unit), written to a temporary file: its path, or
+ * NULL with err. */
+static char *lines_data(const struct gp_ctx *c, const struct grid *w, const size_t *pick,
+                        size_t nl, struct ct_cols ct, const char **unit, char *err, size_t errlen)
+{
     double maxv = 0;
     for (size_t k = 0; k < nl; k++)
         for (size_t i = 0; i < w->a1.n; i++) {
-            double v = cellv(w, i, pick[k], chi >= 0 ? chi : cm);
+            double v = cellv(w, i, pick[k], ct.hi >= 0 ? ct.hi : ct.mean);
             if (isfinite(v))
                 maxv = fmax(maxv, v);
         }
-    const char *unit;
-    double div = duration_unit(maxv, &unit);
+    double div = duration_unit(maxv, unit);
     struct gp_text d = {0};
     for (size_t k = 0; k < nl; k++) {
         if (k)
             gp_add(&d, "\n\n");
         for (size_t i = 0; i < w->a1.n; i++) {
             double x = w->a1.numeric ? strtod(w->a1.v[i], NULL) : (double)i;
-            double m = cellv(w, i, pick[k], cm) / div;
-            double lo = clo >= 0 ? cellv(w, i, pick[k], clo) / div : m;
-            double hi = chi >= 0 ? cellv(w, i, pick[k], chi) / div : m;
+            double m = cellv(w, i, pick[k], ct.mean) / div;
+            double lo = ct.lo >= 0 ? cellv(w, i, pick[k], ct.lo) / div : m;
+            double hi = ct.hi >= 0 ? cellv(w, i, pick[k], ct.hi) / div : m;
             if (!isfinite(lo) || !isfinite(hi))
                 lo = hi = m; /* one replication: no interval */
             if (isfinite(m))
@@ -210,45 +222,33 @@ static int grid_lines(const struct gp_ctx *c, const struct grid *w, char *err, s
     }
     char *data = gp_write_temp(c->dir, &d, err, errlen);
     free(d.p);
-    if (!data) {
-        free(pick);
-        return -1;
-    }
-    const char *p1 = w->t.cells[0], *p2 = w->nvary >= 2 ? w->t.cells[1] : "";
-    const char **lines = xcalloc(nl, sizeof *lines);
-    for (size_t k = 0; k < nl; k++)
-        lines[k] = w->nvary >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
-    char title[1024], fixed[400];
-    fixed_note(w, fixed, sizeof fixed);
-    if (nl < w->a2.n)
-        snprintf(title, sizeof title,
-                 "Rollout clear time by %s (%zu of %zu %s values, evenly spaced)%s", p1, nl,
-                 w->a2.n, last_segment(p2), fixed);
-    else
-        snprintf(title, sizeof title, "Rollout clear time by %s%s", p1, fixed);
-    char ylab[64];
-    snprintf(ylab, sizeof ylab, "clear time (%s; mean, 95%% CI)", unit);
-    struct gp_text v = {0};
-    gp_var_str(&v, "datafile", gp_base_name(data));
-    gp_var_num(&v, "nlines", (double)nl);
-    gp_var_strs(&v, "lines", lines, nl);
-    gp_var_str(&v, "keytitle", last_segment(p2));
-    gp_var_str(&v, "title1", title);
-    gp_var_title(&v, "name", w->name, PLOT_TITLE_MAX);
-    gp_var_str(&v, "xlab", p1);
-    gp_var_str(&v, "ylab", ylab);
-    gp_var_num(&v, "xcat", !w->a1.numeric);
-    gp_var_num(&v, "nx", (double)w->a1.n);
-    gp_var_strs(&v, "xl", w->a1.v, w->a1.n);
-    gp_printf(&v, "array xv[%zu]\n", w->a1.n);
+    return data;
+}
+
+/* The x axis variables: labels, positions, and a log scale for a numeric
+ * path spanning a factor of ten or more. */
+static void lines_xvars(struct gp_text *v, const struct grid *w)
+{
+    gp_var_num(v, "xcat", !w->a1.numeric);
+    gp_var_num(v, "nx", (double)w->a1.n);
+    gp_var_strs(v, "xl", w->a1.v, w->a1.n);
+    gp_printf(v, "array xv[%zu]\n", w->a1.n);
     double xlo = INFINITY, xhi = -INFINITY;
     for (size_t i = 0; i < w->a1.n; i++) {
         double x = w->a1.numeric ? strtod(w->a1.v[i], NULL) : (double)i;
         xlo = fmin(xlo, x);
         xhi = fmax(xhi, x);
-        gp_printf(&v, "xv[%zu] = %.17g\n", i + 1, x);
+        gp_printf(v, "xv[%zu] = %.17g\n", i + 1, x);
     }
-    gp_var_num(&v, "xlog", w->a1.numeric && w->a1.n >= 3 && xlo > 0 && xhi >= 10 * xlo);
+    gp_var_num(v, "xlog", w->a1.numeric && w->a1.n >= 3 && xlo > 0 && xhi >= 10 * xlo);
+}
+
+/* The chart's note: that some clear times are lower bounds, or that the
+ * lines coincide; "" otherwise. */
+static void lines_note(const struct grid *w, const size_t *pick, size_t nl, int cm, char *note,
+                       size_t len)
+{
+    const char *p2 = w->nvary >= 2 ? w->t.cells[1] : "";
     /* lines that all coincide say something: the second path hardly
      * matters (their means within 1% of each other at every x) */
     int coincide = nl > 1;
@@ -270,13 +270,55 @@ static int grid_lines(const struct gp_ctx *c, const struct grid *w, char *err, s
     for (size_t k = 0; k < nl; k++)
         for (size_t i = 0; i < w->a1.n; i++)
             censored |= cellv(w, i, pick[k], ccl) < 1.0;
-    char note[256] = "";
+    note[0] = '\0';
     if (censored)
-        snprintf(note, sizeof note, "some cells did not clear within the horizon in every "
+        snprintf(note, len, "some cells did not clear within the horizon in every "
                  "replication: their clear time is a lower bound");
     else if (coincide)
-        snprintf(note, sizeof note, "all %zu lines coincide (within 1%%): %s hardly changes the "
+        snprintf(note, len, "all %zu lines coincide (within 1%%): %s hardly changes the "
                  "clear time", w->a2.n, last_segment(p2));
+}
+
+static int grid_lines(const struct gp_ctx *c, const struct grid *w, char *err, size_t errlen)
+{
+    struct ct_cols ct = {tbl_col(&w->t, "clear_time_s_mean"),
+                         tbl_col(&w->t, "clear_time_s_ci95_lo"),
+                         tbl_col(&w->t, "clear_time_s_ci95_hi")};
+    if (ct.mean < 0)
+        return 0; /* nothing to draw */
+    size_t nl;
+    size_t *pick = pick_lines(w, &nl);
+    const char *unit;
+    char *data = lines_data(c, w, pick, nl, ct, &unit, err, errlen);
+    if (!data) {
+        free(pick);
+        return -1;
+    }
+    const char *p1 = w->t.cells[0], *p2 = w->nvary >= 2 ? w->t.cells[1] : "";
+    const char **lines = xcalloc(nl, sizeof *lines);
+    for (size_t k = 0; k < nl; k++)
+        lines[k] = w->nvary >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
+    char title[1024], fixed[400];
+    fixed_note(w, fixed, sizeof fixed);
+    if (nl < w->a2.n)
+        snprintf(title, sizeof title,
+                 "Rollout clear time by %s (%zu of %zu %s values, evenly spaced)%s", p1, nl,
+                 w->a2.n, last_segment(p2), fixed);
+    else
+        snprintf(title, sizeof title, "Rollout clear time by %s%s", p1, fixed);
+    char ylab[64], note[256];
+    snprintf(ylab, sizeof ylab, "clear time (%s; mean, 95%% CI)", unit);
+    lines_note(w, pick, nl, ct.mean, note, sizeof note);
+    struct gp_text v = {0};
+    gp_var_str(&v, "datafile", gp_base_name(data));
+    gp_var_num(&v, "nlines", (double)nl);
+    gp_var_strs(&v, "lines", lines, nl);
+    gp_var_str(&v, "keytitle", last_segment(p2));
+    gp_var_str(&v, "title1", title);
+    gp_var_title(&v, "name", w->name, PLOT_TITLE_MAX);
+    gp_var_str(&v, "xlab", p1);
+    gp_var_str(&v, "ylab", ylab);
+    lines_xvars(&v, w);
     gp_var_str(&v, "note", note);
     int rc = gp_draw(c, "clear-time", "sweep-lines", &v, err, errlen);
     unlink(data);
@@ -297,30 +339,14 @@ static void short_count(char *buf, size_t len, double v)
         snprintf(buf, len, "%.0f", v);
 }
 
-static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char *metric,
-                         const char *chart, char *err, size_t errlen)
+/* The grid's cells as x, y, value (divided by div), label and whether the
+ * label is white (on a dark cell), one block per row, written to a
+ * temporary file: its path, or NULL with err. dur: the metric is a
+ * duration; maxv: its largest value. */
+static char *heatmap_data(const struct gp_ctx *c, const struct grid *w, int cm, int dur,
+                          double maxv, double div, char *err, size_t errlen)
 {
-    char col[128];
-    snprintf(col, sizeof col, "%s_mean", metric);
-    int cm = tbl_col(&w->t, col);
-    if (cm < 0 || w->nvary < 2)
-        return 0;
-    int dur = !strcmp(metric, "clear_time_s");
     int ccl = tbl_col(&w->t, "cleared_mean");
-    double maxv = 0;
-    int any = 0;
-    for (size_t i = 0; i < w->a1.n; i++)
-        for (size_t j = 0; j < w->a2.n; j++) {
-            double v = cellv(w, i, j, cm);
-            if (isfinite(v)) {
-                maxv = fmax(maxv, v);
-                any = 1;
-            }
-        }
-    if (!any)
-        return 0;
-    const char *unit = "";
-    double div = dur ? duration_unit(maxv, &unit) : 1.0;
     struct gp_text d = {0};
     for (size_t i = 0; i < w->a1.n; i++) { /* y: first path */
         for (size_t j = 0; j < w->a2.n; j++) {
@@ -345,6 +371,33 @@ static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char
     }
     char *data = gp_write_temp(c->dir, &d, err, errlen);
     free(d.p);
+    return data;
+}
+
+static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char *metric,
+                         const char *chart, char *err, size_t errlen)
+{
+    char col[128];
+    snprintf(col, sizeof col, "%s_mean", metric);
+    int cm = tbl_col(&w->t, col);
+    if (cm < 0 || w->nvary < 2)
+        return 0;
+    int dur = !strcmp(metric, "clear_time_s");
+    double maxv = 0;
+    int any = 0;
+    for (size_t i = 0; i < w->a1.n; i++)
+        for (size_t j = 0; j < w->a2.n; j++) {
+            double v = cellv(w, i, j, cm);
+            if (isfinite(v)) {
+                maxv = fmax(maxv, v);
+                any = 1;
+            }
+        }
+    if (!any)
+        return 0;
+    const char *unit = "";
+    double div = dur ? duration_unit(maxv, &unit) : 1.0;
+    char *data = heatmap_data(c, w, cm, dur, maxv, div, err, errlen);
     if (!data)
         return -1;
     char title[1024], cblab[128], fixed[400];
