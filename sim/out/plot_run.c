@@ -6,105 +6,67 @@
 #include "out/jsonfile.h"
 #include "out/plot.h"
 #include "out/resultdir.h"
-#include "base/units.h"
+#include "out/series.h"
 #include "base/util.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Widens [*lo, *hi] to every time in t[0..n-1] where busy or thr reaches
+ * 2% of its peak (and at least 1). */
+static void active_span(const double *t, const double *busy, const double *thr, size_t n,
+                        double peak_busy, double peak_thr, double *lo, double *hi)
+{
+    for (size_t i = 0; i < n; i++) {
+        int active = (peak_busy > 0 && busy[i] >= fmax(1.0, 0.02 * peak_busy)) ||
+                     (peak_thr > 0 && thr[i] >= fmax(1.0, 0.02 * peak_thr));
+        if (active) {
+            *lo = fmin(*lo, t[i]);
+            *hi = fmax(*hi, t[i]);
+        }
+    }
+}
+
 int plot_activity_scan(const char *path, struct plot_activity *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    struct series_reader r;
+    if (series_open(&r, path, err, errlen) != 0)
         return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0, lineno = 1;
-    if (getline(&line, &cap, f) < 0 || strncmp(line, "t_s,clock,", 10) != 0) {
-        snprintf(err, errlen, "%s: not a provsim series file (no t_s,clock,... header)", path);
-        free(line);
-        fclose(f);
-        return -1;
-    }
     double *t = NULL, *busy = NULL, *thr = NULL;
     size_t n = 0, tcap = 0, bcap = 0, rcap = 0;
     double peak_busy = 0, peak_thr = 0;
-    int rc = 0;
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
-        if (line[0] == '\n' || line[0] == '\0')
-            continue;
-        double v[10];
-        char clock[32] = "";
-        char *p = line, *end;
-        int ok = 1;
-        for (int k = 0; k < 10 && ok; k++) {
-            if (k == 1) {
-                size_t m = strcspn(p, ",");
-                if (m == 0 || m >= sizeof clock || p[m] != ',') {
-                    ok = 0;
-                    break;
-                }
-                memcpy(clock, p, m);
-                clock[m] = '\0';
-                p += m + 1;
-                continue;
-            }
-            errno = 0;
-            v[k] = strtod(p, &end);
-            if (end == p || errno || !isfinite(v[k]))
-                ok = 0;
-            else if (k < 9 && *end != ',')
-                ok = 0;
-            else if (k == 9 && *end != '\n' && *end != '\r' && *end != '\0')
-                ok = 0;
-            p = end + 1;
-        }
-        int64_t epoch;
-        char e2[64];
-        if (ok && units_parse_datetime(clock, &epoch, e2, sizeof e2) != 0)
-            ok = 0;
-        if (!ok) {
-            snprintf(err, errlen, "%s: line %zu: not a series row", path, lineno);
-            rc = -1;
-            break;
-        }
+    struct series_row row;
+    int got;
+    while ((got = series_next(&r, &row, err, errlen)) > 0) {
+        const double *v = row.v;
         if (n == 0) {
-            s->start = epoch - (int64_t)floor(v[0]);
-            s->t_first = v[0];
+            s->start = row.clock_epoch_s - (int64_t)floor(v[SERIES_T_S]);
+            s->t_first = v[SERIES_T_S];
         }
-        s->t_last = v[0];
+        s->t_last = v[SERIES_T_S];
         xgrow((void **)&t, &tcap, n + 1, sizeof *t);
         xgrow((void **)&busy, &bcap, n + 1, sizeof *busy);
         xgrow((void **)&thr, &rcap, n + 1, sizeof *thr);
-        t[n] = v[0];
-        busy[n] = v[2] + v[3] + v[5]; /* queued, waiting for retry, failed tasks */
-        thr[n] = v[8] + v[9];
-        if (v[9] > 0)
+        t[n] = v[SERIES_T_S];
+        busy[n] = v[SERIES_QUEUED] + v[SERIES_WAITING_RETRY] + v[SERIES_FAILED_TASKS];
+        thr[n] = v[SERIES_THROTTLED_PER_MIN] + v[SERIES_OTHER_THROTTLED_PER_MIN];
+        if (v[SERIES_OTHER_THROTTLED_PER_MIN] > 0)
             s->other = 1;
         peak_busy = fmax(peak_busy, busy[n]);
         peak_thr = fmax(peak_thr, thr[n]);
         n++;
     }
-    free(line);
-    fclose(f);
+    series_close(&r);
+    int rc = got < 0 ? -1 : 0;
     s->rows = n;
     s->act_lo = INFINITY;
     s->act_hi = -INFINITY;
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        int active = (peak_busy > 0 && busy[i] >= fmax(1.0, 0.02 * peak_busy)) ||
-                     (peak_thr > 0 && thr[i] >= fmax(1.0, 0.02 * peak_thr));
-        if (active) {
-            s->act_lo = fmin(s->act_lo, t[i]);
-            s->act_hi = fmax(s->act_hi, t[i]);
-        }
-    }
+    if (rc == 0)
+        active_span(t, busy, thr, n, peak_busy, peak_thr, &s->act_lo, &s->act_hi);
     free(t);
     free(busy);
     free(thr);
