@@ -121,6 +121,66 @@ static const char css[] =
     "main{box-shadow:none;margin:0;max-width:none;padding:0}"
     "figure,table,tr{break-inside:avoid}h2{break-after:avoid}}\n";
 
+/* The table, with its title and note; nothing when it is empty. */
+static void html_table(FILE *f, const struct doc *d)
+{
+    const struct doc_table *t = &d->table;
+    size_t nc = doc_table_ncols(t);
+    if (!nc || !t->text.n)
+        return;
+    fputs("\n<section>\n<h2>", f);
+    html_esc(f, d->table_title);
+    fputs("</h2>\n<table>\n<thead><tr>", f);
+    for (size_t c = 0; c < nc; c++) {
+        fputs((int)c < t->textcols ? "<th>" : "<th class=\"num\">", f);
+        html_esc(f, t->head.v[c]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t k = 0; k < t->text.n; k += nc) {
+        fputs("<tr>", f);
+        for (size_t c = 0; c < nc; c++) {
+            fputs((int)c < t->textcols ? "<td>" : "<td class=\"num\">", f);
+            html_esc(f, t->text.v[k + c]);
+            if (*t->sub.v[k + c]) {
+                fputs("<span class=\"ci\">", f);
+                html_esc(f, t->sub.v[k + c]);
+                fputs("</span>", f);
+            }
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"note\">", f);
+    html_esc(f, d->table_note);
+    fputs("</p>\n</section>\n", f);
+}
+
+/* The charts, each a figure with its caption, and why some are missing;
+ * nothing when there are none and nothing to say. */
+static void html_charts(FILE *f, const struct doc *d, const char *dir)
+{
+    if (!d->charts.n && !*d->chart_note)
+        return;
+    fputs("\n<section>\n<h2>Charts</h2>\n", f);
+    if (*d->chart_note) {
+        fputs("<p class=\"note\">", f);
+        html_esc(f, d->chart_note);
+        fputs("</p>\n", f);
+    }
+    for (size_t i = 0; i < d->charts.n; i++) {
+        fputs("<figure>\n<img alt=\"", f);
+        html_esc(f, d->captions.v[i]);
+        fputs("\" src=\"", f);
+        if (write_png_uri(f, dir, d->charts.v[i]) != 0)
+            fputs("data:,", f);
+        fputs("\">\n<figcaption>", f);
+        html_esc(f, d->captions.v[i]);
+        fputs("</figcaption>\n</figure>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
 void report_write_html(FILE *f, const struct doc *d, const char *dir)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -149,55 +209,8 @@ void report_write_html(FILE *f, const struct doc *d, const char *dir)
         fputs("</li>\n", f);
     }
     fputs("</ul>\n</section>\n", f);
-    const struct doc_table *t = &d->table;
-    size_t nc = doc_table_ncols(t);
-    if (nc && t->text.n) {
-        fputs("\n<section>\n<h2>", f);
-        html_esc(f, d->table_title);
-        fputs("</h2>\n<table>\n<thead><tr>", f);
-        for (size_t c = 0; c < nc; c++) {
-            fputs((int)c < t->textcols ? "<th>" : "<th class=\"num\">", f);
-            html_esc(f, t->head.v[c]);
-            fputs("</th>", f);
-        }
-        fputs("</tr></thead>\n<tbody>\n", f);
-        for (size_t k = 0; k < t->text.n; k += nc) {
-            fputs("<tr>", f);
-            for (size_t c = 0; c < nc; c++) {
-                fputs((int)c < t->textcols ? "<td>" : "<td class=\"num\">", f);
-                html_esc(f, t->text.v[k + c]);
-                if (*t->sub.v[k + c]) {
-                    fputs("<span class=\"ci\">", f);
-                    html_esc(f, t->sub.v[k + c]);
-                    fputs("</span>", f);
-                }
-                fputs("</td>", f);
-            }
-            fputs("</tr>\n", f);
-        }
-        fputs("</tbody>\n</table>\n<p class=\"note\">", f);
-        html_esc(f, d->table_note);
-        fputs("</p>\n</section>\n", f);
-    }
-    if (d->charts.n || *d->chart_note) {
-        fputs("\n<section>\n<h2>Charts</h2>\n", f);
-        if (*d->chart_note) {
-            fputs("<p class=\"note\">", f);
-            html_esc(f, d->chart_note);
-            fputs("</p>\n", f);
-        }
-        for (size_t i = 0; i < d->charts.n; i++) {
-            fputs("<figure>\n<img alt=\"", f);
-            html_esc(f, d->captions.v[i]);
-            fputs("\" src=\"", f);
-            if (write_png_uri(f, dir, d->charts.v[i]) != 0)
-                fputs("data:,", f);
-            fputs("\">\n<figcaption>", f);
-            html_esc(f, d->captions.v[i]);
-            fputs("</figcaption>\n</figure>\n", f);
-        }
-        fputs("</section>\n", f);
-    }
+    html_table(f, d);
+    html_charts(f, d, dir);
     if (d->notes.n) {
         fputs("\n<section class=\"notes\">\n<h2>Notes from the scenario file</h2>\n<ul>\n", f);
         for (size_t i = 0; i < d->notes.n; i++) {

@@ -21,6 +21,43 @@ static void md_esc(FILE *f, const char *s)
     }
 }
 
+/* The table, with its title and note; nothing when it is empty. */
+static void md_table(FILE *f, const struct doc *d)
+{
+    const struct doc_table *t = &d->table;
+    size_t nc = doc_table_ncols(t);
+    if (!nc || !t->text.n)
+        return;
+    fprintf(f, "\n## %s\n\n", d->table_title);
+    fputs("|", f);
+    for (size_t c = 0; c < nc; c++) {
+        fputs(" ", f);
+        md_esc(f, t->head.v[c]);
+        fputs(" |", f);
+    }
+    fputs("\n|", f);
+    for (size_t c = 0; c < nc; c++)
+        fputs((int)c < t->textcols ? " --- |" : " ---: |", f);
+    fputs("\n", f);
+    for (size_t k = 0; k < t->text.n; k += nc) {
+        fputs("|", f);
+        for (size_t c = 0; c < nc; c++) {
+            fputs(" ", f);
+            md_esc(f, t->text.v[k + c]);
+            if (*t->sub.v[k + c]) {
+                fputs(" (", f);
+                md_esc(f, t->sub.v[k + c]);
+                fputs(")", f);
+            }
+            fputs(" |", f);
+        }
+        fputs("\n", f);
+    }
+    fputs("\n", f);
+    md_esc(f, d->table_note);
+    fputs("\n", f);
+}
+
 void report_write_md(FILE *f, const struct doc *d)
 {
     fputs("# ", f);
@@ -41,38 +78,7 @@ void report_write_md(FILE *f, const struct doc *d)
         md_esc(f, d->findings.v[i]);
         fputs("\n", f);
     }
-    const struct doc_table *t = &d->table;
-    size_t nc = doc_table_ncols(t);
-    if (nc && t->text.n) {
-        fprintf(f, "\n## %s\n\n", d->table_title);
-        fputs("|", f);
-        for (size_t c = 0; c < nc; c++) {
-            fputs(" ", f);
-            md_esc(f, t->head.v[c]);
-            fputs(" |", f);
-        }
-        fputs("\n|", f);
-        for (size_t c = 0; c < nc; c++)
-            fputs((int)c < t->textcols ? " --- |" : " ---: |", f);
-        fputs("\n", f);
-        for (size_t k = 0; k < t->text.n; k += nc) {
-            fputs("|", f);
-            for (size_t c = 0; c < nc; c++) {
-                fputs(" ", f);
-                md_esc(f, t->text.v[k + c]);
-                if (*t->sub.v[k + c]) {
-                    fputs(" (", f);
-                    md_esc(f, t->sub.v[k + c]);
-                    fputs(")", f);
-                }
-                fputs(" |", f);
-            }
-            fputs("\n", f);
-        }
-        fputs("\n", f);
-        md_esc(f, d->table_note);
-        fputs("\n", f);
-    }
+    md_table(f, d);
     if (d->charts.n || *d->chart_note) {
         fputs("\n## Charts\n\n", f);
         if (*d->chart_note) {
