@@ -111,9 +111,9 @@ static void compare_table(struct doc *d, const cJSON *ms, int n)
         doc_add(&d->table.head, "%c \xe2\x88\x92 A", 'A' + (i % 26));
     d->table.textcols = 1;
     static const enum metric rows[] = {
-        METRIC_CLEAR_TIME,         METRIC_FAILED_TASKS_ZERO, METRIC_THROTTLED,
-        METRIC_OTHER_THROTTLED,    METRIC_BACKGROUND_LAT_P95, METRIC_PEAK_FAILED_TASKS,
-        METRIC_AMPLIFICATION,      METRIC_ATTEMPTS,
+        METRIC_CLEAR_TIME,      METRIC_FAILED_TASKS_ZERO,  METRIC_THROTTLED,
+        METRIC_OTHER_THROTTLED, METRIC_BACKGROUND_LAT_P95, METRIC_PEAK_FAILED_TASKS,
+        METRIC_AMPLIFICATION,   METRIC_ATTEMPTS,
     };
     for (size_t r = 0; r < sizeof rows / sizeof *rows; r++)
         compare_row(d, ms, rows[r], n);

@@ -206,8 +206,8 @@ static void run_table(struct doc *d, const cJSON *ms, int rollout, double reps)
     doc_add(&d->table.head, "95%% CI");
     d->table.textcols = 1;
     static const enum metric rows_rollout[] = {
-        METRIC_CLEAR_TIME,  METRIC_FAILED_TASKS_ZERO, METRIC_CLEARED,     METRIC_LOWER_BOUND,
-        METRIC_EFFICIENCY,  METRIC_ROLLOUT_P50,       METRIC_ROLLOUT_P95, METRIC_ROLLOUT_MAX,
+        METRIC_CLEAR_TIME, METRIC_FAILED_TASKS_ZERO, METRIC_CLEARED,     METRIC_LOWER_BOUND,
+        METRIC_EFFICIENCY, METRIC_ROLLOUT_P50,       METRIC_ROLLOUT_P95, METRIC_ROLLOUT_MAX,
     };
     static const enum metric rows_client[] = {
         METRIC_JOBS,      METRIC_ATTEMPTS,     METRIC_THROTTLED,        METRIC_AMPLIFICATION,
