@@ -12,7 +12,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "models/metrics.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "out/trace.h"
 #include "run/runner.h"
 #include "scenario_helpers.h"
@@ -273,8 +273,8 @@ static void same_seed_same_bytes(void **state)
     o.seed = 100;
     assert_int_equal(run_scenario(&s, &o, &c), 0);
     s.seed = 99;
-    char *ja = report_json(&s, &a, NULL), *jb = report_json(&s, &b, NULL);
-    char *jc = report_json(&s, &c, NULL);
+    char *ja = summary_json(&s, &a, NULL), *jb = summary_json(&s, &b, NULL);
+    char *jc = summary_json(&s, &c, NULL);
     assert_string_equal(ja, jb);
     assert_string_not_equal(ja, jc);
     free(ja);

@@ -23,8 +23,10 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
-#include "out/dirreport.h"
+#include "out/report.h"
+#include "out/gnuplot.h"
 #include "out/plot.h"
+#include "out/series.h"
 #include "out/table.h"
 
 #define DEFAULT_SCN PROVSIM_SOURCE_DIR "/configs/default.json"
@@ -238,29 +240,29 @@ static void test_quote(void **state)
 {
     (void)state;
     char buf[128];
-    assert_int_equal(plot_quote(buf, sizeof buf, "plain"), 7);
+    assert_int_equal(gp_quote(buf, sizeof buf, "plain"), 7);
     assert_string_equal(buf, "'plain'");
-    plot_quote(buf, sizeof buf, "");
+    gp_quote(buf, sizeof buf, "");
     assert_string_equal(buf, "''");
-    plot_quote(buf, sizeof buf, "it's");
+    gp_quote(buf, sizeof buf, "it's");
     assert_string_equal(buf, "'it' . \"'\" . 's'");
     /* gnuplot 5.4 misreads doubled quotes back to back inside single
      * quotes: no apostrophe is ever escaped by doubling */
-    plot_quote(buf, sizeof buf, "''x'");
+    gp_quote(buf, sizeof buf, "''x'");
     assert_string_equal(buf, "\"'\" . \"'\" . 'x' . \"'\"");
-    plot_quote(buf, sizeof buf, "a\nb\rc\td");
+    gp_quote(buf, sizeof buf, "a\nb\rc\td");
     assert_string_equal(buf, "'a b c d'");
     /* backquotes, macros and double quotes stay text: gnuplot expands
      * none of them inside single quotes */
-    plot_quote(buf, sizeof buf, "`x` @m \"q\" \\n");
+    gp_quote(buf, sizeof buf, "`x` @m \"q\" \\n");
     assert_string_equal(buf, "'`x` @m \"q\" \\n'");
-    plot_quote(buf, sizeof buf, "x'; system(\"touch /tmp/p\") ; '");
+    gp_quote(buf, sizeof buf, "x'; system(\"touch /tmp/p\") ; '");
     assert_string_equal(buf, "'x' . \"'\" . '; system(\"touch /tmp/p\") ; ' . \"'\"");
     /* truncation: always terminated, the full length returned */
     char small_buf[5];
-    assert_int_equal(plot_quote(small_buf, sizeof small_buf, "abcdef"), 8);
+    assert_int_equal(gp_quote(small_buf, sizeof small_buf, "abcdef"), 8);
     assert_string_equal(small_buf, "'abc");
-    assert_int_equal(plot_quote(NULL, 0, "it's"), 16);
+    assert_int_equal(gp_quote(NULL, 0, "it's"), 16);
 }
 
 static void test_base64(void **state)
@@ -271,13 +273,13 @@ static void test_base64(void **state)
                                        "Zm9vYmFy"};
     for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
         char out[16];
-        size_t n = dirreport_base64((const unsigned char *)in[i], strlen(in[i]), out);
+        size_t n = report_base64((const unsigned char *)in[i], strlen(in[i]), out);
         assert_int_equal(n, strlen(want[i]));
         assert_string_equal(out, want[i]);
     }
     const unsigned char bin[] = {0xff, 0x00, 0xfe};
     char out[8];
-    dirreport_base64(bin, 3, out);
+    report_base64(bin, 3, out);
     assert_string_equal(out, "/wD+");
 }
 
@@ -301,6 +303,68 @@ static void test_table(void **state)
     assert_int_equal(tbl_load(&t, p, err, sizeof err), -1);
     assert_non_null(strstr(err, "row 2"));
     tbl_fini(&t);
+    free(p);
+    rm_rf(d);
+    free(d);
+}
+
+/* The series reader finds the writer's columns by name. */
+static void test_series_reader(void **state)
+{
+    (void)state;
+    char *d = tmpdir(), *p = join(d, "s.csv"), err[256];
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    struct run_series out;
+    series_csv_out(&out, f);
+    struct run_sample smp = {.t_s = 60, .epoch_s = 86400 + 36000, .queued = 7, .waiting_retry = 2,
+                             .in_flight = 3, .failed_tasks = 4, .succeeded_total = 5,
+                             .attempts_per_min = 1.5, .throttled_per_min = 2.25,
+                             .other_throttled_per_min = 0.5};
+    out.begin(out.ctx);
+    out.row(out.ctx, &smp);
+    assert_int_equal(fclose(f), 0);
+    struct series_reader r;
+    struct series_row row;
+    assert_int_equal(series_open(&r, p, err, sizeof err), 0);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), 1);
+    assert_true(row.v[SERIES_T_S] == 60.0);
+    assert_true(row.clock_epoch_s == 86400 + 36000);
+    assert_true(row.v[SERIES_QUEUED] == 7.0);
+    assert_true(row.v[SERIES_FAILED_TASKS] == 4.0);
+    assert_true(row.v[SERIES_THROTTLED_PER_MIN] == 2.25);
+    assert_true(row.v[SERIES_OTHER_THROTTLED_PER_MIN] == 0.5);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), 0);
+    series_close(&r);
+
+    /* another order, and a column the reader does not know */
+    spit(p, "clock,extra,queued,t_s,waiting_retry,in_flight,failed_tasks,succeeded_total,"
+            "attempts_per_min,throttled_per_min,other_clients_throttled_per_min\r\n"
+            "1970-01-02T10:00,x,9,120,0,0,1,0,0,0,0\r\n\n");
+    assert_int_equal(series_open(&r, p, err, sizeof err), 0);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), 1);
+    assert_true(row.v[SERIES_T_S] == 120.0);
+    assert_true(row.v[SERIES_QUEUED] == 9.0);
+    assert_true(row.clock_epoch_s == 86400 + 36000);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), 0);
+    series_close(&r);
+
+    /* a header without every column, a row that is not one */
+    spit(p, "t_s,clock,queued\n1,1970-01-01T00:00,0\n");
+    assert_int_equal(series_open(&r, p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a provsim series file (no t_s,clock,... header)"));
+    f = fopen(p, "w");
+    assert_non_null(f);
+    series_csv_out(&out, f);
+    out.begin(out.ctx);
+    out.row(out.ctx, &smp);
+    fputs("60,1970-01-02T10:00,1,2\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(series_open(&r, p, err, sizeof err), 0);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), 1);
+    assert_int_equal(series_next(&r, &row, err, sizeof err), -1);
+    assert_non_null(strstr(err, "s.csv: line 3: not a series row"));
+    series_close(&r);
     free(p);
     rm_rf(d);
     free(d);
@@ -599,7 +663,7 @@ int main(void)
         cmocka_unit_test(test_table),           cmocka_unit_test(test_run_out_plot),
         cmocka_unit_test(test_plot_needs_out),  cmocka_unit_test(test_plot_no_data),
         cmocka_unit_test(test_gnuplot_missing), cmocka_unit_test(test_hostile_names),
-        cmocka_unit_test(test_report_run),
+        cmocka_unit_test(test_report_run),      cmocka_unit_test(test_series_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
-    const char *const *charts = plot_chart_names(plot_dir_kind(argv[1]));
+    const char *const *charts = plot_chart_names(resdir_kind(argv[1]));
     for (int i = 0; charts[i]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.png", argv[1], charts[i]);

@@ -1,9 +1,9 @@
 /* cmd_report.c -- provsim report DIR: DIR/report.md and a self-contained
- * DIR/report.html from a run, sweep or compare directory (dirreport.h). */
+ * DIR/report.html from a run, sweep or compare directory (report.h). */
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "out/plot.h"
-#include "out/dirreport.h"
+#include "out/resultdir.h"
+#include "out/report.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,19 +30,19 @@ int cmd_report(int argc, char **argv)
     if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
         return cli_usage_error_plain("report", "%s", "report takes exactly one directory");
     char err[2048];
-    if (plot_dir_kind(argv[1]) == PLOT_KIND_NONE)
+    if (resdir_kind(argv[1]) == RESDIR_KIND_NONE)
         return cli_input_error("%s: nothing to report (no run.json, compare.json or "
                                "sweep.csv; make one with provsim run/compare/sweep --out DIR)",
                                argv[1]);
-    int rc = dirreport_write(argv[1], err, sizeof err);
-    if (rc == DIRREPORT_FAILED) {
+    int rc = report_write(argv[1], err, sizeof err);
+    if (rc == REPORT_FAILED) {
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
-    if (rc != DIRREPORT_OK)
+    if (rc != REPORT_OK)
         fprintf(stderr, "provsim: %s\n", err);
     printf("%s/report.md\n%s/report.html\n", argv[1], argv[1]);
     if (fflush(stdout) != 0)
         return 1;
-    return rc == DIRREPORT_CHARTS_FAILED ? 1 : 0;
+    return rc == REPORT_CHARTS_FAILED ? 1 : 0;
 }

@@ -12,7 +12,7 @@
 
 #include "base/outfile.h"
 #include "out/plot.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "out/rundir.h"
 #include "out/series.h"
 #include "out/trace.h"
@@ -220,13 +220,13 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
 static void print_summary(const struct run_args *a, const struct scenario *s,
                           const struct run_result *res)
 {
-    struct report_perf perf = {res->wall_s, (double)res->events, run_peak_rss_bytes()};
+    struct summary_perf perf = {res->wall_s, (double)res->events, run_peak_rss_bytes()};
     if (a->json) {
-        char *js = report_json(s, res, a->perf ? &perf : NULL);
+        char *js = summary_json(s, res, a->perf ? &perf : NULL);
         puts(js);
         free(js);
     } else {
-        report_text(stdout, s, res, a->perf ? &perf : NULL);
+        summary_text(stdout, s, res, a->perf ? &perf : NULL);
     }
 }
 

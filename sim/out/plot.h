@@ -5,9 +5,9 @@
  * binary; gnuplot is found on PATH and run with an argument vector (no
  * shell) inside DIR, so data files are named by fixed relative names.
  * Every string from the user (scenario names, varied values) reaches
- * gnuplot only through plot_quote: single-quoted text, where gnuplot
- * expands neither backquotes nor macros, with each apostrophe as "'";
- * control characters become spaces. The terminal is noenhanced, and the
+ * gnuplot only through gp_quote (gnuplot.h): single-quoted text, where
+ * gnuplot expands neither backquotes nor macros, with each apostrophe as
+ * "'"; control characters become spaces. The terminal is noenhanced, and the
  * scripts use these strings only as titles and labels, so a name can only
  * ever be text. Each chart is written to a temporary file in DIR and
  * renamed into place, as PNG (pngcairo, 1200x700) and SVG.
@@ -24,17 +24,14 @@
 
 #include <stddef.h>
 
+#include "out/resultdir.h"
+
 enum plot_status {
     PLOT_OK = 0,
     PLOT_FAILED = 1,      /* gnuplot failed or a file could not be written */
     PLOT_NO_GNUPLOT = 2,  /* gnuplot is not on PATH; err says how to install it */
     PLOT_NO_DATA = 3,     /* DIR holds nothing to draw */
 };
-
-enum plot_kind { PLOT_KIND_NONE, PLOT_KIND_RUN, PLOT_KIND_COMPARE, PLOT_KIND_SWEEP };
-
-/* Which kind of result DIR holds, from the files present. */
-enum plot_kind plot_dir_kind(const char *dir);
 
 /* Draws every chart DIR's data allows. Returns a plot_status; on anything
  * but PLOT_OK err holds one line for the user. */
@@ -50,18 +47,7 @@ int plot_after_run(const char *dir);
 /* The chart files (without extension) plot_dir can draw for a kind, in
  * the order a report shows them, NULL-terminated (a sweep with one varied
  * path has no heatmaps); and a sentence saying what a chart shows. */
-const char *const *plot_chart_names(enum plot_kind kind);
-const char *plot_chart_caption(enum plot_kind kind, const char *chart);
-
-/* The file whose data the charts of a kind are drawn from ("series.csv",
- * "compare.json", "sweep.csv"), or NULL. */
-const char *plot_data_file(enum plot_kind kind);
-
-/* Writes s into buf as a gnuplot string expression that evaluates to s:
- * single-quoted runs joined by '.' to "'" for each apostrophe ("it's" ->
- * 'it' . "'" . 's'), control characters replaced by spaces. Returns the
- * length the expression needs (excluding the NUL), like snprintf; buf is
- * always NUL-terminated when len > 0. Exposed for the tests. */
-size_t plot_quote(char *buf, size_t len, const char *s);
+const char *const *plot_chart_names(enum resdir_kind kind);
+const char *plot_chart_caption(enum resdir_kind kind, const char *chart);
 
 #endif

@@ -1,189 +1,151 @@
-/* report.c -- see report.h. */
+/* report.c -- see report.h.
+ *
+ * A report is first built as plain text (struct doc, doc.h: facts,
+ * findings, a table, charts) by its kind's builder, then written twice,
+ * as Markdown and as HTML (report_parts.h); only the writers know a
+ * format, so only they escape, and they escape every string they did not
+ * write themselves. This file draws missing or stale charts first and
+ * commits both files. */
 #include "out/report.h"
 
-#include "base/units.h"
-#include "base/util.h"
-#include "models/workload.h"
+#include "base/file.h"
+#include "base/outfile.h"
+#include "out/plot.h"
+#include "out/report_parts.h"
+#include "out/resultdir.h"
 
-#include <math.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include <cjson/cJSON.h>
-
-/* ---- text -------------------------------------------------------------- */
-
-static void fmt_value(char *buf, size_t len, enum metric m, double v)
+static int mtime_of(const char *dir, const char *name, struct timespec *t)
 {
-    if (!isfinite(v)) {
-        snprintf(buf, len, "-");
-        return;
+    char *p = file_join(dir, name);
+    struct stat st;
+    int rc = stat(p, &st);
+    free(p);
+    if (rc == 0)
+        *t = st.st_mtim;
+    return rc;
+}
+
+static int older(struct timespec a, struct timespec b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/* Draws the charts when the first is missing or any is older than the
+ * data. Returns a report_status, with d->chart_note set when not OK. */
+static int ensure_charts(struct doc *d, const char *dir, enum resdir_kind kind)
+{
+    const char *const *charts = plot_chart_names(kind);
+    struct timespec data, t;
+    int need = 0;
+    if (mtime_of(dir, resdir_data_file(kind), &data) != 0)
+        return REPORT_OK; /* no data to draw from (a run without series) */
+    for (int i = 0; charts[i]; i++) {
+        char png[128];
+        resdir_chart_name(png, sizeof png, charts[i], RESDIR_PNG);
+        if (mtime_of(dir, png, &t) != 0)
+            need |= i == 0;
+        else if (older(t, data))
+            need = 1;
     }
-    switch (metric_table[m].unit) {
-    case METRIC_UNIT_SECONDS:
-        units_format_duration(v, buf, len);
+    if (!need)
+        return REPORT_OK;
+    char err[1024];
+    int rc = plot_dir(dir, err, sizeof err);
+    switch (rc) {
+    case PLOT_OK:
+    case PLOT_NO_DATA:
+        return REPORT_OK;
+    case PLOT_NO_GNUPLOT:
+        snprintf(d->chart_note, sizeof d->chart_note, "No charts: %s", err);
+        return REPORT_NO_CHARTS;
+    default:
+        snprintf(d->chart_note, sizeof d->chart_note, "The charts could not be drawn: %s", err);
+        return REPORT_CHARTS_FAILED;
+    }
+}
+
+static void collect_charts(struct doc *d, const char *dir, enum resdir_kind kind)
+{
+    const char *const *charts = plot_chart_names(kind);
+    struct timespec data, t;
+    int have_data = mtime_of(dir, resdir_data_file(kind), &data) == 0;
+    for (int i = 0; charts[i]; i++) {
+        char png[128];
+        resdir_chart_name(png, sizeof png, charts[i], RESDIR_PNG);
+        /* a chart older than its data would tell another story: leave it out */
+        if (mtime_of(dir, png, &t) != 0 || (have_data && older(t, data)))
+            continue;
+        doc_add(&d->charts, "%s", charts[i]);
+        doc_add(&d->captions, "%s", plot_chart_caption(kind, charts[i]));
+    }
+}
+
+static int write_file(const char *dir, const char *name, const struct doc *d, int html,
+                      char *err, size_t errlen)
+{
+    struct outfile o;
+    int rc = outfile_open_in(&o, dir, name, err, errlen);
+    if (rc != 0)
+        return -1;
+    if (html)
+        report_write_html(o.f, d, dir);
+    else
+        report_write_md(o.f, d);
+    return outfile_commit(&o, err, errlen);
+}
+
+int report_write(const char *dir, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: %s", dir,
+                 stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
+        return REPORT_FAILED;
+    }
+    enum resdir_kind kind = resdir_kind(dir);
+    struct doc d;
+    memset(&d, 0, sizeof d);
+    int rc;
+    switch (kind) {
+    case RESDIR_KIND_RUN:
+        d.kind = "run";
+        rc = report_build_run(&d, dir, err, errlen);
         break;
-    case METRIC_UNIT_COUNT:
-        if (fabs(v) >= 100.0 || v == floor(v))
-            snprintf(buf, len, "%.0f", v);
-        else
-            snprintf(buf, len, "%.1f", v);
+    case RESDIR_KIND_COMPARE:
+        d.kind = "compare";
+        rc = report_build_compare(&d, dir, err, errlen);
         break;
-    case METRIC_UNIT_RATIO:
-        if (m == METRIC_CLEARED || m == METRIC_EFFICIENCY)
-            snprintf(buf, len, "%.0f%%", 100.0 * v);
-        else
-            snprintf(buf, len, "%.2f", v);
+    case RESDIR_KIND_SWEEP:
+        d.kind = "sweep";
+        rc = report_build_sweep(&d, dir, err, errlen);
         break;
+    default:
+        snprintf(err, errlen,
+                 "%s: nothing to report (no " RESDIR_RUN_JSON ", " RESDIR_COMPARE_JSON
+                 " or " RESDIR_SWEEP_JSON ": write one with run --out, compare --out or "
+                 "sweep --out)",
+                 dir);
+        rc = -1;
     }
-}
-
-void report_format_value(char *buf, size_t len, enum metric m, double v)
-{
-    fmt_value(buf, len, m, v);
-}
-
-static void line(FILE *f, const struct run_result *r, enum metric m)
-{
-    const struct stats_summary *s = &r->sum[m];
-    char mean[32], lo[32], hi[32];
-    fmt_value(mean, sizeof mean, m, s->mean);
-    if (!isfinite(s->mean)) {
-        /* e.g. a lower bound no limiter rate reaches: no CI to show */
-        fprintf(f, "  %-38s %12s\n", metric_table[m].label, "never");
-        return;
+    if (rc != 0) {
+        doc_fini(&d);
+        return REPORT_FAILED;
     }
-    if (s->n >= 2 && s->ci_lo != s->ci_hi) {
-        /* every metric is >= 0: a t interval reaching below 0 is shown from
-         * 0 (the JSON keeps the raw bound) */
-        fmt_value(lo, sizeof lo, m, s->ci_lo > 0.0 ? s->ci_lo : 0.0);
-        fmt_value(hi, sizeof hi, m, s->ci_hi);
-        fprintf(f, "  %-38s %12s   %s - %s\n", metric_table[m].label, mean, lo, hi);
-    } else {
-        fprintf(f, "  %-38s %12s\n", metric_table[m].label, mean);
+    int status = ensure_charts(&d, dir, kind);
+    collect_charts(&d, dir, kind);
+    if (write_file(dir, RESDIR_REPORT_MD, &d, 0, err, errlen) != 0 ||
+        write_file(dir, RESDIR_REPORT_HTML, &d, 1, err, errlen) != 0) {
+        doc_fini(&d);
+        return REPORT_FAILED;
     }
-}
-
-void report_text(FILE *f, const struct scenario *s, const struct run_result *r,
-                 const struct report_perf *perf)
-{
-    char start[32], horizon[32], when[32];
-    units_format_datetime(s->start_epoch_s, start, sizeof start);
-    units_format_duration(s->horizon_s, horizon, sizeof horizon);
-    fprintf(f, "%s\n", s->name);
-    fprintf(f, "  start %s, horizon %s, %d replications, seed %llu\n", start, horizon, r->reps,
-            (unsigned long long)s->seed);
-    if (r->precision > 0) {
-        /* --precision: say how many replications the stopping rule needed */
-        const struct stats_summary *ct = &r->sum[METRIC_CLEAR_TIME];
-        double rel = ct->mean != 0.0 ? (ct->ci_hi - ct->mean) / fabs(ct->mean) : 0.0;
-        if (r->precision_reached)
-            fprintf(f, "  precision %g%% reached after %d replications (95%% CI half-width of "
-                       "clear time %.2g%% of its mean)\n",
-                    100.0 * r->precision, r->reps, 100.0 * rel);
-        else
-            fprintf(f, "  precision %g%% NOT reached: stopped at the cap of %d replications "
-                       "(95%% CI half-width of clear time %.2g%% of its mean; raise --reps)\n",
-                    100.0 * r->precision, r->reps, 100.0 * rel);
-    }
-    for (int i = 0; i < s->nrollouts; i++) {
-        const struct wl_rollout *ro = &s->rollouts[i];
-        units_format_clock(s->start_epoch_s + (int64_t)ro->at_s, when, sizeof when);
-        long nb = wl_batches(ro);
-        fprintf(f, "  rollout %d: %ld %s jobs from %s", i + 1, ro->users, job_kind_name(ro->kind),
-                when);
-        if (nb > 1) {
-            char iv[32];
-            units_format_duration(ro->batch_interval_s, iv, sizeof iv);
-            fprintf(f, ", %ld batches of %ld every %s", nb, ro->batch_size, iv);
-        }
-        fputs("\n", f);
-    }
-    fprintf(f, "\n  %-38s %12s   %s\n", "", "mean", "95% CI");
-    if (s->nrollouts > 0) {
-        fputs("Rollout\n", f);
-        line(f, r, METRIC_CLEAR_TIME);
-        double first = INFINITY;
-        for (int i = 0; i < s->nrollouts; i++)
-            first = fmin(first, s->rollouts[i].at_s);
-        units_format_clock(s->start_epoch_s + (int64_t)llround(first + r->sum[METRIC_CLEAR_TIME].mean),
-                           when, sizeof when);
-        fprintf(f, "  %-38s %12s\n", "  (last job done at, mean)", when);
-        line(f, r, METRIC_FAILED_TASKS_ZERO);
-        line(f, r, METRIC_CLEARED);
-        line(f, r, METRIC_LOWER_BOUND);
-        line(f, r, METRIC_EFFICIENCY);
-        line(f, r, METRIC_ROLLOUT_P50);
-        line(f, r, METRIC_ROLLOUT_P95);
-        line(f, r, METRIC_ROLLOUT_P99);
-        line(f, r, METRIC_ROLLOUT_MAX);
-    }
-    fputs("Client (rollout + background jobs)\n", f);
-    for (enum metric m = METRIC_JOBS; m <= METRIC_PEAK_FAILED_TASKS; m++)
-        if (m != METRIC_CLEARED)
-            line(f, r, m);
-    if (s->background.enabled) {
-        fputs("Background jobs (everyday joiners, movers, leavers)\n", f);
-        line(f, r, METRIC_BACKGROUND_JOBS);
-        line(f, r, METRIC_BACKGROUND_LAT_MEAN);
-        line(f, r, METRIC_BACKGROUND_LAT_P95);
-        line(f, r, METRIC_BACKGROUND_THROTTLED);
-    }
-    if (s->other.enabled) {
-        fputs("Other clients of the same API\n", f);
-        line(f, r, METRIC_OTHER_REQUESTS);
-        line(f, r, METRIC_OTHER_THROTTLED);
-    }
-    fputs("Engine\n", f);
-    line(f, r, METRIC_EVENTS);
-    if (perf)
-        fprintf(f, "  wall time %.3f s, %.3g events/s, peak memory %.1f MiB\n", perf->wall_s,
-                perf->wall_s > 0 ? perf->events / perf->wall_s : 0.0,
-                (double)perf->peak_rss_bytes / (1024.0 * 1024.0));
-}
-
-/* ---- JSON -------------------------------------------------------------- */
-
-static void add_num(cJSON *o, const char *k, double v)
-{
-    /* cJSON prints non-finite numbers as null, which is what we want for
-     * a CI that one replication cannot give */
-    cJSON_AddNumberToObject(o, k, v);
-}
-
-char *report_json(const struct scenario *s, const struct run_result *r,
-                  const struct report_perf *perf)
-{
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "scenario", s->name);
-    add_num(root, "seed", (double)s->seed);
-    add_num(root, "replications", r->reps);
-    if (r->precision > 0) {
-        cJSON *pr = cJSON_AddObjectToObject(root, "precision");
-        add_num(pr, "target", r->precision);
-        cJSON_AddBoolToObject(pr, "reached", r->precision_reached);
-    }
-    cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        const struct stats_summary *st = &r->sum[m];
-        cJSON *o = cJSON_AddObjectToObject(ms, metric_table[m].name);
-        add_num(o, "mean", st->mean);
-        add_num(o, "sd", st->sd);
-        add_num(o, "ci95_lo", st->ci_lo);
-        add_num(o, "ci95_hi", st->ci_hi);
-        add_num(o, "min", st->min);
-        add_num(o, "max", st->max);
-    }
-    if (perf) {
-        cJSON *p = cJSON_AddObjectToObject(root, "perf");
-        add_num(p, "wall_s", perf->wall_s);
-        add_num(p, "events", perf->events);
-        add_num(p, "events_per_s", perf->wall_s > 0 ? perf->events / perf->wall_s : 0.0);
-        add_num(p, "peak_rss_bytes", (double)perf->peak_rss_bytes);
-    }
-    char *out = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!out)
-        xoom("cJSON_Print");
-    return out;
+    if (status != REPORT_OK)
+        snprintf(err, errlen, "%s", d.chart_note);
+    doc_fini(&d);
+    return status;
 }

@@ -1,8 +1,52 @@
 /* resultdir.c -- see resultdir.h. */
 #include "out/resultdir.h"
 
+#include "base/file.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+int resdir_has(const char *dir, const char *name)
+{
+    char *p = file_join(dir, name);
+    struct stat st;
+    int ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    free(p);
+    return ok;
+}
+
+enum resdir_kind resdir_kind(const char *dir)
+{
+    if (resdir_has(dir, RESDIR_COMPARE_JSON))
+        return RESDIR_KIND_COMPARE;
+    if (resdir_has(dir, RESDIR_SWEEP_CSV))
+        return RESDIR_KIND_SWEEP;
+    if (resdir_has(dir, RESDIR_SERIES_CSV) || resdir_has(dir, RESDIR_RUN_JSON))
+        return RESDIR_KIND_RUN;
+    return RESDIR_KIND_NONE;
+}
+
+const char *resdir_data_file(enum resdir_kind kind)
+{
+    switch (kind) {
+    case RESDIR_KIND_RUN:
+        return RESDIR_SERIES_CSV;
+    case RESDIR_KIND_COMPARE:
+        return RESDIR_COMPARE_JSON;
+    case RESDIR_KIND_SWEEP:
+        return RESDIR_SWEEP_CSV;
+    case RESDIR_KIND_NONE:
+        break;
+    }
+    return NULL;
+}
+
+void resdir_chart_name(char *buf, size_t len, const char *chart, const char *ext)
+{
+    snprintf(buf, len, "%s.%s", chart, ext);
+}
 
 void resdir_compare_series_name(char *buf, size_t len, int i)
 {

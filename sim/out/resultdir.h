@@ -1,12 +1,13 @@
 /* resultdir.h -- the result-directory contract: every file a run, a
  * compare or a sweep writes into DIR (--out DIR) and `provsim plot` and
- * `provsim report` read back. The names live here and nowhere else.
+ * `provsim report` read back. The names live here and nowhere else, and
+ * so does the rule that tells from them what a directory holds.
  *
  *   run      run.json, meta.json, series.csv           (out/rundir.h)
  *   compare  compare.json, compare.csv, series-N.csv   (plan/compare.h)
  *   sweep    sweep.csv, sweep.json, journal/           (plan/sweep.h)
  *            journal/manifest.json, journal/cell-NNNNN.json, journal/lock
- *   any      report.md, report.html                    (out/report*.h)
+ *   any      report.md, report.html                    (out/report.h)
  *            charts NAME.png and NAME.svg               (out/plot.h)
  *
  * The README's "Output files" section defines every column and key. */
@@ -27,6 +28,26 @@
 #define RESDIR_LOCK "lock"                   /* in journal/ */
 #define RESDIR_REPORT_MD "report.md"
 #define RESDIR_REPORT_HTML "report.html"
+/* the two formats of every chart: NAME.png, NAME.svg */
+#define RESDIR_PNG "png"
+#define RESDIR_SVG "svg"
+
+/* What a result directory holds, from the files present: compare.json
+ * makes it a compare's, else sweep.csv a sweep's, else series.csv or
+ * run.json a run's. */
+enum resdir_kind { RESDIR_KIND_NONE, RESDIR_KIND_RUN, RESDIR_KIND_COMPARE, RESDIR_KIND_SWEEP };
+
+enum resdir_kind resdir_kind(const char *dir);
+
+/* The file whose data the charts of a kind are drawn from (series.csv,
+ * compare.json, sweep.csv), or NULL. */
+const char *resdir_data_file(enum resdir_kind kind);
+
+/* 1 if DIR/name is a regular file, else 0. */
+int resdir_has(const char *dir, const char *name);
+
+/* "NAME.EXT": the file of chart NAME in format ext (RESDIR_PNG, RESDIR_SVG). */
+void resdir_chart_name(char *buf, size_t len, const char *chart, const char *ext);
 
 /* "series-N.csv": the series of compare's scenario i (0-based; N = i + 1). */
 void resdir_compare_series_name(char *buf, size_t len, int i);

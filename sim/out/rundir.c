@@ -3,7 +3,8 @@
 
 #include "base/file.h"
 #include "out/plot.h"
-#include "out/report.h"
+#include "out/resultdir.h"
+#include "out/summary.h"
 #include "base/units.h"
 #include "base/util.h"
 
@@ -19,7 +20,7 @@ int rundir_open(struct rundir *rd, const char *dir, char *err, size_t errlen)
     memset(rd, 0, sizeof *rd);
     if (file_mkdirs(dir, err, errlen) != 0)
         return -1;
-    char *p = file_join(dir, "series.csv");
+    char *p = file_join(dir, RESDIR_SERIES_CSV);
     int rc = outfile_open(&rd->series, p, err, errlen);
     free(p);
     if (rc != 0)
@@ -119,17 +120,17 @@ static int copy_series(struct rundir *rd, FILE *also, char *err, size_t errlen)
 
 static void remove_stale(const char *dir)
 {
-    static const char *const exts[] = {"png", "svg"};
-    const char *const *charts = plot_chart_names(PLOT_KIND_RUN);
+    static const char *const exts[] = {RESDIR_PNG, RESDIR_SVG};
+    const char *const *charts = plot_chart_names(RESDIR_KIND_RUN);
     for (int i = 0; charts[i]; i++)
         for (int k = 0; k < 2; k++) {
             char name[128];
-            snprintf(name, sizeof name, "%s.%s", charts[i], exts[k]);
+            resdir_chart_name(name, sizeof name, charts[i], exts[k]);
             char *p = file_join(dir, name);
             unlink(p);
             free(p);
         }
-    static const char *const reports[] = {"report.md", "report.html"};
+    static const char *const reports[] = {RESDIR_REPORT_MD, RESDIR_REPORT_HTML};
     for (int k = 0; k < 2; k++) {
         char *p = file_join(dir, reports[k]);
         unlink(p);
@@ -147,13 +148,13 @@ int rundir_commit(struct rundir *rd, const struct scenario *s, const struct run_
     remove_stale(rd->dir);
     int rc = outfile_commit(&rd->series, err, errlen);
     if (rc == 0) {
-        char *js = report_json(s, r, NULL);
-        rc = write_text(rd->dir, "run.json", js, err, errlen);
+        char *js = summary_json(s, r, NULL);
+        rc = write_text(rd->dir, RESDIR_RUN_JSON, js, err, errlen);
         free(js);
     }
     if (rc == 0) {
         char *js = meta_json(s, r);
-        rc = write_text(rd->dir, "meta.json", js, err, errlen);
+        rc = write_text(rd->dir, RESDIR_META_JSON, js, err, errlen);
         free(js);
     }
     free(rd->dir);

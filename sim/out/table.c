@@ -1,6 +1,7 @@
 /* table.c -- see table.h. */
 #include "out/table.h"
 
+#include "base/file.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -8,9 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Result files are small; anything this large is not one of ours. */
-#define TBL_MAX_BYTES (256L * 1024 * 1024)
 
 struct fields {
     char **v;
@@ -98,31 +96,21 @@ static int split(const char *text, size_t len, struct fields *f, size_t **counts
 int tbl_load(struct table *t, const char *path, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    int sys_errno;
+    switch (file_read(path, FILE_MAX_RESULT, &text, &len, &sys_errno)) {
+    case FILE_OK:
+        break;
+    case FILE_CANNOT_OPEN:
+        snprintf(err, errlen, "%s: %s", path, strerror(sys_errno));
         return -1;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (len + got > (size_t)TBL_MAX_BYTES) {
-            snprintf(err, errlen, "%s: too large for a result table", path);
-            fclose(fp);
-            free(text);
-            return -1;
-        }
-        xgrow((void **)&text, &cap, len + got + 1, 1);
-        memcpy(text + len, chunk, got);
-        len += got;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) {
+    case FILE_TOO_LARGE:
+        snprintf(err, errlen, "%s: too large for a result table", path);
+        return -1;
+    case FILE_IS_DIRECTORY: /* a directory opens, and its first read fails */
+    case FILE_READ_ERROR:
         snprintf(err, errlen, "%s: read error", path);
-        free(text);
         return -1;
     }
     if (len == 0 || memchr(text, '\0', len)) {

@@ -13,7 +13,7 @@
 
 #include "base/file.h"
 #include "base/outfile.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "out/resultdir.h"
 #include "out/series.h"
 #include "run/runner.h"
@@ -66,7 +66,7 @@ static void label_of(const struct cmp_result *r, int i, char *buf, size_t len)
 /* |v| of metric m for people: durations, counts, ratios. */
 static void fmt_abs(char *buf, size_t len, enum metric m, double v)
 {
-    report_format_value(buf, len, m, fabs(v));
+    summary_format_value(buf, len, m, fabs(v));
 }
 
 /* A signed value: "+2m 05s", "-378", "0". */
@@ -187,14 +187,14 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
         for (int i = 0; i < r->n; i++) {
             const struct stats_summary *s = &r->sc[i].sum[m], *d = &r->sc[i].diff[m];
             char mean[40], lo[40], hi[40], ci[96] = "", dm[40] = "", dci[96] = "";
-            report_format_value(mean, sizeof mean, m, s->mean);
+            summary_format_value(mean, sizeof mean, m, s->mean);
             if (isfinite(s->ci_lo) && isfinite(s->ci_hi)) {
                 /* a CI can reach below 0 for a quantity that cannot */
                 if (s->ci_lo < 0)
                     fmt_signed(lo, sizeof lo, m, s->ci_lo);
                 else
-                    report_format_value(lo, sizeof lo, m, s->ci_lo);
-                report_format_value(hi, sizeof hi, m, s->ci_hi);
+                    summary_format_value(lo, sizeof lo, m, s->ci_lo);
+                summary_format_value(hi, sizeof hi, m, s->ci_hi);
                 snprintf(ci, sizeof ci, "%s - %s", lo, hi);
             }
             if (i > 0) {

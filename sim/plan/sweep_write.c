@@ -16,7 +16,7 @@
 #include "base/file.h"
 #include "base/outfile.h"
 #include "out/resultdir.h"
-#include "out/report.h"
+#include "out/summary.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -178,16 +178,16 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
         }
         char label[1024], mean[32], lo[32], hi[32];
         if (equal == sw->ncells - 1 && sw->ncells > 1) {
-            report_format_value(mean, sizeof mean, m, b->mean);
+            summary_format_value(mean, sizeof mean, m, b->mean);
             fprintf(f, "    every cell has the same mean (%s)\n", mean);
             continue;
         }
         sweep_cell_label(o, best, label, sizeof label);
-        report_format_value(mean, sizeof mean, m, b->mean);
+        summary_format_value(mean, sizeof mean, m, b->mean);
         fprintf(f, "    %s\n    %s = %s", label, metric_table[m].name, mean);
         if (isfinite(b->ci_lo) && isfinite(b->ci_hi)) {
-            report_format_value(lo, sizeof lo, m, b->ci_lo);
-            report_format_value(hi, sizeof hi, m, b->ci_hi);
+            summary_format_value(lo, sizeof lo, m, b->ci_lo);
+            summary_format_value(hi, sizeof hi, m, b->ci_hi);
             fprintf(f, " (95%% CI %s - %s)", lo, hi);
         }
         if (m == METRIC_CLEAR_TIME && sw->cells[best].sum[METRIC_CLEARED].mean < 1.0)

@@ -1,0 +1,85 @@
+/* report_fmt.c -- the numbers of a report: a {mean, CI} read from the
+ * saved JSON, and values, intervals and differences as text (see
+ * report_parts.h). */
+#include "out/report_parts.h"
+
+#include "out/jsonfile.h"
+#include "out/summary.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+struct report_stat report_stat_of(const cJSON *o)
+{
+    struct report_stat s = {jsonfile_num(o, "mean"), jsonfile_num(o, "ci95_lo"),
+                   jsonfile_num(o, "ci95_hi")};
+    return s;
+}
+
+struct report_stat report_metric_stat(const cJSON *metrics, enum metric m)
+{
+    return report_stat_of(cJSON_GetObjectItemCaseSensitive(metrics, metric_table[m].name));
+}
+
+void report_fmt_value(char *buf, size_t len, enum metric m, double v)
+{
+    if (metric_table[m].unit == METRIC_UNIT_COUNT && isfinite(v) && fabs(v) >= 1000)
+        report_fmt_count(buf, len, v);
+    else
+        summary_format_value(buf, len, m, v);
+}
+
+void report_fmt_ci(char *buf, size_t len, enum metric m, struct report_stat s)
+{
+    if (!isfinite(s.lo) || !isfinite(s.hi) || s.lo == s.hi) {
+        buf[0] = '\0';
+        return;
+    }
+    char lo[48], hi[48];
+    report_fmt_value(lo, sizeof lo, m, fmax(s.lo, 0.0));
+    report_fmt_value(hi, sizeof hi, m, s.hi);
+    snprintf(buf, len, "%s \xe2\x80\x93 %s", lo, hi);
+}
+
+void report_fmt_ci_paren(char *buf, size_t len, enum metric m, struct report_stat s)
+{
+    char ci[128], lo[48], hi[48], mean[48];
+    report_fmt_ci(ci, sizeof ci, m, s);
+    report_fmt_value(lo, sizeof lo, m, fmax(s.lo, 0.0));
+    report_fmt_value(hi, sizeof hi, m, s.hi);
+    report_fmt_value(mean, sizeof mean, m, s.mean);
+    if (*ci && !(strcmp(lo, mean) == 0 && strcmp(hi, mean) == 0))
+        snprintf(buf, len, " (95%% CI %s)", ci);
+    else
+        buf[0] = '\0';
+}
+
+void report_fmt_signed(char *buf, size_t len, enum metric m, double v)
+{
+    char a[40];
+    if (!isfinite(v)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    report_fmt_value(a, sizeof a, m, fabs(v));
+    snprintf(buf, len, "%s%s", v < 0 ? "\xe2\x88\x92" : v > 0 ? "+" : "", a);
+}
+
+void report_fmt_count(char *buf, size_t len, double v)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    size_t nd = strlen(digits), o = 0;
+    char out[96];
+    if (v < 0)
+        out[o++] = '-';
+    for (size_t i = 0; i < nd; i++) {
+        if (i > 0 && (nd - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, len, "%s", out);
+}
