@@ -136,7 +136,7 @@ static int number_range(const char *spec, const char *los, const char *his, cons
     ml *= pow10i(d - dl);
     mh *= pow10i(d - dh);
     ms *= pow10i(d - ds);
-    int count;
+    int count = 0; /* set by range_count on success */
     if (range_count(ml, mh, ms, spec, &count, err, errlen))
         return -1;
     char **v = xcalloc((size_t)count, sizeof *v);
@@ -165,7 +165,7 @@ static int clock_range(const char *spec, const char *los, const char *his, const
                     "midnight; list the values instead)",
                     spec, los, his);
     int64_t a_min = (int64_t)a / 60, b_min = (int64_t)b / 60, st_min = (int64_t)st / 60;
-    int count;
+    int count = 0; /* set by range_count on success */
     if (range_count(a_min, b_min, st_min, spec, &count, err, errlen))
         return -1;
     char **v = xcalloc((size_t)count, sizeof *v);
@@ -199,7 +199,7 @@ static int duration_range(const char *spec, const char *los, const char *his, co
         fabs(bms - round(bms)) > 1e-6 || fabs(sms - round(sms)) > 1e-6)
         return xerr(err, errlen, "range \"%s\": durations must be whole milliseconds", spec);
     int64_t ai = (int64_t)llround(ams), bi = (int64_t)llround(bms), si = (int64_t)llround(sms);
-    int count;
+    int count = 0; /* set by range_count on success */
     if (range_count(ai, bi, si, spec, &count, err, errlen))
         return -1;
     char **v = xcalloc((size_t)count, sizeof *v);
