@@ -187,7 +187,8 @@ static void command_line(void **state)
                     "--set", "workload.rollouts[0].users=200", "--out", d, NULL};
     assert_int_equal(th_run(argv, out, errf), 0);
     char *t = th_read(out);
-    printf("%s", t);
+    assert_non_null(t);
+    printf("%s", t ? t : "");
     assert_non_null(strstr(t, "clear_time_s"));
     assert_non_null(strstr(t, "3 replications each"));
     assert_non_null(strstr(t, "the same rollout clear time in every replication"));

@@ -414,7 +414,8 @@ static void binary_signals_then_resume(void **state)
                         "--reps", "6", "--jobs", "1", "--out", ref, NULL};
     assert_int_equal(th_run(argv_ref, out, errf), 0);
     char *txt = th_read(out);
-    printf("%s", txt);
+    assert_non_null(txt);
+    printf("%s", txt ? txt : "");
     assert_non_null(strstr(txt, "fastest clear"));
     assert_non_null(strstr(txt, "within the CI of the best"));
     free(txt);
@@ -455,10 +456,11 @@ static void binary_signals_then_resume(void **state)
                                "--reps", "6", "--jobs", "2", "--out", d, "--resume", NULL};
         assert_int_equal(th_run(argv_resume, out, errf), 0);
         e = th_read(errf);
+        assert_non_null(e);
         char want[128];
         snprintf(want, sizeof want, "resuming: %d of 12 cells from the journal, %d to run", saved,
                  12 - saved);
-        printf("%s", e);
+        printf("%s", e ? e : "");
         assert_non_null(strstr(e, want));
         free(e);
         char *a = csv_of(ref), *b = csv_of(d);
@@ -566,7 +568,8 @@ static void precision_on_the_command_line(void **state)
                          NULL};
     assert_int_equal(th_run(argv_text, out, errf), 0);
     a = th_read(out);
-    printf("%.400s", a);
+    assert_non_null(a);
+    printf("%.400s", a ? a : "");
     assert_non_null(strstr(a, "precision 5% reached after "));
     free(a);
 
@@ -576,7 +579,8 @@ static void precision_on_the_command_line(void **state)
                           "--precision", "5%", "--reps", "40", "--out", d, NULL};
     assert_int_equal(th_run(argv_sweep, out, errf), 0);
     a = th_read(out);
-    printf("%s", a);
+    assert_non_null(a);
+    printf("%s", a ? a : "");
     assert_non_null(strstr(a, "precision 5% reached in every cell"));
     free(a);
     free(d);
