@@ -82,17 +82,10 @@ int wl_stream_kind(const struct wl_stream *w, gsl_rng *r)
 
 /* ---- profiles -------------------------------------------------------- */
 
-/* floor(a / b) for b > 0, also for negative a (times before 1970). */
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 double wl_profile_rate(const struct wl_profile *p, int64_t start_epoch_s, double t)
 {
     int64_t hour = (int64_t)floor(((double)start_epoch_s + t) / 3600.0);
-    int hod = (int)(hour - floor_div(hour, 24) * 24);
+    int hod = (int)(hour - units_floor_div(hour, 24) * 24);
     const double *day = units_weekday(hour * 3600) >= 5 ? p->weekend : p->weekday;
     return day[hod] / 3600.0;
 }

@@ -66,10 +66,12 @@ enum file_status file_read(const char *path, size_t max, char **text, size_t *le
     *len = 0;
     *sys_errno = 0;
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return FILE_IS_DIRECTORY;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
-        return FILE_TOO_LARGE;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return FILE_IS_DIRECTORY;
+        if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+            return FILE_TOO_LARGE; /* without reading it; pipes are counted below */
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         *sys_errno = errno;

@@ -22,7 +22,7 @@ int outfile_open(struct outfile *o, const char *path, char *err, size_t errlen)
     size_t n = strlen(path) + 16;
     o->path = xstrdup(path);
     o->tmp = xmalloc(n);
-    snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
+    snprintf(o->tmp, n, "%s" OUTFILE_TMP_SUFFIX "XXXXXX", path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The temporary file is the target's name + this + six random characters:
+ * what a reader of a directory skips or cleans up (an interrupted write). */
+#define OUTFILE_TMP_SUFFIX ".tmp"
+
 struct outfile {
     FILE *f;    /* write here */
     char *path; /* owned */

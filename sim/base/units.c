@@ -140,8 +140,7 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
-/* Floor division, so times before 1970 still fall in the right day. */
-static int64_t floor_div(int64_t a, int64_t b)
+int64_t units_floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
@@ -180,7 +179,7 @@ int units_parse_datetime(const char *s, int64_t *out_epoch_s, char *err, size_t 
 int units_weekday(int64_t epoch_s)
 {
     /* 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday. */
-    int64_t days = floor_div(epoch_s, 86400);
+    int64_t days = units_floor_div(epoch_s, 86400);
     int64_t w = (days + 3) % 7;
     return (int)(w < 0 ? w + 7 : w);
 }
@@ -203,7 +202,7 @@ int units_parse_clock(const char *s, double *out_sod, char *err, size_t errlen)
 
 void units_format_datetime(int64_t epoch_s, char *buf, size_t len)
 {
-    int64_t days = floor_div(epoch_s, 86400);
+    int64_t days = units_floor_div(epoch_s, 86400);
     int64_t sod = epoch_s - days * 86400;
     int64_t y;
     int m, d;
@@ -215,7 +214,7 @@ void units_format_datetime(int64_t epoch_s, char *buf, size_t len)
 void units_format_clock(int64_t epoch_s, char *buf, size_t len)
 {
     static const char *const names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    int64_t sod = epoch_s - floor_div(epoch_s, 86400) * 86400;
+    int64_t sod = epoch_s - units_floor_div(epoch_s, 86400) * 86400;
     snprintf(buf, len, "%s %02d:%02d", names[units_weekday(epoch_s)], (int)(sod / 3600),
              (int)(sod % 3600 / 60));
 }

@@ -55,12 +55,12 @@ void resdir_compare_series_name(char *buf, size_t len, int i)
 
 void resdir_cell_name(char *buf, size_t len, int cell)
 {
-    snprintf(buf, len, "cell-%05d.json", cell);
+    snprintf(buf, len, RESDIR_CELL_PREFIX "%05d.json", cell);
 }
 
 int resdir_cell_parse(const char *name, int *cell)
 {
     char tail;
-    return strncmp(name, "cell-", 5) == 0 && sscanf(name, "cell-%d.jso%c", cell, &tail) == 2 &&
-           tail == 'n' && strlen(name) == strlen("cell-00000.json");
+    return sscanf(name, RESDIR_CELL_PREFIX "%d.jso%c", cell, &tail) == 2 && tail == 'n' &&
+           strlen(name) == strlen(RESDIR_CELL_PREFIX "00000.json");
 }

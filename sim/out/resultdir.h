@@ -52,7 +52,10 @@ void resdir_chart_name(char *buf, size_t len, const char *chart, const char *ext
 /* "series-N.csv": the series of compare's scenario i (0-based; N = i + 1). */
 void resdir_compare_series_name(char *buf, size_t len, int i);
 
-/* "cell-NNNNN.json": the journal file of sweep cell `cell`. */
+/* "cell-NNNNN.json": the journal file of sweep cell `cell`. Every cell
+ * file, and the temporary file of an interrupted write of one, starts with
+ * RESDIR_CELL_PREFIX. */
+#define RESDIR_CELL_PREFIX "cell-"
 void resdir_cell_name(char *buf, size_t len, int cell);
 /* 1 and *cell if name is a journal cell file name, else 0 (*cell may
  * still be out of the sweep's range: the caller checks). */

@@ -20,6 +20,7 @@
 
 #include "out/csvfmt.h"
 #include "base/file.h"
+#include "base/outfile.h"
 #include "out/resultdir.h"
 #include "base/util.h"
 
@@ -68,14 +69,11 @@ static int num_get(const cJSON *o, const char *key, double *v)
 
 /* ---- cell files ---------------------------------------------------------- */
 
-/* Whether name begins as a journal cell file does ("cell-"): the cells
- * and the temporary files of their interrupted writes. The prefix is what
- * resdir_cell_name writes before the number. */
+/* Whether name begins as a journal cell file does: the cells and the
+ * temporary files of their interrupted writes. */
 static int cell_prefixed(const char *name)
 {
-    char first[32];
-    resdir_cell_name(first, sizeof first, 0);
-    return strncmp(name, first, strcspn(first, "0123456789")) == 0;
+    return strncmp(name, RESDIR_CELL_PREFIX, strlen(RESDIR_CELL_PREFIX)) == 0;
 }
 
 static char *cell_path(const struct sweep_ctx *c, int cell)
@@ -369,7 +367,7 @@ static int load_entry(struct sweep_ctx *c, const char *name, char *err, size_t e
     if (!cell_prefixed(name))
         return 0;
     char *p = file_join(c->journal, name);
-    if (strstr(name, ".tmp")) {
+    if (strstr(name, OUTFILE_TMP_SUFFIX)) {
         unlink(p); /* a write a kill interrupted: never renamed, never valid */
     } else if (!resdir_cell_parse(name, &cell)) {
         /* not ours */

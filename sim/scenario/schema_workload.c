@@ -35,12 +35,6 @@ static const double business_hours[2][24] = {
     {0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05,
      0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05}};
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* A rollout's "at": "HH:MM" (the first such time at or after start), "+2h"
  * (after start) or a full date-time; must fall inside [start, horizon). */
 static int parse_at(struct kp_ctx *c, const cJSON *it, const struct scenario *s, double *at_s)
@@ -68,7 +62,7 @@ static int parse_at(struct kp_ctx *c, const cJSON *it, const struct scenario *s,
         double sod;
         if (units_parse_clock(str, &sod, msg, sizeof msg))
             return kp_fail(c, "%s", msg);
-        int64_t start_sod = s->start_epoch_s - floor_div(s->start_epoch_s, 86400) * 86400;
+        int64_t start_sod = s->start_epoch_s - units_floor_div(s->start_epoch_s, 86400) * 86400;
         at = sod - (double)start_sod;
         if (at < 0)
             at += 86400; /* already past today: the same time tomorrow */
