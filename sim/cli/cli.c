@@ -58,6 +58,14 @@ int cli_input_error(const char *fmt, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return 1;
+    return 0;
+}
+
 int cli_online_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

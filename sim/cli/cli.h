@@ -23,6 +23,10 @@ int cli_usage_error_plain(const char *help_cmd, const char *fmt, const char *arg
  * in it); returns CLI_EXIT_USAGE. */
 int cli_input_error(const char *fmt, const char *arg);
 
+/* 1 if any argument after the subcommand's name is -h or --help (run,
+ * sweep and compare print their help whatever else is given). */
+int cli_wants_help(int argc, char **argv);
+
 /* Online processors (1 if unknown): the default for --jobs. */
 int cli_online_cores(void);
 

@@ -1,6 +1,7 @@
 /* cmd_compare.c -- provsim compare: the command line of compare.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "out/resultdir.h"
 
 #include "plan/compare.h"
 #include "out/plot.h"
@@ -39,11 +40,10 @@ static const char usage[] =
 
 int cmd_compare(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
     struct cli_common cc;
     cli_common_init(&cc, argc);
@@ -98,8 +98,9 @@ int cmd_compare(int argc, char **argv)
             free(text);
         } else {
             cmp_print_text(stdout, &r);
-            printf("\nwrote %s/compare.csv, %s/compare.json and %s/series-1..%d.csv\n", o.out_dir,
-                   o.out_dir, o.out_dir, r.n);
+            printf("\nwrote %s/" RESDIR_COMPARE_CSV ", %s/" RESDIR_COMPARE_JSON
+                   " and %s/series-1..%d.csv\n",
+                   o.out_dir, o.out_dir, o.out_dir, r.n);
         }
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;

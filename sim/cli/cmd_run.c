@@ -274,11 +274,10 @@ static int write_results(const struct run_args *a, const struct scenario *s,
 
 int cmd_run(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage_run, stdout);
-            return 0;
-        }
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage_run, stdout);
+        return 0;
+    }
     struct run_args a;
     struct scenario s;
     int rc = parse_run_args(argc, argv, &a);

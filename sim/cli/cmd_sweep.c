@@ -1,6 +1,7 @@
 /* cmd_sweep.c -- provsim sweep: the command line of sweep.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "out/resultdir.h"
 
 #include "out/plot.h"
 #include "run/runner.h"
@@ -171,17 +172,17 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
         else
             printf("  precision %g%% reached in every cell\n", 100.0 * o->precision);
     }
-    printf("  wrote %s/sweep.csv and %s/sweep.json\n", o->out_dir, o->out_dir);
+    printf("  wrote %s/" RESDIR_SWEEP_CSV " and %s/" RESDIR_SWEEP_JSON "\n", o->out_dir,
+           o->out_dir);
     sweep_print_best(stdout, o, sw);
 }
 
 int cmd_sweep(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        }
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     struct sweep_args a;
     int rc = SWEEP_BAD_INPUT;
     if (parse_sweep_args(argc, argv, &a) == 0) {
