@@ -10,8 +10,20 @@
 #include "models/server.h"
 #include "models/workload.h"
 
+/* What was simulated, for the provenance every output records; the
+ * scenario loader fills it, the models never read it. */
+struct scenario_origin {
+    char *source;       /* owned; the file as given, NULL = the built-in default */
+    char sha256[65];    /* hex SHA-256 of the source's bytes, "" if none */
+    char **overrides;   /* owned; every --set "PATH=VALUE" applied, in order */
+    int noverrides;
+    char *file_name;    /* owned; "name" as the file has it, NULL if the same as name */
+};
+
 struct scenario {
-    char *name;                  /* owned */
+    char *name;                  /* owned; with overrides, a label derived from
+                                  * the effective scenario (origin.file_name
+                                  * keeps the file's) */
     char *notes;                 /* owned; may be NULL */
     int64_t start_epoch_s;       /* naive local time of t = 0 */
     double horizon_s;            /* simulate until this time */
@@ -24,6 +36,7 @@ struct scenario {
     struct wl_traffic background;
     struct wl_traffic other;
     double series_step_s;        /* --series sampling step */
+    struct scenario_origin origin;
 };
 
 #endif

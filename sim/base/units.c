@@ -244,3 +244,24 @@ void units_format_duration(double s, char *buf, size_t len)
         snprintf(buf, len, "%.0fd %02.0fh", floor(r / 86400), floor(fmod(r, 86400) / 3600));
     }
 }
+
+void units_format_count(double v, char *buf, size_t len)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    char digits[400];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v));
+    size_t nd = strlen(digits), o = 0;
+    char out[540];
+    if (v <= -0.5)
+        out[o++] = '-';
+    for (size_t i = 0; i < nd; i++) {
+        if (i > 0 && (nd - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, len, "%s", out);
+}

@@ -33,6 +33,10 @@ void units_format_clock(int64_t epoch_s, char *buf, size_t len);
  * Negative or non-finite values print as "-". */
 void units_format_duration(double s, char *buf, size_t len);
 
+/* Formats a count for people, rounded, with thousands separators:
+ * 12000 -> "12,000". */
+void units_format_count(double v, char *buf, size_t len);
+
 /* floor(a / b) for b != 0, also for negative a: times before 1970 still
  * fall in the right hour and day. */
 int64_t units_floor_div(int64_t a, int64_t b);

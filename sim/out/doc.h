@@ -42,6 +42,7 @@ struct doc {
     char title[1024];
     struct doc_list fact_k, fact_v; /* the scenario(s), as label: value */
     struct doc_list notes;  /* the scenario's own notes */
+    char notes_head[512];   /* their heading; "" = "Notes from the scenario file" */
     struct doc_list findings;
     char table_title[128];
     char table_note[512];

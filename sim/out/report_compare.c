@@ -33,6 +33,10 @@ static void compare_facts(struct doc *d, const cJSON *cj, const cJSON *scns, int
             doc_fact(d, key, "%s (%s)", name ? name : "", file);
         else
             doc_fact(d, key, "%s", name ? name : "");
+        /* the file's SHA-256 and the --set, once per scenario */
+        char pk[64];
+        snprintf(pk, sizeof pk, "Scenario %s", label);
+        report_provenance_facts(d, cJSON_GetObjectItemCaseSensitive(s, "provenance"), pk);
         if (tl < sizeof d->title)
             tl += (size_t)snprintf(d->title + tl, sizeof d->title - tl, "%s%s",
                                    i ? " vs " : "", name ? name : label);

@@ -83,3 +83,27 @@ void report_fmt_count(char *buf, size_t len, double v)
     out[o] = '\0';
     snprintf(buf, len, "%s", out);
 }
+
+int report_provenance_facts(struct doc *d, const cJSON *prov, const char *label)
+{
+    if (!cJSON_IsObject(prov))
+        return 0;
+    const char *src = jsonfile_str(prov, "source"), *sha = jsonfile_str(prov, "sha256"),
+               *ver = jsonfile_str(prov, "version");
+    char k[128];
+    snprintf(k, sizeof k, "%s file", label);
+    doc_fact(d, k, "%s (SHA-256 %s)", src ? src : "?", sha ? sha : "?");
+    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(prov, "overrides");
+    int n = 0;
+    for (const cJSON *e = cJSON_IsArray(ov) ? ov->child : NULL; e; e = e->next)
+        if (cJSON_IsString(e)) {
+            snprintf(k, sizeof k, "%s --set %d", label, ++n);
+            doc_fact(d, k, "%s", e->valuestring);
+        }
+    int said = 0; /* the version once, however many scenarios */
+    for (size_t i = 0; i < d->fact_k.n; i++)
+        said |= !strcmp(d->fact_k.v[i], "provsim version");
+    if (ver && !said)
+        doc_fact(d, "provsim version", "%s", ver);
+    return n;
+}

@@ -212,7 +212,9 @@ void report_write_html(FILE *f, const struct doc *d, const char *dir)
     html_table(f, d);
     html_charts(f, d, dir);
     if (d->notes.n) {
-        fputs("\n<section class=\"notes\">\n<h2>Notes from the scenario file</h2>\n<ul>\n", f);
+        fputs("\n<section class=\"notes\">\n<h2>", f);
+        html_esc(f, *d->notes_head ? d->notes_head : "Notes from the scenario file");
+        fputs("</h2>\n<ul>\n", f);
         for (size_t i = 0; i < d->notes.n; i++) {
             fputs("<li>", f);
             html_esc(f, d->notes.v[i]);

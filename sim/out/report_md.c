@@ -95,7 +95,9 @@ void report_write_md(FILE *f, const struct doc *d)
         }
     }
     if (d->notes.n) {
-        fputs("\n## Notes from the scenario file\n\n", f);
+        fputs("\n## ", f);
+        md_esc(f, *d->notes_head ? d->notes_head : "Notes from the scenario file");
+        fputs("\n\n", f);
         for (size_t i = 0; i < d->notes.n; i++) {
             fputs("- ", f);
             md_esc(f, d->notes.v[i]);

@@ -46,6 +46,12 @@ void report_fmt_ci_paren(char *buf, size_t len, enum metric m, struct report_sta
 /* A difference: "+v", "−v" (U+2212) or "0"-like; "-" if not finite. */
 void report_fmt_signed(char *buf, size_t len, enum metric m, double v);
 
+/* The provenance object of a result file (origin.h) as facts: the
+ * scenario source and its SHA-256 (label "Scenario" or e.g. "Scenario
+ * A"), each --set, the provsim version. Returns the number of overrides
+ * (0 also when prov is missing). */
+int report_provenance_facts(struct doc *d, const struct cJSON *prov, const char *label);
+
 /* Write d as Markdown, and as self-contained HTML with DIR's charts
  * embedded as data: URIs. */
 void report_write_md(FILE *f, const struct doc *d);

@@ -84,6 +84,14 @@ static void run_facts(struct doc *d, const cJSON *run, const cJSON *meta, struct
     rollout_facts(d, meta, r);
     double reps = jsonfile_num(run, "replications"), seed = jsonfile_num(run, "seed");
     doc_fact(d, "Replications", "%.0f (seed %.0f); the charts show replication 0", reps, seed);
+    int nset = report_provenance_facts(d, cJSON_GetObjectItemCaseSensitive(run, "provenance"),
+                                       "Scenario");
+    const char *fname = meta ? jsonfile_str(meta, "file_name") : NULL;
+    if (nset)
+        snprintf(d->notes_head, sizeof d->notes_head,
+                 "Notes from the scenario file%s%s%s, written for the unmodified file (this run "
+                 "changed it with %d --set)",
+                 fname ? " \"" : "", fname ? fname : "", fname ? "\"" : "", nset);
     const cJSON *notes = meta ? cJSON_GetObjectItemCaseSensitive(meta, "notes") : NULL;
     for (const cJSON *n = cJSON_IsArray(notes) ? notes->child : NULL; n; n = n->next)
         if (cJSON_IsString(n))

@@ -79,10 +79,15 @@ static void sweep_facts(struct doc *d, const cJSON *sj, int nc)
     snprintf(d->title, sizeof d->title, "%s", name ? name : "provsim sweep");
     if (file)
         doc_fact(d, "Base scenario", "%s (%s)", name ? name : "", file);
-    const cJSON *sets = cJSON_GetObjectItemCaseSensitive(sj, "set");
-    for (const cJSON *s = cJSON_IsArray(sets) ? sets->child : NULL; s; s = s->next)
-        if (cJSON_IsString(s))
-            doc_fact(d, "Override", "%s", s->valuestring);
+    const cJSON *prov = cJSON_GetObjectItemCaseSensitive(sj, "provenance");
+    if (cJSON_IsObject(prov)) {
+        report_provenance_facts(d, prov, "Base scenario");
+    } else {
+        const cJSON *sets = cJSON_GetObjectItemCaseSensitive(sj, "set");
+        for (const cJSON *s = cJSON_IsArray(sets) ? sets->child : NULL; s; s = s->next)
+            if (cJSON_IsString(s))
+                doc_fact(d, "Override", "%s", s->valuestring);
+    }
     const cJSON *vary = cJSON_GetObjectItemCaseSensitive(sj, "vary");
     for (const cJSON *v = cJSON_IsArray(vary) ? vary->child : NULL; v; v = v->next) {
         const char *path = jsonfile_str(v, "path"), *spec = jsonfile_str(v, "spec");

@@ -5,6 +5,7 @@
 #include "out/plot.h"
 #include "out/resultdir.h"
 #include "out/summary.h"
+#include "out/origin.h"
 #include "base/units.h"
 #include "base/util.h"
 
@@ -57,6 +58,9 @@ static char *meta_json(const struct scenario *s, const struct run_result *r)
     cJSON_AddNumberToObject(root, "horizon_s", s->horizon_s);
     cJSON_AddNumberToObject(root, "replications", r->reps);
     cJSON_AddNumberToObject(root, "seed", (double)s->seed);
+    origin_add_json(root, &s->origin, s->seed, r->reps);
+    if (s->origin.file_name)
+        cJSON_AddStringToObject(root, "file_name", s->origin.file_name);
     cJSON *ros = cJSON_AddArrayToObject(root, "rollouts");
     for (int i = 0; i < s->nrollouts; i++) {
         const struct wl_rollout *ro = &s->rollouts[i];

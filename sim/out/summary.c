@@ -4,6 +4,7 @@
 #include "base/units.h"
 #include "base/util.h"
 #include "models/workload.h"
+#include "out/origin.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
     fprintf(f, "%s\n", s->name);
     fprintf(f, "  start %s, horizon %s, %d replications, seed %llu\n", start, horizon, r->reps,
             (unsigned long long)s->seed);
+    origin_text(f, "  ", &s->origin);
     if (r->precision > 0) {
         /* --precision: say how many replications the stopping rule needed */
         const struct stats_summary *ct = &r->sum[METRIC_CLEAR_TIME];
@@ -87,17 +89,9 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
                     100.0 * r->precision, r->reps, 100.0 * rel);
     }
     for (int i = 0; i < s->nrollouts; i++) {
-        const struct wl_rollout *ro = &s->rollouts[i];
-        units_format_clock(s->start_epoch_s + (int64_t)ro->at_s, when, sizeof when);
-        long nb = wl_batches(ro);
-        fprintf(f, "  rollout %d: %ld %s jobs from %s", i + 1, ro->users, job_kind_name(ro->kind),
-                when);
-        if (nb > 1) {
-            char iv[32];
-            units_format_duration(ro->batch_interval_s, iv, sizeof iv);
-            fprintf(f, ", %ld batches of %ld every %s", nb, ro->batch_size, iv);
-        }
-        fputs("\n", f);
+        char ro[256];
+        scn_rollout_text(s, i, ro, sizeof ro);
+        fprintf(f, "  rollout %d: %s\n", i + 1, ro);
     }
     fprintf(f, "\n  %-38s %12s   %s\n", "", "mean", "95% CI");
     if (s->nrollouts > 0) {
@@ -158,6 +152,7 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
     cJSON_AddStringToObject(root, "scenario", s->name);
     add_num(root, "seed", (double)s->seed);
     add_num(root, "replications", r->reps);
+    origin_add_json(root, &s->origin, s->seed, r->reps);
     if (r->precision > 0) {
         cJSON *pr = cJSON_AddObjectToObject(root, "precision");
         add_num(pr, "target", r->precision);

@@ -14,6 +14,7 @@
 #include "base/file.h"
 #include "base/outfile.h"
 #include "out/summary.h"
+#include "out/origin.h"
 #include "out/resultdir.h"
 #include "out/series.h"
 #include "run/runner.h"
@@ -25,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -179,7 +182,15 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
                                   "--reps)");
     }
     for (int i = 0; i < r->n; i++)
-        fprintf(f, "  %c  %s  (%s)\n", 'A' + i, r->sc[i].name, r->sc[i].file);
+        fprintf(f, "  %c  %s  (%s, SHA-256 %s)\n", 'A' + i, r->sc[i].name, r->sc[i].file,
+                r->sc[i].sha256);
+    /* the same --set went to every scenario: say them once */
+    const cJSON *ov = r->n ? cJSON_GetObjectItemCaseSensitive(r->sc[0].provenance, "overrides")
+                           : NULL;
+    for (const cJSON *e = ov ? ov->child : NULL; e; e = e->next)
+        if (cJSON_IsString(e))
+            fprintf(f, "  --set %s (every scenario)\n", e->valuestring);
+    fprintf(f, "  provsim %s\n", PROVSIM_VERSION);
     fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
             "95% CI of the paired diff");
     for (int k = 0; k < NKEYS; k++) {
@@ -369,6 +380,10 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     int need = run_all(o, r, &w);
     if (o->precision > 0 && level_reps(o, r, &w, need, err, errlen))
         goto out;
+    for (int i = 0; i < n; i++) {
+        r->sc[i].provenance = origin_json(&w.s[i].origin, r->seed, r->reps);
+        memcpy(r->sc[i].sha256, w.s[i].origin.sha256, sizeof r->sc[i].sha256);
+    }
     pair_differences(r, w.res);
     make_findings(r);
     for (int i = 0; i < n; i++)
@@ -384,8 +399,10 @@ out:
 
 void cmp_result_fini(struct cmp_result *r)
 {
-    for (int i = 0; i < r->n; i++)
+    for (int i = 0; i < r->n; i++) {
         free(r->sc[i].name);
+        cJSON_Delete(r->sc[i].provenance);
+    }
     free(r->sc);
     for (int i = 0; i < r->nfindings; i++)
         free(r->findings[i]);

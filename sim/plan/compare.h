@@ -21,6 +21,8 @@
 #include "models/metrics.h"
 #include "engine/stats.h"
 
+struct cJSON;
+
 #define CMP_MAX_SCENARIOS 26 /* labelled A..Z */
 #define CMP_SHORT_NAME 32    /* longer names appear in the legend only */
 
@@ -44,6 +46,9 @@ struct cmp_scenario {
     struct stats_summary diff[METRIC_COUNT];/* paired difference to the first (the
                                         * first's is all 0) */
     int precision_reached;             /* its own clear_time_s target, within the cap */
+    struct cJSON *provenance;          /* owned: origin.h's object for this scenario */
+    char sha256[65];                   /* of its file's bytes */
+    int censored;                      /* replications that did not clear the rollout */
 };
 
 struct cmp_result {

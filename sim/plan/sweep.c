@@ -110,7 +110,18 @@ static int check_cells(const struct sweep_ctx *c, char *err, size_t errlen)
             return cell_error(c, i, msg, err, errlen);
         }
         if (i == 0) {
-            sw->name = xstrdup(s.name);
+            /* the --set changed the base: the name alone would describe
+             * the unmodified file */
+            size_t n = strlen(s.name) + 32;
+            for (int k = 0; k < o->nsets; k++)
+                n += strlen(o->sets[k]) + 2;
+            sw->name = xmalloc(n);
+            size_t u = (size_t)snprintf(sw->name, n, "%s", s.name);
+            for (int k = 0; k < o->nsets; k++)
+                u += (size_t)snprintf(sw->name + u, n - u, "%s%s", k ? ", " : " (with --set ",
+                                      o->sets[k]);
+            if (o->nsets)
+                snprintf(sw->name + u, n - u, ")");
             sw->base_reps = s.replications;
             sw->seed = o->seed >= 0 ? (uint64_t)o->seed : s.seed;
         }

@@ -17,6 +17,8 @@
 #include "base/outfile.h"
 #include "out/resultdir.h"
 #include "out/summary.h"
+#include "out/origin.h"
+#include "base/digest.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -121,6 +123,11 @@ int sweep_write_json(const struct sweep_ctx *c, char *err, size_t errlen)
     }
     cJSON_AddNumberToObject(root, "seed", (double)sw->seed);
     cJSON_AddNumberToObject(root, "replications", o->reps > 0 ? o->reps : sw->base_reps);
+    struct scenario_origin org = {.source = (char *)o->scenario,
+                                  .overrides = (char **)o->sets,
+                                  .noverrides = o->nsets};
+    digest_sha256_hex(c->text, c->len, org.sha256);
+    origin_add_json(root, &org, sw->seed, o->reps > 0 ? o->reps : sw->base_reps);
     if (o->precision > 0) {
         int missed = 0;
         for (int i = 0; i < sw->ncells; i++)

@@ -10,6 +10,7 @@
 #include "scenario/document.h"
 #include "scenario/jsonsyntax.h"
 #include "scenario/keypath.h"
+#include "base/digest.h"
 #include "base/file.h"
 #include "base/util.h"
 
@@ -70,6 +71,9 @@ scn_doc *scn_doc_parse(const char *text, size_t len, char *err, size_t errlen)
     }
     scn_doc *d = xmalloc(sizeof *d);
     d->root = root;
+    /* the bytes as read, byte order mark included: what `sha256sum FILE`
+     * prints, so a reader can check which file was simulated */
+    digest_sha256_hex(text, len, d->sha256);
     return d;
 }
 

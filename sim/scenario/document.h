@@ -10,7 +10,8 @@
 #include <cjson/cJSON.h>
 
 struct scn_doc {
-    cJSON *root; /* owned; always an object */
+    cJSON *root;     /* owned; always an object */
+    char sha256[65]; /* hex SHA-256 of the text it was parsed from */
 };
 
 #endif

@@ -182,6 +182,7 @@ int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
     if (broken)
         fprintf(stderr, "provsim: scn_from_doc: the scenario fails scn_check: %s\n", broken);
     XASSERT(broken == NULL);
+    memcpy(tmp.origin.sha256, d->sha256, sizeof tmp.origin.sha256);
     *s = tmp;
     return 0;
 }
@@ -192,6 +193,11 @@ void scn_fini(struct scenario *s)
     free(s->notes);
     for (int i = 0; i < s->server.nlimits; i++)
         free(s->server.limits[i].name);
+    free(s->origin.source);
+    for (int i = 0; i < s->origin.noverrides; i++)
+        free(s->origin.overrides[i]);
+    free(s->origin.overrides);
+    free(s->origin.file_name);
     memset(s, 0, sizeof *s);
 }
 
@@ -210,6 +216,10 @@ int scn_load(const char *path, const char *const *sets, int nsets, struct scenar
     }
     int rc = scn_from_doc(d, s, err, errlen);
     scn_doc_free(d);
+    if (rc == 0) {
+        scn_set_origin(s, path, sets, nsets);
+        scn_label_effective(s);
+    }
     if (rc && path && err && errlen > 0) {
         /* Name the file, as syntax errors do: "x.json: server.limits..." */
         char *msg = xstrdup(err);

@@ -42,6 +42,19 @@ int scn_doc_set(scn_doc *d, const char *assignment, char *err, size_t errlen);
  * or -1 with a message naming the key path; *s is then left empty. */
 int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen);
 void scn_fini(struct scenario *s);
+
+/* Records where s came from: source (copied; NULL = the built-in
+ * default), and the overrides applied to it, in order (copied). The
+ * SHA-256 is the document's (scn_from_doc copies it). */
+void scn_set_origin(struct scenario *s, const char *source, const char *const *sets, int nsets);
+/* With overrides (and none of them "name=..."), replaces s->name by a
+ * label derived from the effective scenario: its rollouts as people read
+ * them ("12,000 create jobs from Tue 10:00, 6 batches of 2,000 every 10m")
+ * and the overrides; origin.file_name keeps the file's name. */
+void scn_label_effective(struct scenario *s);
+/* One rollout as people read it: "5,000 create jobs from Tue 10:00, 10
+ * batches of 500 every 10m". */
+void scn_rollout_text(const struct scenario *s, int i, char *buf, size_t len);
 /* The invariants of a scenario scn_from_doc filled (listed in scenario.c):
  * NULL if they hold, else a static string describing the first one that
  * does not ("rollouts[]: at_s is not in [0, horizon_s)"). For assertions
@@ -49,7 +62,10 @@ void scn_fini(struct scenario *s);
 const char *scn_check(const struct scenario *s);
 
 /* Convenience: load a file (or the default if path is NULL), apply the
- * overrides, convert. */
+ * overrides, convert. Records the origin (s->origin: the path, the
+ * SHA-256 of its bytes, the overrides) and, when overrides change the
+ * scenario, replaces the name with a label derived from the effective
+ * scenario (scn_label_effective). */
 int scn_load(const char *path, const char *const *sets, int nsets, struct scenario *s,
              char *err, size_t errlen);
 
