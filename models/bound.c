@@ -39,7 +39,7 @@ static double fluid_time(const struct scenario *s, double burst, double rate, do
     return INFINITY;
 }
 
-double bound_clear_time_s(const struct scenario *s)
+double bound_fair_share_s(const struct scenario *s)
 {
     if (s->nrollouts == 0)
         return 0.0;
@@ -76,4 +76,140 @@ double bound_clear_time_s(const struct scenario *s)
             lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));
     }
     return lb;
+}
+
+/* ---- the true lower bound ------------------------------------------------ */
+
+double bound_requests_through(const struct scenario *s, int r, int i)
+{
+    return (s->server.limits[i].applies_mask & JOB_KIND_MASK(s->rollouts[r].kind)) ? 1.0 : 0.0;
+}
+
+double bound_requests_per_job(const struct scenario *s, int r)
+{
+    (void)s;
+    (void)r;
+    return 1.0;
+}
+
+/* The boundaries' tolerance of the limiters (models/limiter.c), so the
+ * bound never exceeds what a boundary case allows. */
+#define EPS_S 1e-6
+
+/* Least time from t0 for limiter c alone to admit n requests, seconds; 0
+ * if n fits at once. mean_lat for concurrency (a mean term: *mean_term
+ * is set). */
+static double quota_time(const struct lim_cfg *c, double n, double t0, double mean_lat,
+                         int *mean_term)
+{
+    if (n <= 0.0)
+        return 0.0;
+    switch (c->type) {
+    case LIM_TOKEN_BUCKET:
+        return n <= c->burst ? 0.0 : (n - c->burst) / c->rate_per_s;
+    case LIM_FIXED_WINDOW: {
+        /* windows [k w, (k+1) w): the n-th admission is in window
+         * floor(t0 / w) + ceil(n / L) - 1 at the earliest */
+        double k0 = floor((t0 + EPS_S) / c->window_s);
+        double t = (k0 + ceil(n / c->limit - 1e-12) - 1.0) * c->window_s - t0 - EPS_S;
+        return t > 0.0 ? t : 0.0;
+    }
+    case LIM_SLIDING_WINDOW: {
+        double t = (ceil(n / c->limit - 1e-12) - 1.0) * c->window_s - EPS_S;
+        return t > 0.0 ? t : 0.0;
+    }
+    case LIM_CONCURRENCY:
+        *mean_term = 1;
+        return n * mean_lat / c->concurrency;
+    }
+    return 0.0;
+}
+
+/* Jobs of rollout ro created at or after time t. */
+static double jobs_from(const struct wl_rollout *ro, double t)
+{
+    if (t <= ro->at_s)
+        return (double)ro->users;
+    long nb = wl_batches(ro);
+    if (nb <= 1)
+        return 0.0;
+    /* batches at or after t: from index ceil((t - at) / I) */
+    double k = ceil((t - ro->at_s) / ro->batch_interval_s - 1e-12);
+    double left = (double)ro->users - k * (double)ro->batch_size;
+    return left > 0.0 ? left : 0.0;
+}
+
+/* The bound of the jobs created at or after time t (a batch time). */
+static void bound_from(const struct scenario *s, double t, double first, struct bound_parts *b)
+{
+    double mean_lat = s->server.latency.mean_s;
+    int constant = s->server.latency.type == DIST_CONSTANT;
+    double n = 0.0, work = 0.0, nr[WL_MAX_ROLLOUTS];
+    for (int r = 0; r < s->nrollouts; r++) {
+        nr[r] = jobs_from(&s->rollouts[r], t);
+        n += nr[r];
+        work += nr[r] * bound_requests_per_job(s, r);
+    }
+    if (n <= 0.0)
+        return;
+    double strict = 0.0, mean = 0.0, conc_strict = 0.0;
+    if (s->client.max_rate_per_s > 0.0)
+        strict = fmax(strict, (work - 1.0) / s->client.max_rate_per_s);
+    for (int i = 0; i < s->server.nlimits; i++) {
+        double ni = 0.0;
+        for (int r = 0; r < s->nrollouts; r++)
+            ni += nr[r] * bound_requests_through(s, r, i);
+        int is_mean = 0;
+        double q = quota_time(&s->server.limits[i], ni, t, mean_lat, &is_mean);
+        if (is_mean)
+            mean = fmax(mean, q);
+        else
+            strict = fmax(strict, q);
+    }
+    if (constant) /* then the mean terms hold in every replication */
+        conc_strict = mean;
+    /* the last admitted request still needs its response: a constant
+     * latency is a floor under every response (the workers and
+     * concurrency terms already hold the latencies) */
+    if (constant)
+        strict += mean_lat;
+    double w = work * mean_lat / s->client.workers;
+    mean = fmax(mean, w);
+    if (constant)
+        strict = fmax(strict, fmax(w, conc_strict));
+    double off = t - first;
+    b->strict_s = fmax(b->strict_s, off + strict);
+    b->lower_bound_s = fmax(b->lower_bound_s, off + fmax(strict, mean));
+}
+
+void bound_compute(const struct scenario *s, struct bound_parts *out)
+{
+    out->lower_bound_s = out->strict_s = 0.0;
+    if (s->nrollouts == 0)
+        return;
+    double first = INFINITY;
+    long batches = 0;
+    for (int r = 0; r < s->nrollouts; r++) {
+        first = fmin(first, s->rollouts[r].at_s);
+        batches += wl_batches(&s->rollouts[r]);
+    }
+    /* every batch time of every rollout is a suffix to bound; with very
+     * many batches a sample of them (a max over fewer suffixes is still
+     * a bound), always with each rollout's first and last */
+    long step = batches > 2048 ? batches / 2048 : 1;
+    for (int r = 0; r < s->nrollouts; r++) {
+        const struct wl_rollout *ro = &s->rollouts[r];
+        long nb = wl_batches(ro);
+        for (long k = 0; k < nb; k += step)
+            bound_from(s, wl_batch_time(ro, k), first, out);
+        bound_from(s, wl_batch_time(ro, nb - 1), first, out);
+    }
+    out->lower_bound_s = fmax(out->lower_bound_s, out->strict_s);
+}
+
+double bound_clear_time_s(const struct scenario *s)
+{
+    struct bound_parts b;
+    bound_compute(s, &b);
+    return b.lower_bound_s;
 }

@@ -1,16 +1,49 @@
-/* bound.h -- the lower bound on a rollout's clear time (lower_bound_s).
+/* bound.h -- the lower bound on a rollout's clear time (lower_bound_s),
+ * and the old fair-share figure (fair_share_s), kept as a reference only.
  *
- * The fastest any client could clear the scenario's rollouts: jobs cannot
- * finish before the last batch exists; no limiter can admit more than its
- * burst plus its sustained rate less the other clients' expected share
- * (a fluid bound); W workers cannot complete more than W per mean latency;
- * max_rate paces dispatches. Seconds from the first rollout job; +infinity
- * when the limits never let the rollout through. */
+ * lower_bound_s is a bound no clear time can beat: the rollout alone,
+ * with the whole quota of every limiter (burst included, no other
+ * client), the batch plan, the client's pacing and its workers. For each
+ * batch k, the jobs created at or after it (n_k, and n_ik of them
+ * through limiter i) cannot finish before
+ *   t_k - first + max( (n_k - 1) / max_rate,            pacing
+ *                      T_i(n_ik from t_k) for each i,    limiter quota
+ *                      n_k x mean latency / W )          workers
+ * where T_i is the least time limiter i needs to admit n_ik requests:
+ * token bucket (n - burst) / rate; fixed window the window (aligned to
+ * t = 0, floor(t / w)) holding the n-th of L per window; sliding window
+ * (ceil(n / L) - 1) w; concurrency n x mean latency / C. The workers and
+ * concurrency terms use the MEAN latency: they bound the mean clear
+ * time, not each replication's (with a constant latency they bound every
+ * replication); the others bound every replication.
+ *
+ * fair_share_s is the former figure: each limiter's sustained rate minus
+ * the other clients' expected share, as a fluid. A client that retries
+ * every second takes tokens from the other clients, so clear times below
+ * it are possible; it is not a bound. */
 #ifndef PROVSIM_BOUND_H
 #define PROVSIM_BOUND_H
 
 #include "models/config.h"
 
+struct bound_parts {
+    double lower_bound_s;  /* every term: the bound on the mean clear time */
+    double strict_s;       /* the terms that bound every replication */
+};
+
+/* Seconds from the first rollout job (0 without rollouts; +infinity
+ * when the limits never let the rollout through). */
+void bound_compute(const struct scenario *s, struct bound_parts *out);
 double bound_clear_time_s(const struct scenario *s);
+double bound_fair_share_s(const struct scenario *s);
+
+/* Requests of one job of rollout r that pass through limiter i (each
+ * taking a unit of its quota). Today a job is one request of its kind:
+ * 1 if the limiter applies to the kind, else 0. The one place to extend
+ * when a job becomes several requests. */
+double bound_requests_through(const struct scenario *s, int r, int i);
+/* Requests of one job of rollout r that must succeed (each holding a
+ * worker for a latency). Today 1. */
+double bound_requests_per_job(const struct scenario *s, int r);
 
 #endif

@@ -26,7 +26,11 @@ struct scenario {
                                   * keeps the file's) */
     char *notes;                 /* owned; may be NULL */
     int64_t start_epoch_s;       /* naive local time of t = 0 */
-    double horizon_s;            /* simulate until this time */
+    double horizon_s;            /* simulate until this time (with horizon_auto: the cap) */
+    int horizon_auto;            /* "horizon": "auto": stop settle_s after the rollout
+                                  * is done and the client has no backlog */
+    double settle_s;             /* seconds; horizon_auto's settle time */
+    double harm_delay_threshold_s; /* harm_background_delayed_jobs counts delays above it */
     uint64_t seed;
     int replications;
     struct srv_cfg server;

@@ -39,12 +39,21 @@ enum job_state {
 /* One per job, in one array indexed by job id (provision.h). */
 struct job {
     double created_s;
-    double prev_delay_s; /* decorrelated jitter's previous delay, seconds */
+    double prev_delay_s; /* decorrelated jitter's previous delay, seconds; once the
+                          * job has succeeded, its latency (job_latency_s) */
     float retry_after_s; /* of the request in flight, if throttled; seconds */
     uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
     uint32_t attempts;
     uint8_t kind, origin, state, failed, outcome;
 };
+
+/* A succeeded job's latency, created -> succeeded, seconds (the retry
+ * state it reuses is dead once the job has succeeded). The harm metrics
+ * pair background jobs by arrival, which is job id order. */
+static inline double job_latency_s(const struct job *j)
+{
+    return j->prev_delay_s;
+}
 
 const char *job_kind_name(enum job_kind k);
 const char *job_origin_name(enum job_origin o);

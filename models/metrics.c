@@ -13,6 +13,7 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_CLEAR_TIME] = {"clear_time_s", METRIC_UNIT_SECONDS, "rollout clear time"},
     [METRIC_FAILED_TASKS_ZERO] = {"failed_tasks_zero_s", METRIC_UNIT_SECONDS, "failed tasks back to 0 after"},
     [METRIC_CLEARED] = {"cleared", METRIC_UNIT_RATIO, "rollout cleared within horizon"},
+    [METRIC_FAILED_TASKS_CLEARED] = {"failed_tasks_cleared", METRIC_UNIT_RATIO, "failed-task list empty at the end"},
     [METRIC_JOBS] = {"jobs", METRIC_UNIT_COUNT, "jobs (rollout + background)"},
     [METRIC_SUCCEEDED] = {"succeeded", METRIC_UNIT_COUNT, "succeeded"},
     [METRIC_EXHAUSTED] = {"exhausted", METRIC_UNIT_COUNT, "exhausted (gave up)"},
@@ -27,6 +28,11 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_ROLLOUT_P95] = {"rollout_latency_p95_s", METRIC_UNIT_SECONDS, "rollout job latency p95"},
     [METRIC_ROLLOUT_P99] = {"rollout_latency_p99_s", METRIC_UNIT_SECONDS, "rollout job latency p99"},
     [METRIC_ROLLOUT_MAX] = {"rollout_latency_max_s", METRIC_UNIT_SECONDS, "rollout job latency max"},
+    [METRIC_HARM_OTHER_THROTTLED] = {"harm_other_clients_throttled", METRIC_UNIT_COUNT, "extra 429s to other clients"},
+    [METRIC_HARM_BG_THROTTLED] = {"harm_background_throttled", METRIC_UNIT_COUNT, "extra 429s on background jobs"},
+    [METRIC_HARM_BG_DELAY_MEAN] = {"harm_background_delay_mean_s", METRIC_UNIT_SECONDS, "extra background delay, mean"},
+    [METRIC_HARM_BG_DELAY_MAX] = {"harm_background_delay_max_s", METRIC_UNIT_SECONDS, "extra background delay, worst job"},
+    [METRIC_HARM_BG_DELAYED_JOBS] = {"harm_background_delayed_jobs", METRIC_UNIT_COUNT, "background jobs delayed > threshold"},
     [METRIC_BACKGROUND_JOBS] = {"background_jobs", METRIC_UNIT_COUNT, "background jobs"},
     [METRIC_BACKGROUND_LAT_MEAN] = {"background_latency_mean_s", METRIC_UNIT_SECONDS, "background job latency mean"},
     [METRIC_BACKGROUND_LAT_P95] = {"background_latency_p95_s", METRIC_UNIT_SECONDS, "background job latency p95"},
@@ -34,14 +40,15 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_OTHER_REQUESTS] = {"other_clients_requests", METRIC_UNIT_COUNT, "other clients' requests"},
     [METRIC_OTHER_THROTTLED] = {"other_clients_throttled", METRIC_UNIT_COUNT, "other clients' 429s (collateral)"},
     [METRIC_LOWER_BOUND] = {"lower_bound_s", METRIC_UNIT_SECONDS, "lower bound on clear time"},
+    [METRIC_FAIR_SHARE] = {"fair_share_s", METRIC_UNIT_SECONDS, "fair-share clear time (reference)"},
     [METRIC_EFFICIENCY] = {"efficiency", METRIC_UNIT_RATIO, "efficiency (lower bound / clear time)"},
     [METRIC_EVENTS] = {"events", METRIC_UNIT_COUNT, "events simulated"},
 };
 
-void metric_compute(struct prov *p, double lower_bound_s, double *m)
+void metric_compute(struct prov *p, double lower_bound_s, double fair_share_s, double *m)
 {
     const struct scenario *s = p->scn;
-    double horizon = s->horizon_s;
+    double horizon = p->end_s; /* the horizon, or where horizon "auto" stopped */
     memset(m, 0, sizeof(double) * METRIC_COUNT);
 
     size_t total_rollout = 0;
@@ -63,6 +70,7 @@ void metric_compute(struct prov *p, double lower_bound_s, double *m)
             m[METRIC_FAILED_TASKS_ZERO] = 0.0;
     }
     m[METRIC_CLEARED] = cleared;
+    m[METRIC_FAILED_TASKS_CLEARED] = p->rollout_failed == 0;
     m[METRIC_JOBS] = (double)p->njobs;
     m[METRIC_SUCCEEDED] = (double)p->count[JOB_SUCCEEDED];
     m[METRIC_EXHAUSTED] = (double)p->count[JOB_EXHAUSTED];
@@ -88,6 +96,48 @@ void metric_compute(struct prov *p, double lower_bound_s, double *m)
     m[METRIC_OTHER_REQUESTS] = (double)p->other_requests;
     m[METRIC_OTHER_THROTTLED] = (double)p->other_throttled;
     m[METRIC_LOWER_BOUND] = lower_bound_s;
+    m[METRIC_FAIR_SHARE] = fair_share_s;
     m[METRIC_EFFICIENCY] = m[METRIC_CLEAR_TIME] > 0.0 ? lower_bound_s / m[METRIC_CLEAR_TIME] : 1.0;
     m[METRIC_EVENTS] = (double)p->q.popped;
+}
+
+/* ---- harm: the same day with and without the rollouts ---------------- */
+
+void harm_compute(const struct prov *with, const struct prov *without, double *m)
+{
+    m[METRIC_HARM_OTHER_THROTTLED] = (double)with->other_throttled - (double)without->other_throttled;
+    m[METRIC_HARM_BG_THROTTLED] = (double)with->bg_throttled - (double)without->bg_throttled;
+    /* The window: background jobs created from the first rollout job until
+     * the rollout was done and the client's backlog gone (or the end).
+     * Outside it both runs see the same arrivals and an idle client, and
+     * only the latency streams' different positions would differ. */
+    double lo = with->rollout_first_s;
+    double hi = isfinite(with->settled_s) ? with->settled_s : with->end_s;
+    double end = with->end_s, thr = with->scn->harm_delay_threshold_s;
+    double sum = 0.0, worst = 0.0;
+    size_t n = 0, delayed = 0, b = 0;
+    for (size_t i = 0; i < with->njobs; i++) {
+        const struct job *j = &with->jobs[i];
+        if (j->origin != JOB_ORIGIN_BACKGROUND)
+            continue;
+        /* the k-th background job of with is the k-th job of without */
+        while (b < without->njobs && without->jobs[b].origin != JOB_ORIGIN_BACKGROUND)
+            b++;
+        if (b >= without->njobs)
+            break;
+        const struct job *k = &without->jobs[b++];
+        if (j->created_s < lo || j->created_s > hi || k->state != JOB_SUCCEEDED)
+            continue;
+        /* unfinished with the rollout: it has waited at least until the end */
+        double lat = j->state == JOB_SUCCEEDED ? job_latency_s(j) : end - j->created_s;
+        double d = lat - job_latency_s(k);
+        sum += d;
+        n++;
+        if (d > worst)
+            worst = d;
+        delayed += d > thr;
+    }
+    m[METRIC_HARM_BG_DELAY_MEAN] = n ? sum / (double)n : 0.0;
+    m[METRIC_HARM_BG_DELAY_MAX] = worst;
+    m[METRIC_HARM_BG_DELAYED_JOBS] = (double)delayed;
 }

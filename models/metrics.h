@@ -10,6 +10,7 @@ enum metric {
     METRIC_CLEAR_TIME,
     METRIC_FAILED_TASKS_ZERO,
     METRIC_CLEARED,
+    METRIC_FAILED_TASKS_CLEARED,
     METRIC_JOBS,
     METRIC_SUCCEEDED,
     METRIC_EXHAUSTED,
@@ -24,6 +25,11 @@ enum metric {
     METRIC_ROLLOUT_P95,
     METRIC_ROLLOUT_P99,
     METRIC_ROLLOUT_MAX,
+    METRIC_HARM_OTHER_THROTTLED,
+    METRIC_HARM_BG_THROTTLED,
+    METRIC_HARM_BG_DELAY_MEAN,
+    METRIC_HARM_BG_DELAY_MAX,
+    METRIC_HARM_BG_DELAYED_JOBS,
     METRIC_BACKGROUND_JOBS,
     METRIC_BACKGROUND_LAT_MEAN,
     METRIC_BACKGROUND_LAT_P95,
@@ -31,6 +37,7 @@ enum metric {
     METRIC_OTHER_REQUESTS,
     METRIC_OTHER_THROTTLED,
     METRIC_LOWER_BOUND,
+    METRIC_FAIR_SHARE,
     METRIC_EFFICIENCY,
     METRIC_EVENTS,
     METRIC_COUNT
@@ -47,7 +54,14 @@ extern const struct metric_info metric_table[METRIC_COUNT];
 struct prov;
 /* Fills out[METRIC_COUNT] from p's finished replication (the rules are the
  * README's metric table). The latency arrays are reordered (quantiles).
- * lower_bound_s is the scenario's (bound.h). */
-void metric_compute(struct prov *p, double lower_bound_s, double *out);
+ * lower_bound_s and fair_share_s are the scenario's (bound.h). The harm
+ * metrics are left 0: harm_compute fills them from a pair of runs. */
+void metric_compute(struct prov *p, double lower_bound_s, double fair_share_s, double *out);
+
+/* The harm metrics of replication r (README, "Harm"): with is the run
+ * with the rollouts, without the same replication without them (the same
+ * seed, so the same background and other-client arrivals), run to
+ * with's end. Background jobs are paired by arrival (job id order). */
+void harm_compute(const struct prov *with, const struct prov *without, double *out);
 
 #endif

@@ -57,6 +57,11 @@ void prov_start(struct prov *p, uint64_t rep)
     p->next_dispatch_s = 0.0;
     p->resume_at_s = INFINITY;
     p->rollout_jobs = p->rollout_done = 0;
+    p->rollout_total = 0;
+    for (int r = 0; r < s->nrollouts; r++)
+        p->rollout_total += (size_t)s->rollouts[r].users;
+    p->settled_s = INFINITY;
+    p->end_s = s->horizon_s;
     p->rollout_first_s = INFINITY;
     p->rollout_last_done_s = 0.0;
     p->rollout_zero_s = 0.0;
@@ -144,6 +149,20 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     p->count[JOB_QUEUED]++;
     fifo_push(p, id);
     return id;
+}
+
+/* The rollout is over once every rollout job is done and the client has
+ * no backlog (the end of the window the harm metrics look at); with
+ * horizon "auto" the replication stops settle_s later. */
+static void check_settled(struct prov *p)
+{
+    if (p->rollout_done < p->rollout_total || isfinite(p->settled_s) ||
+        p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT] > 0)
+        return;
+    p->settled_s = p->q.now;
+    double stop = p->q.now + p->scn->settle_s;
+    if (p->scn->horizon_auto && stop <= p->scn->horizon_s)
+        evq_push(&p->q, stop, PROV_EV_STOP, 0);
 }
 
 /* ---- the client's dispatcher ---------------------------------------- */
@@ -250,6 +269,7 @@ static void on_response(struct prov *p, uint32_t id)
                 p->rollout_zero_s = now;
         }
         double lat = now - j->created_s;
+        j->prev_delay_s = lat; /* job_latency_s */
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_done++;
             p->rollout_last_done_s = now;
@@ -277,6 +297,7 @@ static void on_response(struct prov *p, uint32_t id)
     }
     track_peaks(p);
     dispatch(p);
+    check_settled(p);
 }
 
 static void on_batch(struct prov *p, int r)
@@ -363,6 +384,9 @@ void prov_handle(struct prov *p, const struct ev *ev)
             p->resume_at_s = INFINITY;
         dispatch(p);
         break;
+    case PROV_EV_STOP:
+        p->end_s = ev->t;
+        break;
     default:
         XASSERT_AT(!"known event type", ev->t);
     }
@@ -373,11 +397,38 @@ static void handle(void *p, const struct ev *ev)
     prov_handle(p, ev);
 }
 
+/* horizon "auto": the caller's hooks, and a stop once PROV_EV_STOP ran */
+struct stop_hook {
+    int (*before)(void *hook, const struct ev *ev);
+    int (*after)(void *hook, const struct ev *ev);
+    void *hook;
+};
+#define STOP_CODE (-7007) /* never a hook's code: those are > 0 */
+
+static int before_stop(void *ctx, const struct ev *ev)
+{
+    const struct stop_hook *h = ctx;
+    return h->before ? h->before(h->hook, ev) : 0;
+}
+
+static int after_stop(void *ctx, const struct ev *ev)
+{
+    const struct stop_hook *h = ctx;
+    int rc = h->after ? h->after(h->hook, ev) : 0;
+    return rc ? rc : ev->type == PROV_EV_STOP ? STOP_CODE : 0;
+}
+
 int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
              int (*after)(void *hook, const struct ev *ev), void *hook)
 {
-    const struct evq_loop loop = {handle, p, before, after, hook};
-    return evq_run(&p->q, p->scn->horizon_s, &loop);
+    if (!p->scn->horizon_auto) {
+        const struct evq_loop loop = {handle, p, before, after, hook};
+        return evq_run(&p->q, p->scn->horizon_s, &loop);
+    }
+    struct stop_hook h = {before, after, hook};
+    const struct evq_loop loop = {handle, p, before ? before_stop : NULL, after_stop, &h};
+    int rc = evq_run(&p->q, p->scn->horizon_s, &loop);
+    return rc == STOP_CODE ? 0 : rc;
 }
 
 /* ---- invariants ------------------------------------------------------ */

@@ -40,7 +40,8 @@ enum prov_event {
     PROV_EV_OTHER_DONE, /* arg: kind; another client's request left service */
     PROV_EV_RESPONSE,   /* arg: job id; the response reaches the client */
     PROV_EV_RETRY,      /* arg: job id; the job is ready again */
-    PROV_EV_RESUME      /* the client may dispatch again (pause or pacing over) */
+    PROV_EV_RESUME,     /* the client may dispatch again (pause or pacing over) */
+    PROV_EV_STOP        /* horizon "auto": the settle time is over */
 };
 
 /* Called once per request at its arrival at the server (replication 0 with
@@ -69,7 +70,11 @@ struct prov {
     long batch_next[WL_MAX_ROLLOUTS];
 
     /* per-replication tallies */
-    size_t rollout_jobs, rollout_done;
+    size_t rollout_jobs, rollout_done, rollout_total;
+    double settled_s;          /* first time every rollout job was done and the
+                                * client had no backlog; INFINITY: not yet */
+    double end_s;              /* where the replication stopped: the horizon, or
+                                * horizon "auto"'s settle time after settled_s */
     double rollout_first_s, rollout_last_done_s, rollout_zero_s;
     int rollout_ever_failed;
     uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;
@@ -100,7 +105,8 @@ void prov_start(struct prov *p, uint64_t rep);
 /* Handles one popped event. */
 void prov_handle(struct prov *p, const struct ev *ev);
 /* Runs the replication through the engine's one loop (evq_run) until the
- * next event is past the horizon. before/after are evq_loop's optional
+ * next event is past the horizon (or, with horizon "auto", until settle_s
+ * after settled_s; p->end_s says where it stopped). before/after are evq_loop's optional
  * hooks (NULL: none; the --audit checks and the series sampler use them).
  * Returns 0, or the stop code a hook returned. */
 int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),

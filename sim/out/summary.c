@@ -14,10 +14,22 @@
 
 /* ---- text -------------------------------------------------------------- */
 
+/* Harm metrics are paired differences: they may be below 0. */
+static int is_signed(enum metric m)
+{
+    return m >= METRIC_HARM_OTHER_THROTTLED && m <= METRIC_HARM_BG_DELAYED_JOBS;
+}
+
 static void fmt_value(char *buf, size_t len, enum metric m, double v)
 {
     if (!isfinite(v)) {
         snprintf(buf, len, "-");
+        return;
+    }
+    if (v < 0 && len > 1 && metric_table[m].unit != METRIC_UNIT_RATIO) {
+        /* a difference below 0; the units format magnitudes */
+        buf[0] = '-';
+        fmt_value(buf + 1, len - 1, m, -v);
         return;
     }
     switch (metric_table[m].unit) {
@@ -26,12 +38,12 @@ static void fmt_value(char *buf, size_t len, enum metric m, double v)
         break;
     case METRIC_UNIT_COUNT:
         if (fabs(v) >= 100.0 || v == floor(v))
-            snprintf(buf, len, "%.0f", v);
+            units_format_count(v, buf, len);
         else
             snprintf(buf, len, "%.1f", v);
         break;
     case METRIC_UNIT_RATIO:
-        if (m == METRIC_CLEARED || m == METRIC_EFFICIENCY)
+        if (m == METRIC_CLEARED || m == METRIC_EFFICIENCY || m == METRIC_FAILED_TASKS_CLEARED)
             snprintf(buf, len, "%.0f%%", 100.0 * v);
         else
             snprintf(buf, len, "%.2f", v);
@@ -44,36 +56,126 @@ void summary_format_value(char *buf, size_t len, enum metric m, double v)
     fmt_value(buf, len, m, v);
 }
 
-static void line(FILE *f, const struct run_result *r, enum metric m)
+/* One metric: its label, mean and CI; prefix ("at least ") marks a
+ * censored mean, which then has no CI (it bounds the truth, it is not an
+ * estimate of it). */
+static void line_as(FILE *f, const struct run_result *r, enum metric m, const char *label,
+                    const char *prefix)
 {
     const struct stats_summary *s = &r->sum[m];
-    char mean[32], lo[32], hi[32];
+    char mean[48], shown[80], lo[32], hi[32];
     fmt_value(mean, sizeof mean, m, s->mean);
     if (!isfinite(s->mean)) {
         /* e.g. a lower bound no limiter rate reaches: no CI to show */
-        fprintf(f, "  %-38s %12s\n", metric_table[m].label, "never");
+        fprintf(f, "  %-38s %12s\n", label, "never");
         return;
     }
-    if (s->n >= 2 && s->ci_lo != s->ci_hi) {
-        /* every metric is >= 0: a t interval reaching below 0 is shown from
-         * 0 (the JSON keeps the raw bound) */
-        fmt_value(lo, sizeof lo, m, s->ci_lo > 0.0 ? s->ci_lo : 0.0);
+    snprintf(shown, sizeof shown, "%s%s", prefix ? prefix : "", mean);
+    if (!prefix && s->n >= 2 && s->ci_lo != s->ci_hi) {
+        /* every metric but the harm differences is >= 0: a t interval
+         * reaching below 0 is shown from 0 (the JSON keeps the raw bound) */
+        fmt_value(lo, sizeof lo, m, s->ci_lo > 0.0 || is_signed(m) ? s->ci_lo : 0.0);
         fmt_value(hi, sizeof hi, m, s->ci_hi);
-        fprintf(f, "  %-38s %12s   %s - %s\n", metric_table[m].label, mean, lo, hi);
+        fprintf(f, "  %-38s %12s   %s - %s\n", label, shown, lo, hi);
     } else {
-        fprintf(f, "  %-38s %12s\n", metric_table[m].label, mean);
+        fprintf(f, "  %-38s %12s\n", label, shown);
+    }
+}
+
+static void line(FILE *f, const struct run_result *r, enum metric m)
+{
+    line_as(f, r, m, metric_table[m].label, NULL);
+}
+
+/* Replications whose failed-task list was not empty at the end, and
+ * those of them where the rollout was done: exhausted jobs keep it
+ * non-empty for good ("never"). */
+static void failed_list_censoring(const struct run_result *r, int *open, int *never)
+{
+    *open = *never = 0;
+    for (int k = 0; k < r->reps; k++) {
+        const double *v = r->values + (size_t)k * METRIC_COUNT;
+        if (v[METRIC_FAILED_TASKS_CLEARED] < 1.0) {
+            (*open)++;
+            *never += v[METRIC_CLEARED] >= 1.0;
+        }
+    }
+}
+
+static void rollout_section(FILE *f, const struct scenario *s, const struct run_result *r)
+{
+    char when[32], v[48], note[160];
+    fputs("Rollout\n", f);
+    int cens = r->censored;
+    line_as(f, r, METRIC_CLEAR_TIME, metric_table[METRIC_CLEAR_TIME].label,
+            cens ? "at least " : NULL);
+    if (cens) {
+        fprintf(f, "  %-38s %12s\n", "  (last job done at)", "not all done");
+    } else {
+        double first = INFINITY;
+        for (int i = 0; i < s->nrollouts; i++)
+            first = fmin(first, s->rollouts[i].at_s);
+        units_format_clock(
+            s->start_epoch_s + (int64_t)llround(first + r->sum[METRIC_CLEAR_TIME].mean), when,
+            sizeof when);
+        fprintf(f, "  %-38s %12s\n", "  (last job done at, mean)", when);
+    }
+    int open, never;
+    failed_list_censoring(r, &open, &never);
+    if (open == 0 && r->sum[METRIC_FAILED_TASKS_ZERO].max == 0.0)
+        fprintf(f, "  %-38s %12s\n", metric_table[METRIC_FAILED_TASKS_ZERO].label,
+                "never failed");
+    else if (never > 0 && never == open)
+        fprintf(f, "  %-38s %12s   (exhausted jobs stay on the list in %d of %d)\n",
+                metric_table[METRIC_FAILED_TASKS_ZERO].label, "never", never, r->reps);
+    else
+        line_as(f, r, METRIC_FAILED_TASKS_ZERO, metric_table[METRIC_FAILED_TASKS_ZERO].label,
+                open ? "at least " : NULL);
+    line(f, r, METRIC_CLEARED);
+    line(f, r, METRIC_LOWER_BOUND);
+    fmt_value(v, sizeof v, METRIC_EFFICIENCY, r->sum[METRIC_EFFICIENCY].mean);
+    if (cens) {
+        snprintf(note, sizeof note, "at most %s", v);
+        fprintf(f, "  %-38s %12s\n", metric_table[METRIC_EFFICIENCY].label, note);
+    } else {
+        line(f, r, METRIC_EFFICIENCY);
+    }
+    line(f, r, METRIC_FAIR_SHARE);
+    const char *fin = cens ? " (finished jobs)" : "";
+    static const enum metric lat[] = {METRIC_ROLLOUT_P50, METRIC_ROLLOUT_P95, METRIC_ROLLOUT_P99,
+                                      METRIC_ROLLOUT_MAX};
+    for (size_t i = 0; i < sizeof lat / sizeof *lat; i++) {
+        snprintf(note, sizeof note, "%s%s", metric_table[lat[i]].label, fin);
+        line_as(f, r, lat[i], note, NULL);
     }
 }
 
 void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
                   const struct summary_perf *perf)
 {
-    char start[32], horizon[32], when[32];
+    char start[32], horizon[32];
+    if (r->censored) {
+        /* first, before anything can be read as a result */
+        char v[48];
+        fmt_value(v, sizeof v, METRIC_CLEAR_TIME, r->sum[METRIC_CLEAR_TIME].min);
+        fprintf(f,
+                "WARNING: NOT CLEARED within the horizon in %d of %d replications: the clear "
+                "time is at least %s; figures marked \"at least\" are censored\n",
+                r->censored, r->reps, v);
+    }
     units_format_datetime(s->start_epoch_s, start, sizeof start);
     units_format_duration(s->horizon_s, horizon, sizeof horizon);
     fprintf(f, "%s\n", s->name);
-    fprintf(f, "  start %s, horizon %s, %d replications, seed %llu\n", start, horizon, r->reps,
-            (unsigned long long)s->seed);
+    if (s->horizon_auto) {
+        char settle[32];
+        units_format_duration(s->settle_s, settle, sizeof settle);
+        fprintf(f, "  start %s, horizon auto (rollout done + %s settle, at most %s), %d "
+                   "replications, seed %llu\n",
+                start, settle, horizon, r->reps, (unsigned long long)s->seed);
+    } else {
+        fprintf(f, "  start %s, horizon %s, %d replications, seed %llu\n", start, horizon,
+                r->reps, (unsigned long long)s->seed);
+    }
     origin_text(f, "  ", &s->origin);
     if (r->precision > 0) {
         /* --precision: say how many replications the stopping rule needed */
@@ -94,37 +196,35 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         fprintf(f, "  rollout %d: %s\n", i + 1, ro);
     }
     fprintf(f, "\n  %-38s %12s   %s\n", "", "mean", "95% CI");
-    if (s->nrollouts > 0) {
-        fputs("Rollout\n", f);
-        line(f, r, METRIC_CLEAR_TIME);
-        double first = INFINITY;
-        for (int i = 0; i < s->nrollouts; i++)
-            first = fmin(first, s->rollouts[i].at_s);
-        units_format_clock(s->start_epoch_s + (int64_t)llround(first + r->sum[METRIC_CLEAR_TIME].mean),
-                           when, sizeof when);
-        fprintf(f, "  %-38s %12s\n", "  (last job done at, mean)", when);
-        line(f, r, METRIC_FAILED_TASKS_ZERO);
-        line(f, r, METRIC_CLEARED);
-        line(f, r, METRIC_LOWER_BOUND);
-        line(f, r, METRIC_EFFICIENCY);
-        line(f, r, METRIC_ROLLOUT_P50);
-        line(f, r, METRIC_ROLLOUT_P95);
-        line(f, r, METRIC_ROLLOUT_P99);
-        line(f, r, METRIC_ROLLOUT_MAX);
+    if (s->nrollouts > 0)
+        rollout_section(f, s, r);
+    if (s->nrollouts > 0 && (s->background.enabled || s->other.enabled)) {
+        char thr[32];
+        units_format_duration(s->harm_delay_threshold_s, thr, sizeof thr);
+        fputs("Harm caused by the rollout (paired against the same day without it)\n", f);
+        if (s->other.enabled)
+            line(f, r, METRIC_HARM_OTHER_THROTTLED);
+        if (s->background.enabled) {
+            line(f, r, METRIC_HARM_BG_THROTTLED);
+            line(f, r, METRIC_HARM_BG_DELAY_MEAN);
+            line(f, r, METRIC_HARM_BG_DELAY_MAX);
+            char lab[64];
+            snprintf(lab, sizeof lab, "background jobs delayed > %s", thr);
+            line_as(f, r, METRIC_HARM_BG_DELAYED_JOBS, lab, NULL);
+        }
     }
-    fputs("Client (rollout + background jobs)\n", f);
+    fputs("Client (rollout + background jobs), the day's totals\n", f);
     for (enum metric m = METRIC_JOBS; m <= METRIC_PEAK_FAILED_TASKS; m++)
-        if (m != METRIC_CLEARED)
-            line(f, r, m);
+        line(f, r, m);
     if (s->background.enabled) {
-        fputs("Background jobs (everyday joiners, movers, leavers)\n", f);
+        fputs("Background jobs (everyday joiners, movers, leavers), the day's totals\n", f);
         line(f, r, METRIC_BACKGROUND_JOBS);
         line(f, r, METRIC_BACKGROUND_LAT_MEAN);
         line(f, r, METRIC_BACKGROUND_LAT_P95);
         line(f, r, METRIC_BACKGROUND_THROTTLED);
     }
     if (s->other.enabled) {
-        fputs("Other clients of the same API\n", f);
+        fputs("Other clients of the same API, the day's totals\n", f);
         line(f, r, METRIC_OTHER_REQUESTS);
         line(f, r, METRIC_OTHER_THROTTLED);
     }
@@ -153,6 +253,13 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
     add_num(root, "seed", (double)s->seed);
     add_num(root, "replications", r->reps);
     origin_add_json(root, &s->origin, s->seed, r->reps);
+    /* replications in which some rollout job was not done at the horizon:
+     * their clear time (and what depends on it) is a lower bound */
+    add_num(root, "censored_replications", r->censored);
+    int open, never;
+    failed_list_censoring(r, &open, &never);
+    add_num(root, "failed_tasks_open_replications", open);
+    add_num(root, "failed_tasks_never_replications", never);
     if (r->precision > 0) {
         cJSON *pr = cJSON_AddObjectToObject(root, "precision");
         add_num(pr, "target", r->precision);

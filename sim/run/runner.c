@@ -130,7 +130,7 @@ static int run_hooked(struct prov *p, char *msg, size_t len, struct sampler *sm)
         rc = audit(p, h.au, msg, len, 1);
     audit_destroy(h.au);
     if (rc == 0 && sm)
-        sample_until(sm, p, p->scn->horizon_s);
+        sample_until(sm, p, p->end_s);
     return rc;
 }
 
@@ -139,10 +139,16 @@ static int run_hooked(struct prov *p, char *msg, size_t len, struct sampler *sm)
 struct rep_job {
     const struct run_opts *o;
     struct prov p;
+    /* the same day without the rollouts (harm metrics), when it has
+     * background jobs or other clients; cf's horizon is set per
+     * replication to where p stopped */
+    int has_cf;
+    struct scenario cf;
+    struct prov pc;
     int r;
     int rc;
     double row[METRIC_COUNT];
-    double lower_bound_s;
+    double lower_bound_s, fair_share_s;
     char msg[256];
 };
 
@@ -169,8 +175,17 @@ static void run_one(struct rep_job *j)
         j->rc = run_hooked(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
     else
         j->rc = prov_run(p, NULL, NULL, NULL);
-    if (j->rc == 0)
-        metric_compute(p, j->lower_bound_s, j->row);
+    if (j->rc != 0)
+        return;
+    metric_compute(p, j->lower_bound_s, j->fair_share_s, j->row);
+    if (j->has_cf) {
+        /* common random numbers: replication r's arrival streams are the
+         * same with and without the rollouts, up to p's end */
+        j->cf.horizon_s = p->end_s;
+        prov_start(&j->pc, (uint64_t)j->r);
+        prov_run(&j->pc, NULL, NULL, NULL);
+        harm_compute(p, &j->pc, j->row);
+    }
 }
 
 static void *run_one_thread(void *arg)
@@ -220,6 +235,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
     res->lower_bound_s = bound_clear_time_s(s);
+    res->fair_share_s = bound_fair_share_s(s);
 
     /* the seed may be overridden without touching the borrowed scenario */
     struct scenario local = *s;
@@ -231,7 +247,15 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     for (int i = 0; i < nw; i++) {
         w[i].o = o;
         w[i].lower_bound_s = res->lower_bound_s;
+        w[i].fair_share_s = res->fair_share_s;
         prov_init(&w[i].p, &local);
+        w[i].has_cf = local.nrollouts > 0 && (local.background.enabled || local.other.enabled);
+        if (w[i].has_cf) {
+            w[i].cf = local; /* borrows local's strings; never finished */
+            w[i].cf.nrollouts = 0;
+            w[i].cf.horizon_auto = 0;
+            prov_init(&w[i].pc, &w[i].cf);
+        }
     }
 
     int rc = 0, done = 0;
@@ -275,8 +299,11 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     }
     res->wall_s = now_s() - t0;
     free(scratch);
-    for (int i = 0; i < nw; i++)
+    for (int i = 0; i < nw; i++) {
         prov_fini(&w[i].p);
+        if (w[i].has_cf)
+            prov_fini(&w[i].pc);
+    }
     free(w);
     if (rc != 0)
         return rc;
@@ -287,6 +314,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             col[r] = res->values[(size_t)r * METRIC_COUNT + m];
         stats_summarize(col, (size_t)reps, &res->sum[m]);
     }
+    for (int r = 0; r < reps; r++)
+        res->censored += res->values[(size_t)r * METRIC_COUNT + METRIC_CLEARED] < 1.0;
     free(col);
     return 0;
 }

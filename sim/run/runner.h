@@ -58,6 +58,8 @@ struct run_result {
     double *values;                 /* reps x METRIC_COUNT, row per replication; owned */
     struct stats_summary sum[METRIC_COUNT];
     double lower_bound_s;
+    double fair_share_s;            /* the old fluid figure, a reference (bound.h) */
+    int censored;                   /* replications that did not clear the rollout */
     double wall_s;                  /* elapsed time of the replications */
     uint64_t events;                /* over all replications */
     double precision;               /* the target asked for; 0 = off */

@@ -16,6 +16,10 @@
 #include <string.h>
 
 #define MAX_SERIES_ROWS 1e7 /* horizon / series_step */
+/* Defaults, seconds (README, Scenario files). */
+#define SCH_DEFAULT_HORIZON_CAP_S (7.0 * 86400.0)
+#define SCH_DEFAULT_SETTLE_S 3600.0
+#define SCH_DEFAULT_HARM_DELAY_S 60.0
 
 const char *const sch_kind_names[] = {[JOB_KIND_CREATE] = "create",
                                       [JOB_KIND_UPDATE] = "update",
@@ -78,19 +82,49 @@ static int parse_start(struct kp_ctx *c, const cJSON *root, struct scenario *s)
     return 0;
 }
 
+/* "horizon": a duration, or "auto" (run until the rollout is done and the
+ * client has no backlog, then "settle" more; "horizon_cap" at most, a
+ * cap reached is censoring). horizon_cap and settle need "auto". */
+static int parse_horizon(struct kp_ctx *c, const cJSON *root, struct scenario *s)
+{
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(root, "horizon");
+    s->settle_s = SCH_DEFAULT_SETTLE_S;
+    if (cJSON_IsString(h) && !strcmp(h->valuestring, "auto")) {
+        s->horizon_auto = 1;
+        s->horizon_s = SCH_DEFAULT_HORIZON_CAP_S;
+        if (val_get_num(c, root, "horizon_cap", 0, VAL_DURATION,
+                        val_in_oc(0, SCN_MAX_HORIZON_S), &s->horizon_s) < 0 ||
+            val_get_num(c, root, "settle", 0, VAL_DURATION, val_in_cc(0, SCN_MAX_HORIZON_S),
+                        &s->settle_s) < 0)
+            return -1;
+        return 0;
+    }
+    static const char *const auto_only[] = {"horizon_cap", "settle", NULL};
+    for (int i = 0; auto_only[i]; i++)
+        if (cJSON_GetObjectItemCaseSensitive(root, auto_only[i])) {
+            kp_push_key(c, auto_only[i]);
+            return kp_fail(c, "only with \"horizon\": \"auto\"");
+        }
+    return val_get_num(c, root, "horizon", 1, VAL_DURATION, val_in_oc(0, SCN_MAX_HORIZON_S),
+                       &s->horizon_s);
+}
+
 /* "output" (optional): the series step. Needs s->horizon_s. */
 static int parse_output(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 {
-    static const char *const out_keys[] = {"series_step", NULL};
+    static const char *const out_keys[] = {"series_step", "harm_delay_threshold", NULL};
     const cJSON *it;
     size_t m;
     /* A default step longer than a short horizon would be an error the
      * user never wrote: it shrinks to the horizon instead. */
     s->series_step_s = s->horizon_s < 60 ? s->horizon_s : 60;
+    s->harm_delay_threshold_s = SCH_DEFAULT_HARM_DELAY_S;
     int rc = val_enter(c, root, "output", 0, 0, &it, &m);
     if (rc <= 0)
         return rc;
     if (kp_known_keys(c, it, out_keys) ||
+        val_get_num(c, it, "harm_delay_threshold", 0, VAL_DURATION,
+                    val_in_cc(0, SCN_MAX_HORIZON_S), &s->harm_delay_threshold_s) < 0 ||
         val_get_num(c, it, "series_step", 0, VAL_DURATION, val_in_oc(0, s->horizon_s),
                     &s->series_step_s) < 0)
         return -1;
@@ -111,6 +145,7 @@ static int parse_output(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = {"name",   "notes",  "start",    "horizon",
+                                       "horizon_cap", "settle",
                                        "seed",   "replications", "server", "client",
                                        "workload", "output", NULL};
     if (kp_known_keys(c, root, keys))
@@ -124,8 +159,7 @@ int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s)
         return -1;
 
     double seed = 1, reps = 20;
-    if (val_get_num(c, root, "horizon", 1, VAL_DURATION, val_in_oc(0, SCN_MAX_HORIZON_S),
-                    &s->horizon_s) < 0 ||
+    if (parse_horizon(c, root, s) < 0 ||
         val_get_num(c, root, "seed", 0, VAL_INTEGER, val_in_cc(0, SCH_MAX_EXACT_INT), &seed) < 0 ||
         val_get_num(c, root, "replications", 0, VAL_INTEGER, val_in_cc(1, SCN_MAX_REPLICATIONS),
                     &reps) < 0)
@@ -144,5 +178,9 @@ int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s)
     if (val_enter(c, root, "workload", 1, 0, &it, &m) < 0 || sch_parse_workload(c, it, s))
         return -1;
     kp_pop(c, m);
+    if (s->horizon_auto && s->nrollouts == 0) {
+        kp_push_key(c, "horizon");
+        return kp_fail(c, "\"auto\" runs until the rollouts are done: it needs a rollout");
+    }
     return parse_output(c, root, s) < 0 ? -1 : 0;
 }

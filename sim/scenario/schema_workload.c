@@ -120,8 +120,30 @@ static int parse_rollout(struct kp_ctx *c, const cJSON *o, const struct scenario
         return kp_fail(c, "missing required key (batch_size %ld is less than users %ld)",
                        (long)batch, r->users);
     }
-    return val_get_num(c, o, "batch_interval", 0, VAL_DURATION, val_gt(0),
-                       &r->batch_interval_s) < 0 ? -1 : 0;
+    if (val_get_num(c, o, "batch_interval", 0, VAL_DURATION, val_gt(0), &r->batch_interval_s) < 0)
+        return -1;
+    /* A batch past the horizon would silently never be created, and the
+     * run would look finished: refuse it, saying what horizon it needs. */
+    long nb = wl_batches(r);
+    double last = wl_batch_time(r, nb - 1);
+    if (last >= s->horizon_s) {
+        long k = (long)ceil((s->horizon_s - r->at_s) / r->batch_interval_s); /* 0-based */
+        if (k >= nb)
+            k = nb - 1;
+        char when[32], lastw[32], end[32], need[32];
+        units_format_datetime(s->start_epoch_s + (int64_t)floor(fmin(wl_batch_time(r, k), 1e11)),
+                              when, sizeof when);
+        units_format_datetime(s->start_epoch_s + (int64_t)floor(fmin(last, 1e11)), lastw,
+                              sizeof lastw);
+        units_format_datetime(s->start_epoch_s + (int64_t)floor(s->horizon_s), end, sizeof end);
+        units_format_duration(last, need, sizeof need);
+        return kp_fail(c,
+                       "batch %ld of %ld would be created at %s, at or after the horizon (%s), "
+                       "and never run; the last batch is at %s: the horizon must be more than "
+                       "%s (and long enough to clear it), or \"auto\"",
+                       k + 1, nb, when, end, lastw, need);
+    }
+    return 0;
 }
 
 static int parse_rollouts(struct kp_ctx *c, const cJSON *arr, struct scenario *s)
