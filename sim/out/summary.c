@@ -76,7 +76,8 @@ static void line_as(FILE *f, const struct run_result *r, enum metric m, const ch
          * reaching below 0 is shown from 0 (the JSON keeps the raw bound) */
         fmt_value(lo, sizeof lo, m, s->ci_lo > 0.0 || is_signed(m) ? s->ci_lo : 0.0);
         fmt_value(hi, sizeof hi, m, s->ci_hi);
-        fprintf(f, "  %-38s %12s   %s - %s\n", label, shown, lo, hi);
+        /* "to" where a bound may be negative: "-38 - 1,021" would misread */
+        fprintf(f, "  %-38s %12s   %s %s %s\n", label, shown, lo, is_signed(m) ? "to" : "-", hi);
     } else {
         fprintf(f, "  %-38s %12s\n", label, shown);
     }
