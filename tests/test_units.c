@@ -212,10 +212,15 @@ static void test_format_duration(void **state)
     fmt_is(59.6, "1m 00s"); /* rounded first: never "60s" */
     fmt_is(725, "12m 05s");
     fmt_is(3599.6, "1h 00m");
-    fmt_is(2 * 3600 + 14 * 60 + 59, "2h 14m");
-    fmt_is(86399, "23h 59m");
+    /* rounded to the last unit shown, not cut: 1h 06m 59s is 1h 07m */
+    fmt_is(3600 + 6 * 60 + 59, "1h 07m");
+    fmt_is(3600 + 6 * 60 + 29, "1h 06m");
+    fmt_is(2 * 3600 + 14 * 60 + 59, "2h 15m");
+    fmt_is(86369, "23h 59m");
+    fmt_is(86399, "1d 00h"); /* 23h 59m 59s: rounds up into days */
     fmt_is(86400, "1d 00h");
-    fmt_is(3 * 86400 + 4 * 3600 + 59 * 60, "3d 04h");
+    fmt_is(3 * 86400 + 4 * 3600 + 59 * 60, "3d 05h");
+    fmt_is(3 * 86400 + 4 * 3600 + 29 * 60, "3d 04h");
     fmt_is(400 * 86400.0, "400d 00h");
     fmt_is(-1, "-");
     fmt_is(-0.1, "-");

@@ -225,23 +225,25 @@ void units_format_duration(double s, char *buf, size_t len)
         snprintf(buf, len, "-");
         return;
     }
-    /* Round to the second first, then truncate to the two units shown, so
-     * 59.6 s reads "1m 00s" and never "60s", and "2h 14m" means at least
-     * 2h 14m has passed. */
+    /* Rounded to the last unit shown, as people read it: 1h 06m 59s is
+     * "1h 07m" (cutting would say 1h 06m), 59.6 s is "1m 00s" and never
+     * "60s"; a value that rounds up into the next unit is shown in it. */
     if (s > 0 && s < 9.995) {
         /* latencies: sub-second detail matters here */
         snprintf(buf, len, "%.2fs", s);
         return;
     }
-    double r = floor(s + 0.5);
+    double r = floor(s + 0.5);          /* seconds */
+    double mins = floor(s / 60.0 + 0.5); /* for "h m" */
+    double hours = floor(s / 3600.0 + 0.5); /* for "d h" */
     if (r < 60) {
         snprintf(buf, len, "%.0fs", r);
     } else if (r < 3600) {
         snprintf(buf, len, "%.0fm %02.0fs", floor(r / 60), fmod(r, 60));
-    } else if (r < 86400) {
-        snprintf(buf, len, "%.0fh %02.0fm", floor(r / 3600), floor(fmod(r, 3600) / 60));
+    } else if (mins < 1440) {
+        snprintf(buf, len, "%.0fh %02.0fm", floor(mins / 60), fmod(mins, 60));
     } else {
-        snprintf(buf, len, "%.0fd %02.0fh", floor(r / 86400), floor(fmod(r, 86400) / 3600));
+        snprintf(buf, len, "%.0fd %02.0fh", floor(hours / 24), fmod(hours, 24));
     }
 }
 

@@ -23,6 +23,12 @@ struct report_stat report_metric_stat(const cJSON *metrics, enum metric m)
     return report_stat_of(cJSON_GetObjectItemCaseSensitive(metrics, metric_table[m].name));
 }
 
+/* The harm metrics are paired differences: they may be below 0. */
+static int signed_metric(enum metric m)
+{
+    return m >= METRIC_HARM_OTHER_THROTTLED && m <= METRIC_HARM_BG_DELAYED_JOBS;
+}
+
 void report_fmt_value(char *buf, size_t len, enum metric m, double v)
 {
     if (metric_table[m].unit == METRIC_UNIT_COUNT && isfinite(v) && fabs(v) >= 1000)
@@ -38,16 +44,17 @@ void report_fmt_ci(char *buf, size_t len, enum metric m, struct report_stat s)
         return;
     }
     char lo[48], hi[48];
-    report_fmt_value(lo, sizeof lo, m, fmax(s.lo, 0.0));
+    report_fmt_value(lo, sizeof lo, m, signed_metric(m) ? s.lo : fmax(s.lo, 0.0));
     report_fmt_value(hi, sizeof hi, m, s.hi);
-    snprintf(buf, len, "%s \xe2\x80\x93 %s", lo, hi);
+    /* "to" where the low end may be negative: "-3 – 5" would misread */
+    snprintf(buf, len, signed_metric(m) ? "%s to %s" : "%s \xe2\x80\x93 %s", lo, hi);
 }
 
 void report_fmt_ci_paren(char *buf, size_t len, enum metric m, struct report_stat s)
 {
     char ci[128], lo[48], hi[48], mean[48];
     report_fmt_ci(ci, sizeof ci, m, s);
-    report_fmt_value(lo, sizeof lo, m, fmax(s.lo, 0.0));
+    report_fmt_value(lo, sizeof lo, m, signed_metric(m) ? s.lo : fmax(s.lo, 0.0));
     report_fmt_value(hi, sizeof hi, m, s.hi);
     report_fmt_value(mean, sizeof mean, m, s.mean);
     if (*ci && !(strcmp(lo, mean) == 0 && strcmp(hi, mean) == 0))

@@ -98,6 +98,38 @@ static void run_facts(struct doc *d, const cJSON *run, const cJSON *meta, struct
             doc_add(&d->notes, "%s", n->valuestring);
 }
 
+/* What the rollout did to everyone else: the paired differences against
+ * the same day without it, first (the day's totals follow). */
+static void harm_findings(struct doc *d, const cJSON *ms)
+{
+    struct report_stat o = report_metric_stat(ms, METRIC_HARM_OTHER_THROTTLED),
+                       bm = report_metric_stat(ms, METRIC_HARM_BG_DELAY_MEAN),
+                       bx = report_metric_stat(ms, METRIC_HARM_BG_DELAY_MAX),
+                       bj = report_metric_stat(ms, METRIC_HARM_BG_DELAYED_JOBS),
+                       bt = report_metric_stat(ms, METRIC_HARM_BG_THROTTLED);
+    char v1[64], v2[64], v3[64], c1[160], c2[160];
+    if (isfinite(o.mean) && (o.mean != 0 || o.lo != o.hi)) {
+        report_fmt_count(v1, sizeof v1, o.mean);
+        report_fmt_ci_paren(c1, sizeof c1, METRIC_HARM_OTHER_THROTTLED, o);
+        doc_add(&d->findings,
+                "Harm to the other clients of the API: %s more 429s%s than the same day "
+                "without the rollout.",
+                v1, c1);
+    }
+    if (isfinite(bm.mean) && (bm.mean != 0 || bx.mean != 0 || bt.mean != 0)) {
+        report_fmt_value(v1, sizeof v1, METRIC_HARM_BG_DELAY_MEAN, bm.mean);
+        report_fmt_ci_paren(c1, sizeof c1, METRIC_HARM_BG_DELAY_MEAN, bm);
+        report_fmt_value(v2, sizeof v2, METRIC_HARM_BG_DELAY_MAX, bx.mean);
+        report_fmt_ci_paren(c2, sizeof c2, METRIC_HARM_BG_DELAY_MAX, bx);
+        report_fmt_count(v3, sizeof v3, bj.mean);
+        doc_add(&d->findings,
+                "Harm to the day's background jobs: those created while the rollout ran "
+                "waited %s longer on average%s than without it; the worst-hit waited %s "
+                "longer%s; %s were delayed past the threshold.",
+                v1, c1, v2, c2, v3);
+    }
+}
+
 /* How long the rollout took, against the lower bound the limits allow. */
 static void rollout_findings(struct doc *d, const cJSON *ms, const struct rollouts *r)
 {
@@ -110,9 +142,9 @@ static void rollout_findings(struct doc *d, const cJSON *ms, const struct rollou
     report_fmt_ci_paren(c1, sizeof c1, METRIC_CLEAR_TIME, clear);
     if (isfinite(cleared.mean) && cleared.mean < 1.0) {
         doc_add(&d->findings,
-                "Not every replication cleared the rollout within the horizon (%.0f%% did): "
-                "the clear time of %s is a lower bound.",
-                100.0 * cleared.mean, v1);
+                "NOT CLEARED: the rollout was not done within the horizon in %.0f%% of the "
+                "replications, so its clear time is not known: at least %s.",
+                100.0 * (1.0 - cleared.mean), v1);
     } else {
         char done[96] = "";
         if (r->first_at != INT64_MAX && isfinite(clear.mean)) {
@@ -124,23 +156,49 @@ static void rollout_findings(struct doc *d, const cJSON *ms, const struct rollou
     }
     if (isfinite(lb.mean) && lb.mean > 0 && isfinite(eff.mean)) {
         report_fmt_value(v2, sizeof v2, METRIC_LOWER_BOUND, lb.mean);
-        doc_add(&d->findings,
-                "The rate limits allow no faster than %s (the lower bound): the rollout "
-                "ran at %.0f%% of that pace.",
-                v2, 100.0 * eff.mean);
+        if (isfinite(cleared.mean) && cleared.mean < 1.0)
+            doc_add(&d->findings,
+                    "No clear time can beat %s (the lower bound from the batch plan, the "
+                    "limits' whole quota and the client's workers); with the rollout not "
+                    "done within the horizon, its efficiency is not known.",
+                    v2);
+        else
+            doc_add(&d->findings,
+                    "No clear time can beat %s (the lower bound from the batch plan, the "
+                    "limits' whole quota and the client's workers): the rollout ran at %.0f%% "
+                    "of the fastest possible pace.",
+                    v2, 100.0 * eff.mean);
     }
 }
 
 /* The client's failed tasks and 429s. */
 static void client_findings(struct doc *d, const cJSON *ms)
 {
+    struct report_stat ftc = report_metric_stat(ms, METRIC_FAILED_TASKS_CLEARED),
+                       cleared = report_metric_stat(ms, METRIC_CLEARED),
+                       exh = report_metric_stat(ms, METRIC_EXHAUSTED);
     struct report_stat fz = report_metric_stat(ms, METRIC_FAILED_TASKS_ZERO),
                        thr = report_metric_stat(ms, METRIC_THROTTLED),
                        att = report_metric_stat(ms, METRIC_ATTEMPTS),
                        amp = report_metric_stat(ms, METRIC_AMPLIFICATION),
                        pft = report_metric_stat(ms, METRIC_PEAK_FAILED_TASKS);
     char v1[64], v2[64], c1[160], c2[160];
-    if (isfinite(pft.mean) && pft.mean > 0) {
+    if (isfinite(pft.mean) && pft.mean > 0 && isfinite(ftc.mean) && ftc.mean < 1.0) {
+        /* censored: never a "back to zero after" */
+        report_fmt_count(v1, sizeof v1, pft.mean);
+        report_fmt_value(v2, sizeof v2, METRIC_FAILED_TASKS_ZERO, fz.mean);
+        if (cleared.mean >= 1.0 && exh.mean > 0)
+            doc_add(&d->findings,
+                    "The failed-task list peaked at %s tasks and never went back to zero: "
+                    "jobs that ran out of attempts stay on it.",
+                    v1);
+        else
+            doc_add(&d->findings,
+                    "The failed-task list peaked at %s tasks and was not back to zero within "
+                    "the horizon in %.0f%% of the replications: at least %s after the rollout "
+                    "began.",
+                    v1, 100.0 * (1.0 - ftc.mean), v2);
+    } else if (isfinite(pft.mean) && pft.mean > 0) {
         report_fmt_count(v1, sizeof v1, pft.mean);
         report_fmt_value(v2, sizeof v2, METRIC_FAILED_TASKS_ZERO, fz.mean);
         report_fmt_ci_paren(c2, sizeof c2, METRIC_FAILED_TASKS_ZERO, fz);
@@ -185,8 +243,9 @@ static void others_findings(struct doc *d, const cJSON *ms)
         report_fmt_ci_paren(c1, sizeof c1, METRIC_BACKGROUND_LAT_P95, bp95);
         report_fmt_count(v2, sizeof v2, bthr.mean);
         doc_add(&d->findings,
-                "Background jobs (everyday joiners, movers and leavers) waited %s at the 95th "
-                "percentile%s; %s of their requests got a 429.",
+                "Over the whole horizon (the day's totals), background jobs (everyday joiners, "
+                "movers and leavers) waited %s at the 95th percentile%s; %s of their requests "
+                "got a 429.",
                 v1, c1, v2);
     }
     if (present(ms, METRIC_OTHER_REQUESTS)) {
@@ -196,8 +255,8 @@ static void others_findings(struct doc *d, const cJSON *ms)
         report_fmt_count(v2, sizeof v2, oreq.mean);
         report_fmt_ci_paren(c1, sizeof c1, METRIC_OTHER_THROTTLED, othr);
         doc_add(&d->findings,
-                "Other clients of the same API received %s 429s%s out of %s requests: the "
-                "collateral damage.",
+                "Over the whole horizon, other clients of the same API received %s 429s%s out "
+                "of %s requests.",
                 v1, c1, v2);
     }
 }
@@ -221,6 +280,9 @@ static void run_table(struct doc *d, const cJSON *ms, int rollout, double reps)
         METRIC_JOBS,      METRIC_ATTEMPTS,     METRIC_THROTTLED,        METRIC_AMPLIFICATION,
         METRIC_EXHAUSTED, METRIC_PEAK_BACKLOG, METRIC_PEAK_FAILED_TASKS, METRIC_PENDING,
     };
+    if (rollout && (present(ms, METRIC_BACKGROUND_JOBS) || present(ms, METRIC_OTHER_REQUESTS)))
+        for (enum metric m = METRIC_HARM_OTHER_THROTTLED; m <= METRIC_HARM_BG_DELAYED_JOBS; m++)
+            add_metric_row(d, ms, m);
     if (rollout)
         for (size_t i = 0; i < sizeof rows_rollout / sizeof *rows_rollout; i++)
             add_metric_row(d, ms, rows_rollout[i]);
@@ -258,6 +320,8 @@ int report_build_run(struct doc *d, const char *dir, char *err, size_t errlen)
      * else by a clear time above 0 */
     struct report_stat clear = report_metric_stat(ms, METRIC_CLEAR_TIME);
     int rollout = r.n > 0 ? r.users > 0 : isfinite(clear.mean) && clear.mean > 0;
+    if (rollout)
+        harm_findings(d, ms);
     if (rollout)
         rollout_findings(d, ms, &r);
     client_findings(d, ms);

@@ -108,10 +108,39 @@ struct grid {
     const struct table *vt;
 };
 
-static struct report_stat cell_stat(const struct grid *g, int k, enum metric m)
+static struct report_stat raw_stat(const struct grid *g, int k, enum metric m)
 {
     return report_metric_stat(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(g->cells, k), "metrics"), m);
+}
+
+/* 1 if some replication of cell k did not clear the rollout within the
+ * horizon: its figures describe an unfinished run. */
+static int cell_censored(const struct grid *g, int k)
+{
+    struct report_stat c = raw_stat(g, k, METRIC_CLEARED);
+    return isfinite(c.mean) && c.mean < 1.0;
+}
+
+/* A cell's stat for the best cells: none (NAN) for a censored cell, which
+ * is left out of every goal. */
+static struct report_stat cell_stat(const struct grid *g, int k, enum metric m)
+{
+    struct report_stat s = raw_stat(g, k, m);
+    if (cell_censored(g, k))
+        s.mean = s.lo = s.hi = NAN;
+    return s;
+}
+
+/* 1 if metric m is 0 in every replication of every cell: no goal to name */
+static int all_zero(const struct grid *g, enum metric m)
+{
+    for (int k = 0; k < g->n; k++) {
+        struct report_stat s = raw_stat(g, k, m);
+        if (s.mean != 0.0 || (isfinite(s.hi) && s.hi != 0.0))
+            return 0;
+    }
+    return 1;
 }
 
 /* Moves the BEST_SHOWN cells with the lowest finite means of m to the
@@ -222,6 +251,8 @@ static void best_cells(struct doc *d, const struct grid *g)
         enum metric m;
         const char *goal;
     } goals[] = {
+        {METRIC_HARM_OTHER_THROTTLED, "Least harm to other clients (extra 429s)"},
+        {METRIC_HARM_BG_DELAY_MEAN, "Least harm to background jobs (extra delay, mean)"},
         {METRIC_CLEAR_TIME, "Fastest clear"},
         {METRIC_OTHER_THROTTLED, "Fewest collateral 429s"},
         {METRIC_BACKGROUND_LAT_P95, "Lowest background p95 latency"},
@@ -235,8 +266,19 @@ static void best_cells(struct doc *d, const struct grid *g)
     doc_add(&d->table.head, "Mean");
     doc_add(&d->table.head, "95%% CI");
     d->table.textcols = 2;
+    int censored = 0;
+    for (int k = 0; k < g->n; k++)
+        censored += cell_censored(g, k);
+    if (censored)
+        doc_add(&d->findings,
+                "%d of %d cells did not clear the rollout within the horizon in some "
+                "replication: they are left out of the best cells below (their figures "
+                "describe an unfinished run).",
+                censored, g->n);
     int *order = xmalloc((size_t)g->n * sizeof *order);
     for (size_t k = 0; k < sizeof goals / sizeof *goals; k++) {
+        if (all_zero(g, goals[k].m))
+            continue;
         int nshow = pick_best(g, goals[k].m, order);
         double worst;
         int worst_i = worst_cell(g, goals[k].m, &worst);

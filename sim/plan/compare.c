@@ -44,6 +44,16 @@ static const struct key {
     enum key_kind kind;
     const char *phrase, *less, *more;
 } keys[] = {
+    /* harm first: what the rollout does to everyone else, paired against
+     * the same day without it */
+    {METRIC_HARM_OTHER_THROTTLED, KEY_ABSOLUTE,
+     "causes %s extra 429s to the other clients of the API than", "fewer", "more"},
+    {METRIC_HARM_BG_DELAY_MEAN, KEY_ABSOLUTE, "delays background jobs by %s on average than",
+     "less", "more"},
+    {METRIC_HARM_BG_DELAY_MAX, KEY_ABSOLUTE, "delays the worst-hit background job by %s than",
+     "less", "more"},
+    {METRIC_HARM_BG_DELAYED_JOBS, KEY_ABSOLUTE, "delays %s background jobs past the threshold than",
+     "fewer", "more"},
     {METRIC_CLEAR_TIME, KEY_TIME, "clears the rollout %s than", "sooner", "later"},
     {METRIC_FAILED_TASKS_ZERO, KEY_TIME, "clears the failed-task list %s than", "sooner", "later"},
     {METRIC_THROTTLED, KEY_PERCENT, "gets %s 429s than", "fewer", "more"},
@@ -91,16 +101,50 @@ static void fmt_pct(char *buf, size_t len, double pct)
         snprintf(buf, len, "%.0f%%", pct);
 }
 
+/* The indicator that says whether metric m of scenario i is a censored
+ * lower bound in some replication (its mean below 1), or -1: never. */
+static int censor_of(enum metric m)
+{
+    return m == METRIC_CLEAR_TIME          ? METRIC_CLEARED
+           : m == METRIC_FAILED_TASKS_ZERO ? METRIC_FAILED_TASKS_CLEARED
+                                           : -1;
+}
+
+static int censored(const struct cmp_result *r, int i, enum metric m)
+{
+    int c = censor_of(m);
+    return c >= 0 && r->sc[i].sum[c].mean < 1.0;
+}
+
 static char *finding(const struct cmp_result *r, int i, const struct key *k)
 {
     const struct stats_summary *d = &r->sc[i].diff[k->m];
     const struct stats_summary *base = &r->sc[0].sum[k->m];
+    const struct stats_summary *mine = &r->sc[i].sum[k->m];
     char a[256], b[256], out[1024];
     label_of(r, i, a, sizeof a);
     label_of(r, 0, b, sizeof b);
     const char *what = metric_table[k->m].label;
     if (!isfinite(d->mean))
         return NULL;
+    /* 0 in every replication of both: nothing to say */
+    if (base->min == 0.0 && base->max == 0.0 && mine->min == 0.0 && mine->max == 0.0)
+        return NULL;
+    /* a censored value is a lower bound, not a result: no difference */
+    for (int e = 0; e < 2; e++) {
+        int who = e ? i : 0;
+        if (!censored(r, who, k->m))
+            continue;
+        char v[64], lab[256];
+        fmt_abs(v, sizeof v, k->m, r->sc[who].sum[k->m].min);
+        label_of(r, who, lab, sizeof lab);
+        snprintf(out, sizeof out,
+                 "%s vs %s: no comparison of %s: %s did not finish within the horizon in "
+                 "%.0f%% of the replications (at least %s there); use a longer horizon or "
+                 "\"auto\"",
+                 a, b, what, lab, 100.0 * (1.0 - r->sc[who].sum[censor_of(k->m)].mean), v);
+        return xstrdup(out);
+    }
     if (d->mean == 0.0 && d->sd == 0.0) {
         snprintf(out, sizeof out, "%s and %s: the same %s in every replication (difference 0)", a,
                  b, what);
@@ -199,6 +243,14 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
             const struct stats_summary *s = &r->sc[i].sum[m], *d = &r->sc[i].diff[m];
             char mean[40], lo[40], hi[40], ci[96] = "", dm[40] = "", dci[96] = "";
             summary_format_value(mean, sizeof mean, m, s->mean);
+            if (censored(r, i, m)) {
+                /* a lower bound: no CI, no difference */
+                char lb[48];
+                snprintf(lb, sizeof lb, ">=%s", mean);
+                fprintf(f, "%-26s %-3c %12s   %s\n", i == 0 ? metric_table[m].name : "", 'A' + i,
+                        lb, "(censored: not finished within the horizon)");
+                continue;
+            }
             if (isfinite(s->ci_lo) && isfinite(s->ci_hi)) {
                 /* a CI can reach below 0 for a quantity that cannot */
                 if (s->ci_lo < 0)

@@ -153,6 +153,10 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
         enum metric m;
         const char *goal;
     } goals[] = {
+        {METRIC_HARM_OTHER_THROTTLED,
+         "least harm to other clients (lowest mean harm_other_clients_throttled)"},
+        {METRIC_HARM_BG_DELAY_MEAN,
+         "least harm to background jobs (lowest mean harm_background_delay_mean_s)"},
         {METRIC_CLEAR_TIME, "fastest clear (lowest mean clear_time_s)"},
         {METRIC_OTHER_THROTTLED, "fewest collateral 429s (lowest mean other_clients_throttled)"},
         {METRIC_BACKGROUND_LAT_P95,
@@ -161,30 +165,46 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
     fputs("\nBest cells (mean over replications, 95% CI; cells share random numbers, so "
           "differences are the scenario's):\n",
           f);
+    /* a cell in which some replication did not clear the rollout within
+     * the horizon describes an unfinished run: never a best cell */
+    int censored = 0;
+    for (int i = 0; i < sw->ncells; i++)
+        censored += sw->cells[i].sum[METRIC_CLEARED].mean < 1.0;
+    if (censored)
+        fprintf(f, "  (%d of %d cells did not clear the rollout within the horizon in some "
+                   "replication: left out)\n",
+                censored, sw->ncells);
     for (size_t g = 0; g < sizeof goals / sizeof goals[0]; g++) {
         enum metric m = goals[g].m;
-        int best = -1;
+        int best = -1, nonzero = 0;
         for (int i = 0; i < sw->ncells; i++) {
+            nonzero |= sw->cells[i].sum[m].max != 0.0 || sw->cells[i].sum[m].min != 0.0;
+            if (sw->cells[i].sum[METRIC_CLEARED].mean < 1.0)
+                continue;
             double v = sw->cells[i].sum[m].mean;
             if (isfinite(v) && (best < 0 || v < sw->cells[best].sum[m].mean))
                 best = i;
         }
+        if (!nonzero)
+            continue; /* 0 in every replication of every cell: nothing to pick */
         fprintf(f, "  %s:\n", goals[g].goal);
         if (best < 0) {
-            fputs("    no cell has a value\n", f);
+            fputs(censored ? "    no cell cleared in every replication\n"
+                           : "    no cell has a value\n",
+                  f);
             continue;
         }
         const struct stats_summary *b = &sw->cells[best].sum[m];
         int equal = 0, within = 0;
         for (int i = 0; i < sw->ncells; i++) {
-            if (i == best)
+            if (i == best || sw->cells[i].sum[METRIC_CLEARED].mean < 1.0)
                 continue;
             double v = sw->cells[i].sum[m].mean;
             equal += v == b->mean;
             within += v == b->mean || (isfinite(b->ci_hi) && v <= b->ci_hi);
         }
         char label[1024], mean[32], lo[32], hi[32];
-        if (equal == sw->ncells - 1 && sw->ncells > 1) {
+        if (equal == sw->ncells - censored - 1 && sw->ncells - censored > 1) {
             summary_format_value(mean, sizeof mean, m, b->mean);
             fprintf(f, "    every cell has the same mean (%s)\n", mean);
             continue;
@@ -197,8 +217,6 @@ void sweep_print_best(FILE *f, const struct sweep_opts *o, const struct sweep *s
             summary_format_value(hi, sizeof hi, m, b->ci_hi);
             fprintf(f, " (95%% CI %s - %s)", lo, hi);
         }
-        if (m == METRIC_CLEAR_TIME && sw->cells[best].sum[METRIC_CLEARED].mean < 1.0)
-            fputs(" [not every replication cleared within the horizon: censored]", f);
         fputc('\n', f);
         if (within == 0)
             fputs("    no other cell is within the CI of the best\n", f);
