@@ -125,7 +125,7 @@ static void harm_findings(struct doc *d, const cJSON *ms)
         doc_add(&d->findings,
                 "Harm to the day's background jobs: those created while the rollout ran "
                 "waited %s longer on average%s than without it; the worst-hit waited %s "
-                "longer%s; %s were delayed past the threshold.",
+                "longer%s; %s of them were delayed past the threshold.",
                 v1, c1, v2, c2, v3);
     }
 }

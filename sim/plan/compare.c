@@ -258,7 +258,8 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
                 else
                     summary_format_value(lo, sizeof lo, m, s->ci_lo);
                 summary_format_value(hi, sizeof hi, m, s->ci_hi);
-                snprintf(ci, sizeof ci, "%s - %s", lo, hi);
+                /* "-0.85s - 8.62s" would misread */
+                snprintf(ci, sizeof ci, s->ci_lo < 0 ? "%s to %s" : "%s - %s", lo, hi);
             }
             if (i > 0) {
                 fmt_signed(dm, sizeof dm, m, d->mean);
