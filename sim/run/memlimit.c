@@ -8,7 +8,10 @@
  *  - the pending-event set: at most one pending event per job (its
  *    response or its retry), plus a few per rollout and stream;
  *  - each sliding-window limiter's ring: at most min(limit, requests)
- *    request times.
+ *    request times;
+ *  - with background jobs or other clients, the rollout-free replication
+ *    run beside it for the harm metrics: its background jobs, their
+ *    events and rings once more.
  * Arrays grow by doubling (xgrow), but the capacity a doubling adds is
  * only address space until it is written (and glibc moves large blocks
  * with mremap, without a second copy), so what counts is the elements in
@@ -66,6 +69,18 @@ double mem_estimate_bytes(const struct scenario *s, int parallel)
         const struct lim_cfg *l = &s->server.limits[i];
         if (l->type == LIM_SLIDING_WINDOW)
             bytes += fmin(l->limit, jobs + other) * (double)sizeof(double);
+    }
+    if (s->nrollouts > 0 && (s->background.enabled || s->other.enabled)) {
+        /* the same day without the rollouts, beside each replication (the
+         * harm metrics): its background jobs and their events again */
+        double users = 0;
+        for (int r = 0; r < s->nrollouts; r++)
+            users += (double)s->rollouts[r].users;
+        double bg = jobs > users ? jobs - users : 0;
+        bytes += bg * (double)(prov_bytes_per_job() + sizeof(struct ev));
+        for (int i = 0; i < s->server.nlimits; i++)
+            if (s->server.limits[i].type == LIM_SLIDING_WINDOW)
+                bytes += fmin(s->server.limits[i].limit, bg + other) * (double)sizeof(double);
     }
     if (parallel < 1)
         parallel = 1;
