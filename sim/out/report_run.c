@@ -77,7 +77,15 @@ static void run_facts(struct doc *d, const cJSON *run, const cJSON *meta, struct
         doc_fact(d, "Start", "%s (%s)", start, b2);
     }
     double horizon = meta ? jsonfile_num(meta, "horizon_s") : NAN;
-    if (isfinite(horizon)) {
+    const cJSON *ha = meta ? cJSON_GetObjectItemCaseSensitive(meta, "horizon_auto") : NULL;
+    double settle = meta ? jsonfile_num(meta, "settle_s") : NAN;
+    if (isfinite(horizon) && cJSON_IsTrue(ha) && isfinite(settle)) {
+        units_format_duration(horizon, buf, sizeof buf);
+        units_format_duration(settle, b2, sizeof b2);
+        doc_fact(d, "Horizon", "auto: each replication until the rollout is done and the "
+                               "backlog gone, plus %s; at most %s",
+                 b2, buf);
+    } else if (isfinite(horizon)) {
         units_format_duration(horizon, buf, sizeof buf);
         doc_fact(d, "Horizon", "%s", buf);
     }

@@ -59,6 +59,11 @@ static char *meta_json(const struct scenario *s, const struct run_result *r)
     cJSON_AddNumberToObject(root, "replications", r->reps);
     cJSON_AddNumberToObject(root, "seed", (double)s->seed);
     origin_add_json(root, &s->origin, s->seed, r->reps);
+    if (s->horizon_auto) {
+        /* horizon_s is then the cap */
+        cJSON_AddBoolToObject(root, "horizon_auto", 1);
+        cJSON_AddNumberToObject(root, "settle_s", s->settle_s);
+    }
     if (s->origin.file_name)
         cJSON_AddStringToObject(root, "file_name", s->origin.file_name);
     cJSON *ros = cJSON_AddArrayToObject(root, "rollouts");
