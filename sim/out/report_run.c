@@ -157,7 +157,7 @@ static void rollout_findings(struct doc *d, const cJSON *ms, const struct rollou
         char done[96] = "";
         if (r->first_at != INT64_MAX && isfinite(clear.mean)) {
             char clk[32];
-            units_format_clock(r->first_at + (int64_t)llround(clear.mean), clk, sizeof clk);
+            units_format_clock(r->first_at + (int64_t)llround(clear.mean + 30.0) /* nearest minute */, clk, sizeof clk);
             snprintf(done, sizeof done, "; on average the last job was done at %s", clk);
         }
         doc_add(&d->findings, "The rollout cleared in %s%s%s.", v1, c1, done);

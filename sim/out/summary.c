@@ -116,9 +116,9 @@ static void rollout_section(FILE *f, const struct scenario *s, const struct run_
         double first = INFINITY;
         for (int i = 0; i < s->nrollouts; i++)
             first = fmin(first, s->rollouts[i].at_s);
-        units_format_clock(
-            s->start_epoch_s + (int64_t)llround(first + r->sum[METRIC_CLEAR_TIME].mean), when,
-            sizeof when);
+        /* + 30 s: to the nearest minute, as the durations round */
+        double done = first + r->sum[METRIC_CLEAR_TIME].mean + 30.0;
+        units_format_clock(s->start_epoch_s + (int64_t)llround(done), when, sizeof when);
         fprintf(f, "  %-38s %12s\n", "  (last job done at, mean)", when);
     }
     int open, never;
