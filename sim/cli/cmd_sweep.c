@@ -156,6 +156,10 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
         missed += !sw->cells[i].precision_reached;
     }
     printf("%s\n", sw->name);
+    /* provenance: the base file, its SHA-256, every --set, the version */
+    printf("  from %s (SHA-256 %s), provsim %s\n", o->scenario, sw->sha256, PROVSIM_VERSION);
+    for (int i = 0; i < o->nsets; i++)
+        printf("  --set %s\n", o->sets[i]);
     printf("  sweep: %d cells", sw->ncells);
     if (sw->loaded)
         printf(" (%d from the journal, %d run now)", sw->loaded, sw->ran);

@@ -7,6 +7,8 @@
  * sweep_internal.h lists. */
 #include "plan/sweep_internal.h"
 
+#include "base/digest.h"
+
 #include "base/file.h"
 #include "out/resultdir.h"
 #include "run/memlimit.h"
@@ -213,6 +215,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     c.text = sweep_read_file(o->scenario, &c.len, err, errlen);
     if (!c.text)
         return SWEEP_BAD_INPUT;
+    digest_sha256_hex(c.text, c.len, sw->sha256);
     int rc = SWEEP_BAD_INPUT, lockfd = -1;
     cJSON *manifest = NULL;
     if (check_base(&c, err, errlen) || check_cells(&c, err, errlen))

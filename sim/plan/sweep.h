@@ -95,6 +95,7 @@ struct sweep {
     int loaded;                /* cells taken from the journal */
     int ran;                   /* cells run in this call */
     char fingerprint[17];      /* hex */
+    char sha256[65];           /* hex SHA-256 of the base scenario file's bytes */
 };
 
 /* Exit codes of sweep_run (also the command's). */
