@@ -436,6 +436,7 @@ int cmp_run(const struct cmp_opts *o, struct cmp_result *r, char *err, size_t er
     for (int i = 0; i < n; i++) {
         r->sc[i].provenance = origin_json(&w.s[i].origin, r->seed, r->reps);
         memcpy(r->sc[i].sha256, w.s[i].origin.sha256, sizeof r->sc[i].sha256);
+        r->sc[i].censored = w.res[i].censored;
     }
     pair_differences(r, w.res);
     make_findings(r);

@@ -55,6 +55,8 @@ char *cmp_json(const struct cmp_result *r)
         cJSON_AddStringToObject(o, "name", r->sc[i].name);
         cJSON_AddStringToObject(o, "file", r->sc[i].file);
         cJSON_AddStringToObject(o, "series", series);
+        /* replications whose rollout was not done within the horizon */
+        cJSON_AddNumberToObject(o, "censored_replications", r->sc[i].censored);
         if (r->sc[i].provenance)
             cJSON_AddItemToObject(o, "provenance", cJSON_Duplicate(r->sc[i].provenance, 1));
         if (r->precision > 0)

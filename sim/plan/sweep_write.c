@@ -96,6 +96,12 @@ static cJSON *cell_json(const struct sweep_opts *o, int i, const struct sweep_ce
         cJSON_AddItemToObject(mo, "max", csvfmt_json_number(st->max));
     }
     cJSON_AddNumberToObject(cj, "replications", sc->reps);
+    /* replications whose rollout was not done within the horizon (from
+     * the mean of cleared, a 0/1 value per replication) */
+    cJSON_AddNumberToObject(cj, "censored_replications",
+                            isfinite(sc->sum[METRIC_CLEARED].mean)
+                                ? floor((1.0 - sc->sum[METRIC_CLEARED].mean) * sc->reps + 0.5)
+                                : 0);
     if (o->precision > 0)
         cJSON_AddBoolToObject(cj, "precision_reached", sc->precision_reached);
     return cj;
