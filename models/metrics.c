@@ -3,6 +3,7 @@
 
 #include "models/provision.h"
 #include "engine/stats.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <string.h>
@@ -126,6 +127,8 @@ void harm_compute(const struct prov *with, const struct prov *without, double *m
         if (b >= without->njobs)
             break;
         const struct job *k = &without->jobs[b++];
+        /* common random numbers: the same arrival in both runs */
+        XASSERT_AT(j->created_s == k->created_s, j->created_s);
         if (j->created_s < lo || j->created_s > hi || k->state != JOB_SUCCEEDED)
             continue;
         /* unfinished with the rollout: it has waited at least until the end */
