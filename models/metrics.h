@@ -52,11 +52,14 @@ struct metric_info {
 extern const struct metric_info metric_table[METRIC_COUNT];
 
 struct prov;
+struct bound_parts;
 /* Fills out[METRIC_COUNT] from p's finished replication (the rules are the
  * README's metric table). The latency arrays are reordered (quantiles).
- * lower_bound_s and fair_share_s are the scenario's (bound.h). The harm
+ * b and fair_share_s are the scenario's (bound.h); efficiency uses the
+ * terms of b that bound every replication, so it never exceeds 1. The harm
  * metrics are left 0: harm_compute fills them from a pair of runs. */
-void metric_compute(struct prov *p, double lower_bound_s, double fair_share_s, double *out);
+void metric_compute(struct prov *p, const struct bound_parts *b, double fair_share_s,
+                    double *out);
 
 /* The harm metrics of replication r (README, "Harm"): with is the run
  * with the rollouts, without the same replication without them (the same

@@ -148,7 +148,8 @@ struct rep_job {
     int r;
     int rc;
     double row[METRIC_COUNT];
-    double lower_bound_s, fair_share_s;
+    struct bound_parts bound;
+    double fair_share_s;
     char msg[256];
 };
 
@@ -177,7 +178,7 @@ static void run_one(struct rep_job *j)
         j->rc = prov_run(p, NULL, NULL, NULL);
     if (j->rc != 0)
         return;
-    metric_compute(p, j->lower_bound_s, j->fair_share_s, j->row);
+    metric_compute(p, &j->bound, j->fair_share_s, j->row);
     if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
          * same with and without the rollouts, up to p's end */
@@ -234,7 +235,9 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     int reps = o->reps > 0 ? o->reps : s->replications;
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
-    res->lower_bound_s = bound_clear_time_s(s);
+    struct bound_parts bound;
+    bound_compute(s, &bound);
+    res->lower_bound_s = bound.lower_bound_s;
     res->fair_share_s = bound_fair_share_s(s);
 
     /* the seed may be overridden without touching the borrowed scenario */
@@ -246,7 +249,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     struct rep_job *w = xcalloc((size_t)nw, sizeof *w);
     for (int i = 0; i < nw; i++) {
         w[i].o = o;
-        w[i].lower_bound_s = res->lower_bound_s;
+        w[i].bound = bound;
         w[i].fair_share_s = res->fair_share_s;
         prov_init(&w[i].p, &local);
         w[i].has_cf = local.nrollouts > 0 && (local.background.enabled || local.other.enabled);
