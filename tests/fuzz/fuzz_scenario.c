@@ -84,6 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double lb = bound_clear_time_s(&s);
     if (!(lb >= 0))
         fuzz_fail("bound_clear_time_s is negative or NaN", s.name);
+    struct bound_parts bp;
+    bound_compute(&s, &bp);
+    if (!(bp.strict_s >= 0 && bp.strict_s <= bp.lower_bound_s && bp.lower_bound_s == lb))
+        fuzz_fail("bound parts: not 0 <= strict_s <= lower_bound_s", s.name);
+    if (!(bound_fair_share_s(&s) >= 0))
+        fuzz_fail("bound_fair_share_s is negative or NaN", s.name);
     if (!(mem_estimate_bytes(&s, 2) > 0))
         fuzz_fail("mem_estimate_bytes is not positive", s.name);
     scn_fini(&s);
