@@ -7,7 +7,8 @@
  * do, also for a rejected request, with count_rejected: the punitive
  * limiter that starts retry storms). A rejected request gets the largest
  * Retry-After among the limiters that refused it, or the fixed value in
- * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1. */
+ * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1.
+ * In mode none the 429 carries no Retry-After, represented as 0. */
 #ifndef PROVSIM_SERVER_H
 #define PROVSIM_SERVER_H
 
@@ -18,8 +19,8 @@
 
 #define SRV_MAX_LIMITS 16
 
-/* How the server computes Retry-After. */
-enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED };
+/* How the server computes Retry-After (none: it sends no header). */
+enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED, SRV_RA_NONE };
 
 /* The server's configuration (the scenario's "server" section). */
 struct srv_cfg {
@@ -50,7 +51,7 @@ void srv_fini(struct server *s);
 void srv_reset(struct server *s);
 
 /* Decides a request of the given kind arriving at t. Returns 1 (accepted)
- * or 0 (429, *retry_after_s set). jitter_rng is drawn from only when the
+ * or 0 (429, *retry_after_s set: >= 1, or 0 for no header in mode none). jitter_rng is drawn from only when the
  * server has Retry-After jitter and the request is rejected. */
 int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_rng *jitter_rng);
 

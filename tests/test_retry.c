@@ -67,13 +67,13 @@ static void exponential_no_jitter(void **state)
     double want[] = {1, 2, 4, 8, 10, 10, 10};
     double prev = 0;
     for (unsigned n = 1; n <= 7; n++)
-        expect_delay(retry_delay(&c, n, 0, &prev, r), want[n - 1], n);
+        expect_delay(retry_delay(&c, n, 0, 0, &prev, r), want[n - 1], n);
     /* a Retry-After is ignored unless respected */
-    expect_delay(retry_delay(&c, 1, 30, &prev, r), 1, 1);
+    expect_delay(retry_delay(&c, 1, 30, 0, &prev, r), 1, 1);
     c = cfg_exp(0.25, 1000, JITTER_NONE);
-    expect_delay(retry_delay(&c, 3, 0, &prev, r), 1, 3);
-    expect_delay(retry_delay(&c, 12, 0, &prev, r), 512, 12);
-    expect_delay(retry_delay(&c, 13, 0, &prev, r), 1000, 13);
+    expect_delay(retry_delay(&c, 3, 0, 0, &prev, r), 1, 3);
+    expect_delay(retry_delay(&c, 12, 0, 0, &prev, r), 512, 12);
+    expect_delay(retry_delay(&c, 13, 0, 0, &prev, r), 1000, 13);
     expect_untouched(r, SEED);
     gsl_rng_free(r);
 }
@@ -85,20 +85,20 @@ static void exponential_large_n(void **state)
     struct retry_cfg c = cfg_exp(1, 3600, JITTER_NONE);
     unsigned ns[] = {32, 33, 64, 1023, 1024, 1025, 2199, 2200, 5000, UINT_MAX};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
-        expect_delay(retry_delay(&c, ns[i], 0, NULL, r), 3600, ns[i]);
+        expect_delay(retry_delay(&c, ns[i], 0, 0, NULL, r), 3600, ns[i]);
     /* a tiny base and a huge cap: the exact power is still reached */
     c = cfg_exp(ldexp(1, -1074), 1e300, JITTER_NONE);
-    expect_delay(retry_delay(&c, 1075, 0, NULL, r), 1, 1075);
-    expect_delay(retry_delay(&c, UINT_MAX, 0, NULL, r), 1e300, UINT_MAX);
+    expect_delay(retry_delay(&c, 1075, 0, 0, NULL, r), 1, 1075);
+    expect_delay(retry_delay(&c, UINT_MAX, 0, 0, NULL, r), 1e300, UINT_MAX);
     /* the largest base: 2^1 * DBL_MAX overflows to inf inside, capped */
     c = cfg_exp(1.7e308, 1.7e308, JITTER_NONE);
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 1.7e308, 2);
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 1.7e308, 2);
     /* jittered variants stay finite too */
     c = cfg_exp(1, 3600, JITTER_FULL);
-    double d = retry_delay(&c, UINT_MAX, 0, NULL, r);
+    double d = retry_delay(&c, UINT_MAX, 0, 0, NULL, r);
     expect_in(d, 0, 3600, UINT_MAX);
     c = cfg_exp(1, 3600, JITTER_EQUAL);
-    d = retry_delay(&c, UINT_MAX, 0, NULL, r);
+    d = retry_delay(&c, UINT_MAX, 0, 0, NULL, r);
     expect_in(d, 1800, 3600, UINT_MAX);
     gsl_rng_free(r);
 }
@@ -112,7 +112,7 @@ static void exponential_full_jitter_range(void **state)
         double dmax = fmin(60, 2 * pow(2, n - 1));
         double lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < NDRAWS; i++) {
-            double d = retry_delay(&c, n, 0, NULL, r);
+            double d = retry_delay(&c, n, 0, 0, NULL, r);
             expect_in(d, 0, dmax, n);
             lo = fmin(lo, d);
             hi = fmax(hi, d);
@@ -133,7 +133,7 @@ static void exponential_equal_jitter_range(void **state)
         double dmax = fmin(60, 2 * pow(2, n - 1));
         double lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < NDRAWS; i++) {
-            double d = retry_delay(&c, n, 0, NULL, r);
+            double d = retry_delay(&c, n, 0, 0, NULL, r);
             expect_in(d, dmax / 2, dmax, n);
             lo = fmin(lo, d);
             hi = fmax(hi, d);
@@ -155,7 +155,7 @@ static void exponential_decorrelated(void **state)
         double prev = 0; /* a new job */
         double expect_prev = base;
         for (unsigned n = 1; n <= 12; n++) {
-            double d = retry_delay(&c, n, 0, &prev, r);
+            double d = retry_delay(&c, n, 0, 0, &prev, r);
             expect_in(d, base, fmin(cap, 3 * expect_prev), n);
             if (prev != d)
                 fail_msg("failure %u: *prev_s %g, delay %g", n, prev, d);
@@ -166,7 +166,7 @@ static void exponential_decorrelated(void **state)
     assert_true(reached_cap);
     /* the first delay of a job is U(base, 3 base), whatever n says */
     double prev = 0;
-    double d = retry_delay(&c, 40, 0, &prev, r);
+    double d = retry_delay(&c, 40, 0, 0, &prev, r);
     expect_in(d, base, 3 * base, 40);
     gsl_rng_free(r);
 }
@@ -177,20 +177,20 @@ static void exponential_respects_retry_after(void **state)
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = cfg_exp(1, 60, JITTER_NONE);
     c.respect_retry_after = 1;
-    expect_delay(retry_delay(&c, 1, 30, NULL, r), 30, 1); /* max(1, 30) */
-    expect_delay(retry_delay(&c, 6, 30, NULL, r), 32, 6); /* max(32, 30) */
-    expect_delay(retry_delay(&c, 9, 30, NULL, r), 60, 9); /* capped, then max */
-    expect_delay(retry_delay(&c, 9, 90, NULL, r), 90, 9); /* above the cap */
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 2, 2);   /* a 5xx: no RA */
+    expect_delay(retry_delay(&c, 1, 30, 0, NULL, r), 30, 1); /* max(1, 30) */
+    expect_delay(retry_delay(&c, 6, 30, 0, NULL, r), 32, 6); /* max(32, 30) */
+    expect_delay(retry_delay(&c, 9, 30, 0, NULL, r), 60, 9); /* capped, then max */
+    expect_delay(retry_delay(&c, 9, 90, 0, NULL, r), 90, 9); /* above the cap */
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 2, 2);   /* a 5xx: no RA */
     expect_untouched(r, SEED);
 
     c.jitter = JITTER_FULL;
     for (int i = 0; i < NDRAWS; i++)
-        expect_in(retry_delay(&c, 3, 3, NULL, r), 3, 4, 3);
+        expect_in(retry_delay(&c, 3, 3, 0, NULL, r), 3, 4, 3);
     c.jitter = JITTER_DECORRELATED;
     double prev = 0;
     for (int i = 0; i < 100; i++)
-        expect_in(retry_delay(&c, 1, 50, &prev, r), 50, 60, 1);
+        expect_in(retry_delay(&c, 1, 50, 0, &prev, r), 50, 60, 1);
     gsl_rng_free(r);
 }
 
@@ -200,13 +200,13 @@ static void fixed_policy(void **state)
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = {.policy = RETRY_POLICY_FIXED, .delay_s = 300};
     for (unsigned n = 1; n <= 5; n++)
-        expect_delay(retry_delay(&c, n, 17, NULL, r), 300, n); /* RA ignored */
+        expect_delay(retry_delay(&c, n, 17, 0, NULL, r), 300, n); /* RA ignored */
     expect_untouched(r, SEED);
 
     c.jitter_s = 60;
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < NDRAWS; i++) {
-        double d = retry_delay(&c, 1, 0, NULL, r);
+        double d = retry_delay(&c, 1, 0, 0, NULL, r);
         expect_in(d, 300, 360, 1);
         lo = fmin(lo, d);
         hi = fmax(hi, d);
@@ -220,15 +220,15 @@ static void retry_after_policy(void **state)
     (void)state;
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = {.policy = RETRY_POLICY_RETRY_AFTER};
-    expect_delay(retry_delay(&c, 1, 7, NULL, r), 7, 1);
-    expect_delay(retry_delay(&c, 50, 1, NULL, r), 1, 50);
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 0, 2);
+    expect_delay(retry_delay(&c, 1, 7, 0, NULL, r), 7, 1);
+    expect_delay(retry_delay(&c, 50, 1, 0, NULL, r), 1, 50);
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 0, 2);
     expect_untouched(r, SEED);
 
     c.jitter_s = 5;
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < NDRAWS; i++) {
-        double d = retry_delay(&c, 1, 7, NULL, r);
+        double d = retry_delay(&c, 1, 7, 0, NULL, r);
         expect_in(d, 7, 12, 1);
         lo = fmin(lo, d);
         hi = fmax(hi, d);
@@ -253,7 +253,7 @@ static void one_draw_per_jittered_delay(void **state)
         gsl_rng *ref = new_rng(SEED);
         double prev = 0;
         for (unsigned n = 1; n <= 10; n++) {
-            (void)retry_delay(&cs[i], n, 1, &prev, r);
+            (void)retry_delay(&cs[i], n, 1, 0, &prev, r);
             (void)gsl_rng_get(ref);
         }
         if (gsl_rng_get(r) != gsl_rng_get(ref))
@@ -290,7 +290,7 @@ static void full_jitter_mean(void **state)
     double *x = malloc(n * sizeof *x);
     assert_non_null(x);
     for (size_t i = 0; i < n; i++)
-        x[i] = retry_delay(&c, 4, 0, NULL, r); /* d = 8 */
+        x[i] = retry_delay(&c, 4, 0, 0, NULL, r); /* d = 8 */
     double mean = gsl_stats_mean(x, 1, n);
     double sd = gsl_stats_sd_m(x, 1, n, mean);
     double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);

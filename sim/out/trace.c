@@ -17,7 +17,7 @@ static void csv_line(void *ctx, double t, long job_id, int origin, int kind, uns
         fprintf(f, "%.6f,,", t);
     fprintf(f, "%s,%s,%u,%s,", job_origin_name(origin), job_kind_name(kind), attempt,
             outcomes[outcome]);
-    if (outcome == SRV_THROTTLED)
+    if (outcome == SRV_THROTTLED && retry_after_s > 0) /* 0: the 429 had no Retry-After */
         fprintf(f, "%.0f\n", retry_after_s);
     else
         fputs("\n", f);

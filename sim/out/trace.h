@@ -2,7 +2,7 @@
  * replication 0, at its arrival at the server:
  *   t_s, job_id (empty for another client's request), origin, kind,
  *   attempt, outcome (accepted, throttled, error), retry_after_s (throttled
- *   only). */
+ *   only; empty when the 429 carried none, server mode none). */
 #ifndef PROVSIM_TRACE_H
 #define PROVSIM_TRACE_H
 

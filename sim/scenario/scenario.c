@@ -69,6 +69,13 @@ static const char *limit_check(const struct lim_cfg *l)
 {
     if (l->applies_mask == 0 || (l->applies_mask & ~JOB_KIND_MASK_ALL))
         return "server.limits[]: applies_mask is empty or has bits of no job kind";
+    if (!finite_in(l->lockout_s, 0, INFINITY))
+        return "server.limits[]: lockout_s is not finite and >= 0";
+    if (!finite_in(l->max_debt, 0, INFINITY) || (l->type != LIM_TOKEN_BUCKET && l->max_debt != 0))
+        return "server.limits[]: max_debt is not finite and >= 0, or set on a non-bucket";
+    if (!finite_in(l->phase_s, 0, INFINITY) || (l->type != LIM_FIXED_WINDOW && l->phase_s != 0) ||
+        (l->type == LIM_FIXED_WINDOW && !(l->phase_s < l->window_s)))
+        return "server.limits[]: phase_s is not in [0, window_s), or set on a non-fixed window";
     switch (l->type) {
     case LIM_FIXED_WINDOW:
     case LIM_SLIDING_WINDOW:
