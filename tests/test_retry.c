@@ -1,5 +1,7 @@
-/* test_retry.c -- each retry policy's delays, their ranges under jitter,
- * the random-stream discipline (no draw without jitter), max_attempts, and
+/* test_retry.c -- each retry policy's delays (schedule: counted from the
+ * first failure; retry_after without a header: the fallback), their
+ * ranges under jitter, the random-stream discipline (no draw without
+ * jitter), max_attempts, and
  * the mean of full jitter against its confidence interval. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +239,93 @@ static void retry_after_policy(void **state)
     gsl_rng_free(r);
 }
 
+/* A 429 without Retry-After (0, server mode none): retry_after waits its
+ * fallback (+ jitter); a Retry-After, when there is one, still wins. */
+static void retry_after_fallback(void **state)
+{
+    (void)state;
+    gsl_rng *r = new_rng(SEED);
+    struct retry_cfg c = {.policy = RETRY_POLICY_RETRY_AFTER, .fallback_s = 45};
+    expect_delay(retry_delay(&c, 1, 0, 0, NULL, r), 45, 1);
+    expect_delay(retry_delay(&c, 9, 0, 500, NULL, r), 45, 9);
+    expect_delay(retry_delay(&c, 1, 7, 0, NULL, r), 7, 1);
+    expect_untouched(r, SEED);
+    assert_true(retry_is_deterministic(&c));
+    c.jitter_s = 5;
+    for (int i = 0; i < 1000; i++)
+        expect_in(retry_delay(&c, 1, 0, 0, NULL, r), 45, 50, 1);
+    gsl_rng_free(r);
+}
+
+#define H 3600.0
+
+/* Entra's schedule: retries 6 h, 12 h, 24 h after the first failure, then
+ * every 24 h. Each failure here comes late (the retried request is
+ * answered, or queued, some time after its due time), yet every retry is
+ * due on the schedule counted from the first failure: 6, 12, 24, 48, 72,
+ * 96 h. A policy counting from each failure would drift by the lateness. */
+static void schedule_from_first_failure(void **state)
+{
+    (void)state;
+    gsl_rng *r = new_rng(SEED);
+    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
+                          .schedule_s = {6 * H, 12 * H, 24 * H},
+                          .nschedule = 3,
+                          .then_every_s = 24 * H};
+    const double want[] = {6 * H, 12 * H, 24 * H, 48 * H, 72 * H, 96 * H};
+    const double late[] = {30, 5000, 0.5, 7 * H, 90, 1};
+    const double first = 1000; /* absolute time of the first failure */
+    double fail_at = first;
+    for (unsigned n = 1; n <= 6; n++) {
+        double d = retry_delay(&c, n, 0, fail_at - first, NULL, r);
+        assert_true(d >= 0);
+        double due = fail_at + d - first;
+        if (fabs(due - want[n - 1]) > 1e-6)
+            fail_msg("retry %u due %.6f h after the first failure, want %.0f h", n, due / H,
+                     want[n - 1] / H);
+        fail_at += d + late[n - 1];
+    }
+    expect_untouched(r, SEED);
+    assert_false(retry_is_deterministic(&c));
+    gsl_rng_free(r);
+}
+
+/* A failure that comes after its next retry was due retries at once
+ * (delay 0), and the retry after that is still on the schedule. */
+static void schedule_overdue_retries_at_once(void **state)
+{
+    (void)state;
+    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
+                          .schedule_s = {6 * H, 12 * H, 24 * H},
+                          .nschedule = 3};
+    expect_delay(retry_delay(&c, 2, 0, 13 * H, NULL, NULL), 0, 2); /* 12 h slot passed */
+    expect_delay(retry_delay(&c, 2, 0, 12 * H, NULL, NULL), 0, 2); /* exactly due */
+    expect_delay(retry_delay(&c, 3, 0, 13 * H, NULL, NULL), 11 * H, 3);
+    /* Retry-After is ignored, as by fixed */
+    expect_delay(retry_delay(&c, 1, 600, 0, NULL, NULL), 6 * H, 1);
+}
+
+/* Without then_every the job gets one retry per listed delay (attempts =
+ * list length + 1); max_attempts still applies when it is smaller. */
+static void schedule_without_then_every_ends(void **state)
+{
+    (void)state;
+    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
+                          .schedule_s = {6 * H, 12 * H, 24 * H},
+                          .nschedule = 3};
+    for (unsigned a = 1; a <= 3; a++)
+        assert_true(retry_may_retry(&c, a));
+    assert_false(retry_may_retry(&c, 4));
+    c.max_attempts = 2;
+    assert_true(retry_may_retry(&c, 1));
+    assert_false(retry_may_retry(&c, 2));
+    c.max_attempts = 0;
+    c.then_every_s = 24 * H;
+    assert_true(retry_may_retry(&c, 4));
+    assert_true(retry_may_retry(&c, 1000));
+    expect_delay(retry_delay(&c, 1000, 0, 0, NULL, NULL), 24 * H + 997 * 24 * H, 1000);
+}
+
 /* A jittered policy takes exactly one uniform per delay: the same seed
  * gives the same delays, and the stream then continues in step. */
 static void one_draw_per_jittered_delay(void **state)
@@ -305,8 +394,8 @@ static void full_jitter_mean(void **state)
 static void names_round_trip(void **state)
 {
     (void)state;
-    const char *pol[] = {"retry_after", "exponential", "fixed"};
-    for (int i = 0; i < 3; i++) {
+    const char *pol[] = {"retry_after", "exponential", "fixed", "schedule"};
+    for (int i = 0; i < 4; i++) {
         assert_string_equal(retry_policy_name(i), pol[i]);
         assert_int_equal(retry_policy_parse(pol[i]), i);
     }
@@ -332,6 +421,10 @@ int main(void)
         cmocka_unit_test(exponential_respects_retry_after),
         cmocka_unit_test(fixed_policy),
         cmocka_unit_test(retry_after_policy),
+        cmocka_unit_test(retry_after_fallback),
+        cmocka_unit_test(schedule_from_first_failure),
+        cmocka_unit_test(schedule_overdue_retries_at_once),
+        cmocka_unit_test(schedule_without_then_every_ends),
         cmocka_unit_test(one_draw_per_jittered_delay),
         cmocka_unit_test(max_attempts),
         cmocka_unit_test(full_jitter_mean),
