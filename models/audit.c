@@ -64,8 +64,8 @@ static int admit(struct audit *a, int i, double t)
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s admitted %.0f requests in the window [%.9g s, %.9g s), "
                      "more than its limit %.0f",
-                     lim_label(c, i, name, sizeof name), sh->count,
-                     k * c->window_s - c->phase_s, (k + 1) * c->window_s - c->phase_s, c->limit);
+                     lim_label(c, i, name, sizeof name), sh->count, k * c->window_s - c->phase_s,
+                     (k + 1) * c->window_s - c->phase_s, c->limit);
             return -1;
         }
         break;

@@ -106,9 +106,10 @@ double lim_sustained_rate(const struct limiter *l, double mean_service_s);
 double lim_burst(const struct limiter *l);
 
 /* Checks the state's invariants (tokens <= burst, tokens >= -max_debt
- * when capped, counts and in_service >= 0, ring within its capacity and in time order). Returns NULL if they
- * hold, else a description of the first that fails. O(ring length): for
- * assertions and tests, not the hot path. */
+ * when capped, counts and in_service >= 0, ring within its capacity and
+ * in time order, lockout end >= 0). Returns NULL if they hold, else a
+ * description of the first that fails. O(ring length): for assertions and
+ * tests, not the hot path. */
 const char *lim_check(const struct limiter *l);
 
 /* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */

@@ -55,8 +55,8 @@ struct retry_cfg {
     double fallback_s;       /* retry_after: delay when a 429 has no Retry-After */
     double schedule_s[RETRY_MAX_SCHEDULE]; /* schedule: seconds from the first
                                             * failure, strictly increasing */
-    unsigned nschedule;      /* schedule: delays in schedule_s, >= 1 */
-    double then_every_s;     /* schedule: after the list; 0 = no more retries */
+    unsigned nschedule;                    /* schedule: delays in schedule_s, >= 1 */
+    double then_every_s;                   /* schedule: after the list; 0 = no more retries */
 };
 
 /* Delay in seconds after a job's failures-th failure (1-based) that came

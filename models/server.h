@@ -51,8 +51,9 @@ void srv_fini(struct server *s);
 void srv_reset(struct server *s);
 
 /* Decides a request of the given kind arriving at t. Returns 1 (accepted)
- * or 0 (429, *retry_after_s set: >= 1, or 0 for no header in mode none). jitter_rng is drawn from only when the
- * server has Retry-After jitter and the request is rejected. */
+ * or 0 (429, *retry_after_s set: >= 1, or 0 for no header in mode none).
+ * jitter_rng is drawn from only when the server has Retry-After jitter and
+ * the request is rejected. */
 int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_rng *jitter_rng);
 
 /* An accepted request of this kind has been answered: frees its place in

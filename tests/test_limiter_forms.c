@@ -88,13 +88,13 @@ static void lockout_fixed_window(void **state)
     lim_init(&l, &c);
     expect_admit(&l, 0);
     expect_admit(&l, 1);
-    expect_reject(&l, 2, 30);    /* starts the lockout: ends at 32 */
-    expect_reject(&l, 10, 22);   /* new window, still locked */
-    expect_reject(&l, 25.5, 7);  /* ceil(6.5); does not extend */
-    expect_reject(&l, 31.9, 1);  /* ceil(0.1) */
-    expect_admit(&l, 32);        /* exactly the end: admitted */
-    expect_admit(&l, 32.5);      /* window [30, 40) has room for 2 */
-    expect_reject(&l, 33, 30);   /* a new refusal: a new lockout to 63 */
+    expect_reject(&l, 2, 30);   /* starts the lockout: ends at 32 */
+    expect_reject(&l, 10, 22);  /* new window, still locked */
+    expect_reject(&l, 25.5, 7); /* ceil(6.5); does not extend */
+    expect_reject(&l, 31.9, 1); /* ceil(0.1) */
+    expect_admit(&l, 32);       /* exactly the end: admitted */
+    expect_admit(&l, 32.5);     /* window [30, 40) has room for 2 */
+    expect_reject(&l, 33, 30);  /* a new refusal: a new lockout to 63 */
     expect_reject(&l, 62, 1);
     expect_admit(&l, 63);
     assert_true(l.locked_until_s == 63);
@@ -268,7 +268,7 @@ static void loader_computes_phase(void **state)
         {"2026-12-01T09:17", "1d", "clock", 9 * 3600 + 17 * 60},
         {"2026-12-01T10:00", "1h", "clock", 0},
         {"1969-12-31T23:00", "7h", "clock", 6 * 3600}, /* -1 h: 6 h past the
-                                                          * boundary at -7 h */
+                                                        * boundary at -7 h */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char json[1024], align[64] = "";

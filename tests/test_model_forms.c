@@ -20,15 +20,14 @@
 /* One request of a trace. */
 struct req {
     double t;
-    long job;       /* -1: another client's request */
+    long job; /* -1: another client's request */
     unsigned attempt;
     int throttled;
-    int has_ra;     /* the retry_after_s field is not empty */
+    int has_ra; /* the retry_after_s field is not empty */
     double ra;
 };
 
-static void run_traced(const char *json, struct req *q, size_t max, size_t *n,
-                       struct run_result *r)
+static void run_traced(const char *json, struct req *q, size_t max, size_t *n, struct run_result *r)
 {
     struct scenario s;
     load_json(json, &s);
@@ -97,7 +96,8 @@ static void clock_aligned_windows(void **state)
                  " \"limit\": 10, \"window\": \"1h\", \"align\": \"%s\"}],"
                  " \"latency\": {\"dist\": \"constant\", \"value\": 0.1}},"
                  " \"client\": {\"workers\": 1},"
-                 " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 30, \"at\": \"+0s\"}]}}",
+                 " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 30, \"at\": "
+                 "\"+0s\"}]}}",
                  clock ? "clock" : "start");
         static struct req q[1000];
         size_t n;
@@ -137,14 +137,15 @@ static void schedule_counts_from_first_failure(void **state)
     static struct req q[100];
     size_t n;
     struct run_result r;
-    run_traced("{\"name\": \"entra\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"4d\","
-               " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"token_bucket\","
-               " \"rate\": 1e-7, \"burst\": 1}], \"reject_latency\": \"30s\","
-               " \"latency\": {\"dist\": \"constant\", \"value\": 0.1}},"
-               " \"client\": {\"workers\": 1, \"retry\": {\"policy\": \"schedule\","
-               " \"delays\": [\"6h\", \"12h\", \"24h\"], \"then_every\": \"24h\"}},"
-               " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 2, \"at\": \"+0s\"}]}}",
-               q, 100, &n, &r);
+    run_traced(
+        "{\"name\": \"entra\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"4d\","
+        " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"token_bucket\","
+        " \"rate\": 1e-7, \"burst\": 1}], \"reject_latency\": \"30s\","
+        " \"latency\": {\"dist\": \"constant\", \"value\": 0.1}},"
+        " \"client\": {\"workers\": 1, \"retry\": {\"policy\": \"schedule\","
+        " \"delays\": [\"6h\", \"12h\", \"24h\"], \"then_every\": \"24h\"}},"
+        " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 2, \"at\": \"+0s\"}]}}",
+        q, 100, &n, &r);
     const double want[] = {6 * H, 12 * H, 24 * H, 48 * H, 72 * H};
     double first_fail = -1;
     unsigned retries = 0;
@@ -176,14 +177,15 @@ static void no_retry_after_uses_fallback(void **state)
     static struct req q[1000];
     size_t n;
     struct run_result r;
-    run_traced("{\"name\": \"none\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1h\","
-               " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"fixed_window\","
-               " \"limit\": 5, \"window\": \"1m\"}], \"retry_after\": {\"mode\": \"none\"},"
-               " \"reject_latency\": \"50ms\", \"latency\": {\"dist\": \"constant\", \"value\": 0.1}},"
-               " \"client\": {\"workers\": 8, \"retry\": {\"policy\": \"retry_after\","
-               " \"fallback\": \"20s\"}},"
-               " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 8, \"at\": \"+0s\"}]}}",
-               q, 1000, &n, &r);
+    run_traced(
+        "{\"name\": \"none\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1h\","
+        " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"fixed_window\","
+        " \"limit\": 5, \"window\": \"1m\"}], \"retry_after\": {\"mode\": \"none\"},"
+        " \"reject_latency\": \"50ms\", \"latency\": {\"dist\": \"constant\", \"value\": 0.1}},"
+        " \"client\": {\"workers\": 8, \"retry\": {\"policy\": \"retry_after\","
+        " \"fallback\": \"20s\"}},"
+        " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 8, \"at\": \"+0s\"}]}}",
+        q, 1000, &n, &r);
     size_t throttled = 0;
     for (size_t i = 0; i < n; i++) {
         if (!q[i].throttled) {
@@ -228,14 +230,16 @@ static void pause_all_without_retry_after(void **state)
     static struct req q[10000];
     size_t n;
     struct run_result r;
-    run_traced("{\"name\": \"pause\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"2h\","
-               " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"token_bucket\","
-               " \"rate\": 1, \"burst\": 5}], \"retry_after\": {\"mode\": \"none\"},"
-               " \"latency\": {\"dist\": \"constant\", \"value\": \"100ms\"}, \"reject_latency\": \"50ms\"},"
-               " \"client\": {\"workers\": 4, \"on_429\": \"pause_all\","
-               " \"retry\": {\"policy\": \"retry_after\", \"fallback\": \"10s\"}},"
-               " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 100, \"at\": \"+0s\"}]}}",
-               q, 10000, &n, &r);
+    run_traced(
+        "{\"name\": \"pause\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"2h\","
+        " \"replications\": 1, \"server\": {\"limits\": [{\"type\": \"token_bucket\","
+        " \"rate\": 1, \"burst\": 5}], \"retry_after\": {\"mode\": \"none\"},"
+        " \"latency\": {\"dist\": \"constant\", \"value\": \"100ms\"}, \"reject_latency\": "
+        "\"50ms\"},"
+        " \"client\": {\"workers\": 4, \"on_429\": \"pause_all\","
+        " \"retry\": {\"policy\": \"retry_after\", \"fallback\": \"10s\"}},"
+        " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 100, \"at\": \"+0s\"}]}}",
+        q, 10000, &n, &r);
     size_t checked = 0;
     for (size_t i = 0; i < n; i++) {
         if (!q[i].throttled)

@@ -295,9 +295,8 @@ static void schedule_from_first_failure(void **state)
 static void schedule_overdue_retries_at_once(void **state)
 {
     (void)state;
-    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
-                          .schedule_s = {6 * H, 12 * H, 24 * H},
-                          .nschedule = 3};
+    struct retry_cfg c = {
+        .policy = RETRY_POLICY_SCHEDULE, .schedule_s = {6 * H, 12 * H, 24 * H}, .nschedule = 3};
     expect_delay(retry_delay(&c, 2, 0, 13 * H, NULL, NULL), 0, 2); /* 12 h slot passed */
     expect_delay(retry_delay(&c, 2, 0, 12 * H, NULL, NULL), 0, 2); /* exactly due */
     expect_delay(retry_delay(&c, 3, 0, 13 * H, NULL, NULL), 11 * H, 3);
@@ -310,9 +309,8 @@ static void schedule_overdue_retries_at_once(void **state)
 static void schedule_without_then_every_ends(void **state)
 {
     (void)state;
-    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
-                          .schedule_s = {6 * H, 12 * H, 24 * H},
-                          .nschedule = 3};
+    struct retry_cfg c = {
+        .policy = RETRY_POLICY_SCHEDULE, .schedule_s = {6 * H, 12 * H, 24 * H}, .nschedule = 3};
     for (unsigned a = 1; a <= 3; a++)
         assert_true(retry_may_retry(&c, a));
     assert_false(retry_may_retry(&c, 4));

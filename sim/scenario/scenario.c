@@ -13,7 +13,8 @@
  * every number is finite; nlimits <= SRV_MAX_LIMITS and nrollouts <=
  * WL_MAX_ROLLOUTS; each rollout's at_s is in [0, horizon_s); each enabled
  * traffic profile has a positive maximum and its mix sums to 1;
- * 0 < series_step_s <= horizon_s. */
+ * 0 < series_step_s <= horizon_s; a schedule retry policy lists 1 to
+ * RETRY_MAX_SCHEDULE strictly increasing delays > 0. */
 #include "scenario/scenario.h"
 
 #include "scenario/document.h"
@@ -100,6 +101,21 @@ static const char *limit_check(const struct lim_cfg *l)
     return "server.limits[]: type is not a limiter type";
 }
 
+static const char *retry_check(const struct retry_cfg *r)
+{
+    if (!finite_in(r->fallback_s, 0, INFINITY) || !finite_in(r->then_every_s, 0, INFINITY))
+        return "client.retry: fallback_s or then_every_s is not finite and >= 0";
+    if (r->policy != RETRY_POLICY_SCHEDULE)
+        return NULL;
+    if (r->nschedule < 1 || r->nschedule > RETRY_MAX_SCHEDULE)
+        return "client.retry: nschedule is not in [1, RETRY_MAX_SCHEDULE]";
+    for (unsigned i = 0; i < r->nschedule; i++)
+        if (!finite_in(r->schedule_s[i], 1e-300, INFINITY) ||
+            (i > 0 && !(r->schedule_s[i] > r->schedule_s[i - 1])))
+            return "client.retry: schedule_s is not finite, > 0 and strictly increasing";
+    return NULL;
+}
+
 static const char *server_check(const struct srv_cfg *sv)
 {
     if (sv->nlimits < 0 || sv->nlimits > SRV_MAX_LIMITS)
@@ -110,6 +126,8 @@ static const char *server_check(const struct srv_cfg *sv)
         return "server.error_rate is not in [0, 1)";
     if (!isfinite(sv->latency.mean_s))
         return "server.latency.mean_s is not finite";
+    if (sv->ra_mode != SRV_RA_LIMITER && sv->ra_mode != SRV_RA_FIXED && sv->ra_mode != SRV_RA_NONE)
+        return "server.ra_mode is not a Retry-After mode";
     if (!finite_in(sv->ra_fixed_s, 0, INFINITY))
         return "server.ra_fixed_s is not finite and >= 0";
     if (!finite_in(sv->ra_jitter_s, 0, INFINITY))
@@ -165,6 +183,8 @@ const char *scn_check(const struct scenario *s)
         return "client.workers is not in [1, SCN_MAX_WORKERS]";
     if (!finite_in(s->client.max_rate_per_s, 0, INFINITY))
         return "client.max_rate_per_s is not finite and >= 0";
+    if ((broken = retry_check(&s->client.retry)))
+        return broken;
     if ((broken = rollouts_check(s)) || (broken = traffic_check(&s->background, 0)) ||
         (broken = traffic_check(&s->other, 1)))
         return broken;

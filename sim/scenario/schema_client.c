@@ -54,8 +54,10 @@ static int parse_schedule(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
     if (n == 0)
         return kp_fail(c, "must list at least one delay");
     if (n > RETRY_MAX_SCHEDULE)
-        return kp_fail(c, "%d delays is more than the limit of %d (give then_every for a "
-                          "repeating delay)", n, RETRY_MAX_SCHEDULE);
+        return kp_fail(c,
+                       "%d delays is more than the limit of %d (give then_every for a "
+                       "repeating delay)",
+                       n, RETRY_MAX_SCHEDULE);
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         size_t mi = kp_push_index(c, i);
@@ -66,8 +68,10 @@ static int parse_schedule(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
             char a[48], b[48];
             val_show(a, sizeof a, d, 1);
             val_show(b, sizeof b, r->schedule_s[i - 1], 1);
-            return kp_fail(c, "must be later than the delay before it (%s), as every delay "
-                              "counts from the first failure (got %s)", b, a);
+            return kp_fail(c,
+                           "must be later than the delay before it (%s), as every delay "
+                           "counts from the first failure (got %s)",
+                           b, a);
         }
         r->schedule_s[i] = d;
         kp_pop(c, mi);
@@ -80,9 +84,9 @@ static int parse_schedule(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
 
 static int parse_retry(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
 {
-    static const char *const all[] = {"policy", "max_attempts", "jitter", "base", "cap",
-                                      "respect_retry_after", "delay", "fallback", "delays",
-                                      "then_every", NULL};
+    static const char *const all[] = {"policy", "max_attempts",        "jitter", "base",
+                                      "cap",    "respect_retry_after", "delay",  "fallback",
+                                      "delays", "then_every",          NULL};
     static const char *const after[] = {"policy", "max_attempts", "jitter", "fallback", NULL};
     static const char *const expo[] = {"policy", "max_attempts",       "base", "cap",
                                        "jitter", "respect_retry_after", NULL};
@@ -110,8 +114,7 @@ static int parse_retry(struct kp_ctx *c, const cJSON *o, struct retry_cfg *r)
     switch (r->policy) {
     case RETRY_POLICY_RETRY_AFTER:
         return val_get_num(c, o, "jitter", 0, VAL_DURATION, val_ge(0), &r->jitter_s) < 0 ||
-                       val_get_num(c, o, "fallback", 0, VAL_DURATION, val_gt(0),
-                                   &r->fallback_s) < 0
+                       val_get_num(c, o, "fallback", 0, VAL_DURATION, val_gt(0), &r->fallback_s) < 0
                    ? -1
                    : 0;
     case RETRY_POLICY_EXPONENTIAL: {

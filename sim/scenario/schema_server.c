@@ -28,9 +28,8 @@ static const char *const dist_names[] = {[DIST_CONSTANT] = "constant",
                                          [DIST_GAMMA] = "gamma",
                                          [DIST_UNIFORM] = "uniform",
                                          NULL};
-static const char *const ra_mode_names[] = {[SRV_RA_LIMITER] = "limiter",
-                                            [SRV_RA_FIXED] = "fixed",
-                                            [SRV_RA_NONE] = "none", NULL};
+static const char *const ra_mode_names[] = {
+    [SRV_RA_LIMITER] = "limiter", [SRV_RA_FIXED] = "fixed", [SRV_RA_NONE] = "none", NULL};
 static const char *const align_names[] = {"start", "clock", NULL};
 
 /* align "clock": the part of a window of w seconds already past at t = 0,
@@ -70,12 +69,11 @@ static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, unsigned *mask)
     return 1;
 }
 
-static int parse_limit(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s,
-                       struct lim_cfg *l)
+static int parse_limit(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s, struct lim_cfg *l)
 {
-    static const char *const all[] = {"type",  "name",  "applies_to",  "limit",   "window",
-                                      "rate",  "burst", "retry_after", "lockout", "max_debt",
-                                      "align", NULL};
+    static const char *const all[] = {"type",    "name",     "applies_to", "limit",
+                                      "window",  "rate",     "burst",      "retry_after",
+                                      "lockout", "max_debt", "align",      NULL};
     static const char *const fixed[] = {"type",   "name",    "applies_to", "limit",
                                         "window", "lockout", "align",      NULL};
     static const char *const sliding[] = {"type",   "name",    "applies_to", "limit",
@@ -99,8 +97,10 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s,
     snprintf(what, sizeof what, "a %s limit", lim_names[type]);
     if (type != LIM_FIXED_WINDOW && cJSON_GetObjectItemCaseSensitive(o, "align")) {
         kp_push_key(c, "align");
-        return kp_fail(c, "only a fixed_window limit has windows to align (%s has none that "
-                          "start at a given time)", what);
+        return kp_fail(c,
+                       "only a fixed_window limit has windows to align (%s has none that "
+                       "start at a given time)",
+                       what);
     }
     if (kp_variant_keys(c, o, by_type[type], what))
         return -1;
@@ -160,8 +160,7 @@ static int parse_retry_after(struct kp_ctx *c, const cJSON *o, struct srv_cfg *s
             return -1;
     } else if (cJSON_GetObjectItemCaseSensitive(o, "value")) {
         kp_push_key(c, "value");
-        return kp_fail(c, "only allowed with mode \"fixed\" (mode \"%s\" %s)",
-                       ra_mode_names[mode],
+        return kp_fail(c, "only allowed with mode \"fixed\" (mode \"%s\" %s)", ra_mode_names[mode],
                        mode == SRV_RA_NONE ? "sends no Retry-After"
                                            : "sends each limiter's own Retry-After");
     }
