@@ -13,9 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "models/job.h"
 #include "models/limiter.h"
 #include "scenario_helpers.h"
+
+#define SEED 20261202UL
 
 static struct lim_cfg cfg_of(enum lim_type type, double a, double b)
 {
@@ -174,6 +179,79 @@ static void lockout_with_count_rejected(void **state)
     lim_fini(&l);
 }
 
+/* Differential check on random traffic, every type: a limiter with lockout
+ * against a twin without, fed only the requests that arrive outside a
+ * lockout. Inside a lockout every request is refused with Retry-After
+ * ceil(end - t); outside, the two agree on every decision and Retry-After
+ * (except that a refusal there starts a lockout and says so). Requests in
+ * service leave after a random time (concurrency). */
+static void lockout_random_matches_rule(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, SEED);
+    print_message("lockout_random_matches_rule: seed %lu\n", SEED);
+    struct lim_cfg cfgs[] = {cfg_of(LIM_FIXED_WINDOW, 5, 2), cfg_of(LIM_TOKEN_BUCKET, 2, 4),
+                             cfg_of(LIM_SLIDING_WINDOW, 5, 2), cfg_of(LIM_CONCURRENCY, 3, 1)};
+    for (size_t i = 0; i < sizeof cfgs / sizeof cfgs[0]; i++) {
+        struct lim_cfg twin_cfg = cfgs[i];
+        cfgs[i].lockout_s = 3.5;
+        struct limiter l, twin;
+        lim_init(&l, &cfgs[i]);
+        lim_init(&twin, &twin_cfg);
+        double t = 0, until = 0, done[64];
+        size_t ndone = 0, refusals = 0, locked = 0;
+        for (int k = 0; k < 20000; k++) {
+            t += gsl_ran_exponential(r, 0.2); /* mean 5 per second: often over */
+            /* concurrency: requests whose service ended leave both */
+            for (size_t j = 0; j < ndone;) {
+                if (done[j] <= t) {
+                    lim_release(&l);
+                    lim_release(&twin);
+                    done[j] = done[--ndone];
+                } else {
+                    j++;
+                }
+            }
+            double ra = 0, ra_twin = 0;
+            int ok = lim_admit(&l, t, &ra);
+            if (t + 1e-9 < until) {
+                locked++;
+                if (ok || ra != fmax(1, ceil(until - t - 1e-9)))
+                    fail_msg("%s t=%.9g: in the lockout to %.9g, got %s (Retry-After %g)",
+                             lim_type_name(cfgs[i].type), t, until, ok ? "admission" : "refusal",
+                             ra);
+                continue;
+            }
+            int ok_twin = lim_admit(&twin, t, &ra_twin);
+            if (ok != ok_twin)
+                fail_msg("%s t=%.9g: lockout limiter %d, plain rule %d",
+                         lim_type_name(cfgs[i].type), t, ok, ok_twin);
+            if (ok) {
+                lim_take(&l, t);
+                lim_take(&twin, t);
+                if (cfgs[i].type == LIM_CONCURRENCY) {
+                    assert_true(ndone < 64);
+                    done[ndone++] = t + gsl_ran_exponential(r, 1.0);
+                }
+            } else {
+                refusals++;
+                until = t + cfgs[i].lockout_s;
+                if (ra != 4) /* ceil(3.5) */
+                    fail_msg("%s t=%.9g: a refusal outside a lockout sent Retry-After %g, want 4",
+                             lim_type_name(cfgs[i].type), t, ra);
+                assert_true(l.locked_until_s == until);
+            }
+            assert_null(lim_check(&l));
+        }
+        /* the traffic must have exercised both paths */
+        assert_true(refusals > 100 && locked > 1000);
+        lim_fini(&l);
+        lim_fini(&twin);
+    }
+    gsl_rng_free(r);
+}
+
 /* ---- debt cap --------------------------------------------------------- */
 
 /* Rate 1/s, burst 2, count_rejected, 100 refused requests at t = 0 after
@@ -224,6 +302,13 @@ static void debt_cap_checked(void **state)
     l.tokens = -3;
     assert_null(lim_check(&l));
     l.tokens = -3.5;
+    assert_non_null(lim_check(&l));
+    lim_fini(&l);
+
+    /* a lockout end without a lockout */
+    c = cfg_of(LIM_TOKEN_BUCKET, 1, 2);
+    lim_init(&l, &c);
+    l.locked_until_s = 5;
     assert_non_null(lim_check(&l));
     lim_fini(&l);
 }
@@ -297,6 +382,7 @@ int main(void)
         cmocka_unit_test(lockout_every_type),
         cmocka_unit_test(lockout_zero_is_none),
         cmocka_unit_test(lockout_with_count_rejected),
+        cmocka_unit_test(lockout_random_matches_rule),
         cmocka_unit_test(debt_is_capped),
         cmocka_unit_test(debt_cap_checked),
         cmocka_unit_test(phase_moves_boundaries),
