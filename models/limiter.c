@@ -164,12 +164,6 @@ void lim_reset(struct limiter *l)
     l->locked_until_s = 0;
 }
 
-int lim_applies(const struct limiter *l, int kind)
-{
-    XASSERT(kind >= 0 && kind < JOB_KIND_COUNT);
-    return (l->cfg.applies_mask & JOB_KIND_MASK((unsigned)kind)) != 0;
-}
-
 /* The rule of the limiter's type, without lockout: lim_admit's contract. */
 static int rule_admit(struct limiter *l, double t, double *retry_after_s)
 {
@@ -321,4 +315,13 @@ const char *lim_type_name(enum lim_type t)
 int lim_type_parse(const char *s)
 {
     return xname_index(type_names, NTYPES, s);
+}
+
+const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len)
+{
+    if (c->name)
+        snprintf(buf, len, "%s", c->name);
+    else
+        snprintf(buf, len, "limits[%d] (%s)", i, lim_type_name(c->type));
+    return buf;
 }

@@ -60,7 +60,10 @@ struct lim_cfg {
                             * tokens; 0 = no cap */
     double phase_s;        /* fixed window: seconds of the wall-clock window
                             * already past at t = 0, in [0, window_s) */
-    unsigned applies_mask; /* JOB_KIND_MASK bits of the kinds it limits */
+    /* What it limits: requests to the endpoints in ep_mask (EP_MASK bits)
+     * and every request of jobs whose kind is in kind_mask (JOB_KIND_MASK
+     * bits, the older selectors "create", ...). */
+    unsigned ep_mask, kind_mask;
     char *name;            /* optional label for messages, owned; may be NULL */
 };
 
@@ -87,8 +90,12 @@ void lim_fini(struct limiter *l);
 /* Back to the state at t = 0 (start of a replication); keeps the memory. */
 void lim_reset(struct limiter *l);
 
-/* Does the limiter apply to requests of this kind? */
-int lim_applies(const struct limiter *l, int kind);
+/* Does a limiter with this configuration apply to a request to endpoint
+ * ep sent by a job of this kind? */
+static inline int lim_cfg_applies(const struct lim_cfg *c, int kind, int ep)
+{
+    return ((c->ep_mask >> ep) & 1u) | ((c->kind_mask >> kind) & 1u);
+}
 /* Would it admit a request arriving at t? Returns 1, or 0 and sets
  * *retry_after_s (whole seconds >= 1). t never decreases between calls.
  * A refusal starts the lockout, if the limiter has one. */
@@ -111,6 +118,10 @@ double lim_burst(const struct limiter *l);
  * description of the first that fails. O(ring length): for assertions and
  * tests, not the hot path. */
 const char *lim_check(const struct limiter *l);
+
+/* A limiter's label for tables, traces and messages: its name, else
+ * "limits[i] (type)". Returns buf. */
+const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len);
 
 /* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */
 const char *lim_type_name(enum lim_type t);

@@ -16,6 +16,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/endpoint.h"
 #include "models/job.h"
 #include "models/limiter.h"
 #include "scenario_helpers.h"
@@ -24,7 +25,7 @@
 
 static struct lim_cfg cfg_of(enum lim_type type, double a, double b)
 {
-    struct lim_cfg c = {.type = type, .applies_mask = JOB_KIND_MASK_ALL};
+    struct lim_cfg c = {.type = type, .ep_mask = EP_MASK_ALL};
     switch (type) {
     case LIM_FIXED_WINDOW:
     case LIM_SLIDING_WINDOW:

@@ -34,7 +34,8 @@ static void run_traced(const char *json, struct req *q, size_t max, size_t *n, s
     FILE *f = tmpfile();
     assert_non_null(f);
     struct run_trace to;
-    trace_csv_out(&to, f);
+    struct trace_csv tw;
+    trace_csv_out(&to, &tw, f, &s);
     struct run_opts o = {.reps = s.replications, .seed = s.seed, .trace = &to};
     assert_int_equal(run_scenario(&s, &o, r), 0);
     scn_fini(&s);

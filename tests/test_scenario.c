@@ -160,7 +160,8 @@ static void test_default_file_matches_builtin(void **state)
         assert_int_equal(f.server.limits[i].type, b.server.limits[i].type);
         assert_true(f.server.limits[i].rate_per_s == b.server.limits[i].rate_per_s);
         assert_true(f.server.limits[i].burst == b.server.limits[i].burst);
-        assert_int_equal(f.server.limits[i].applies_mask, b.server.limits[i].applies_mask);
+        assert_int_equal(f.server.limits[i].ep_mask, b.server.limits[i].ep_mask);
+        assert_int_equal(f.server.limits[i].kind_mask, b.server.limits[i].kind_mask);
         assert_string_equal(f.server.limits[i].name, b.server.limits[i].name);
     }
     assert_true(f.server.latency.mean_s == b.server.latency.mean_s);
@@ -181,10 +182,10 @@ static void test_default_file_matches_builtin(void **state)
     assert_int_equal(b.server.limits[0].type, LIM_TOKEN_BUCKET);
     assert_true(b.server.limits[0].rate_per_s == 10);
     assert_true(b.server.limits[0].burst == 180);
-    assert_int_equal(b.server.limits[0].applies_mask, JOB_KIND_MASK_ALL);
+    assert_int_equal(b.server.limits[0].ep_mask, EP_MASK_ALL);
     assert_true(b.server.limits[1].rate_per_s == 3);
-    assert_int_equal(b.server.limits[1].applies_mask, JOB_KIND_MASK(JOB_KIND_CREATE));
-    assert_int_equal(b.server.limits[2].applies_mask,
+    assert_int_equal(b.server.limits[1].kind_mask, JOB_KIND_MASK(JOB_KIND_CREATE));
+    assert_int_equal(b.server.limits[2].kind_mask,
                      JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
     assert_int_equal(b.server.ra_mode, SRV_RA_LIMITER);
     assert_int_equal(b.server.latency.type, DIST_LOGNORMAL);
@@ -228,9 +229,9 @@ static void test_default_file_matches_builtin(void **state)
     assert_string_equal(scn_check(&t),
                         "rollouts[]: batch_size is not 0 (one batch) or less than users");
     t = b;
-    t.server.limits[1].applies_mask = 0;
+    t.server.limits[1].ep_mask = t.server.limits[1].kind_mask = 0;
     assert_string_equal(scn_check(&t),
-                        "server.limits[]: applies_mask is empty or has bits of no job kind");
+                        "server.limits[]: selects no request, or has bits of no endpoint or kind");
     t = b;
     t.series_step_s = t.horizon_s * 2;
     assert_string_equal(scn_check(&t), "series_step_s is not in (0, horizon_s]");
@@ -489,13 +490,18 @@ static void test_limits(void **state)
     bad("server.limits[0].retry_after: missing required key",
         "server.limits[0]={\"type\":\"concurrency\",\"limit\":5}", NULL);
     bad("server.limits[0].name: must not be empty", "server.limits[0].name=\"\"", NULL);
-    bad("server.limits[1].applies_to: must list at least one kind",
+    bad("server.limits[1].applies_to: must list at least one endpoint or kind",
         "server.limits[1].applies_to=[]", NULL);
-    bad("server.limits[1].applies_to[1]: duplicate kind \"create\"",
+    bad("server.limits[1].applies_to[1]: \"create\" is listed twice",
         "server.limits[1].applies_to=[\"create\",\"create\"]", NULL);
-    bad("server.limits[1].applies_to[0]: must be one of \"create\", \"update\", "
-        "\"deactivate\" (got \"delete\")",
+    bad("server.limits[1].applies_to[1]: \"POST /Users\" is listed twice",
+        "server.limits[1].applies_to=[\"POST /Users\",\"POST /Users\"]", NULL);
+    bad("server.limits[1].applies_to[0]: \"delete\" is not an endpoint (\"POST /Users\"), a "
+        "method (\"GET\"), a resource (\"/Users\"), \"reads\", \"writes\" or a job kind",
         "server.limits[1].applies_to=[\"delete\"]", NULL);
+    bad("(did you mean \"POST /Users\"?)", "server.limits[1].applies_to=[\"POST /User\"]", NULL);
+    bad("server.limits[1].applies_to[0]: expected a string, got a number",
+        "server.limits[1].applies_to=[3]", NULL);
     bad("server.limits: 17 limits is more than the limit of 16",
         "server.limits=[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]", NULL);
     bad("server.limits[0]: expected an object, got a number", "server.limits=[1]", NULL);
@@ -515,8 +521,9 @@ static void test_limits(void **state)
     assert_true(s.server.limits[1].limit == 20);
     assert_true(s.server.limits[1].window_s == 5);
     assert_int_equal(s.server.limits[2].type, LIM_SLIDING_WINDOW);
-    assert_int_equal(s.server.limits[2].applies_mask,
+    assert_int_equal(s.server.limits[2].kind_mask,
                      JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
+    assert_int_equal(s.server.limits[2].ep_mask, 0);
     scn_fini(&s);
 
     good(&s, "server.limits=[]", NULL);

@@ -68,8 +68,9 @@ static const char *traffic_check(const struct wl_traffic *t, int is_other)
 
 static const char *limit_check(const struct lim_cfg *l)
 {
-    if (l->applies_mask == 0 || (l->applies_mask & ~JOB_KIND_MASK_ALL))
-        return "server.limits[]: applies_mask is empty or has bits of no job kind";
+    if ((l->ep_mask | l->kind_mask) == 0 || (l->ep_mask & ~EP_MASK_ALL) ||
+        (l->kind_mask & ~JOB_KIND_MASK_ALL))
+        return "server.limits[]: selects no request, or has bits of no endpoint or kind";
     if (!finite_in(l->lockout_s, 0, INFINITY))
         return "server.limits[]: lockout_s is not finite and >= 0";
     if (!finite_in(l->max_debt, 0, INFINITY) || (l->type != LIM_TOKEN_BUCKET && l->max_debt != 0))
@@ -185,6 +186,16 @@ const char *scn_check(const struct scenario *s)
         return "client.max_rate_per_s is not finite and >= 0";
     if ((broken = retry_check(&s->client.retry)))
         return broken;
+    if (!finite_in(s->client.existing_fraction, 0, 1))
+        return "client.existing_fraction is not in [0, 1]";
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        const struct client_recipe *r = &s->client.recipe[k];
+        if (r->n < 1 || r->n > CLIENT_MAX_STEPS)
+            return "client.requests: a recipe has no request or more than CLIENT_MAX_STEPS";
+        for (int i = 0; i < r->n; i++)
+            if (r->ep[i] >= EP_COUNT)
+                return "client.requests: a recipe names no endpoint";
+    }
     if ((broken = rollouts_check(s)) || (broken = traffic_check(&s->background, 0)) ||
         (broken = traffic_check(&s->other, 1)))
         return broken;

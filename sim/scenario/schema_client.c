@@ -27,6 +27,69 @@ static const char *const jitter_names[] = {[JITTER_NONE] = "none",
                                            NULL};
 static const char *const on_429_names[] = {[CLIENT_ON_429_JOB] = "job",
                                            [CLIENT_ON_429_PAUSE_ALL] = "pause_all", NULL};
+static const char *const on_error_names[] = {[CLIENT_ON_ERROR_RETRY] = "retry",
+                                             [CLIENT_ON_ERROR_PARK] = "park", NULL};
+static const char *const retry_from_names[] = {[CLIENT_RETRY_FROM_START] = "start",
+                                               [CLIENT_RETRY_FROM_FAILED] = "failed_request",
+                                               NULL};
+static const char *const requests_names[] = {[CLIENT_REQUESTS_SINGLE] = "single",
+                                             [CLIENT_REQUESTS_OKTA] = "okta",
+                                             [CLIENT_REQUESTS_ENTRA] = "entra", NULL};
+/* every job kind, in enum order: the keys of an explicit requests object */
+static const char *const all_kind_names[] = {"create",       "update",        "deactivate",
+                                             "group_create", "group_members", NULL};
+
+/* client.requests: a named recipe set, or {"create": ["GET /Users",
+ * "POST /Users"], ...} where the kinds left out send the "single" recipe. */
+static int parse_requests(struct kp_ctx *c, const cJSON *o, struct client_cfg *cl)
+{
+    const cJSON *it;
+    size_t m;
+    client_recipes_named(cl, CLIENT_REQUESTS_SINGLE);
+    int rc = val_lookup(c, o, "requests", 0, &it, &m);
+    if (rc <= 0)
+        return rc;
+    if (cJSON_IsString(it)) {
+        int set;
+        if (val_enum(c, it, requests_names, &set))
+            return -1;
+        client_recipes_named(cl, (enum client_requests)set);
+        kp_pop(c, m);
+        return 1;
+    }
+    if (!cJSON_IsObject(it))
+        return kp_fail(c, "expected \"single\", \"okta\", \"entra\" or an object of "
+                          "recipes by job kind, got %s", kp_type_of(it));
+    if (kp_known_keys(c, it, all_kind_names))
+        return -1;
+    cl->requests = CLIENT_REQUESTS_CUSTOM;
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        const cJSON *arr;
+        size_t mk;
+        int has = val_enter(c, it, all_kind_names[k], 0, 1, &arr, &mk);
+        if (has < 0)
+            return -1;
+        if (has == 0)
+            continue;
+        int n = cJSON_GetArraySize(arr);
+        if (n < 1 || n > CLIENT_MAX_STEPS)
+            return kp_fail(c, "a recipe has 1 to %d requests (got %d)", CLIENT_MAX_STEPS, n);
+        struct client_recipe *r = &cl->recipe[k];
+        r->n = (uint8_t)n;
+        int i = 0;
+        for (const cJSON *e = arr->child; e; e = e->next, i++) {
+            size_t mi = kp_push_index(c, i);
+            int ep;
+            if (val_enum(c, e, ep_names, &ep))
+                return -1;
+            r->ep[i] = (uint8_t)ep;
+            kp_pop(c, mi);
+        }
+        kp_pop(c, mk);
+    }
+    kp_pop(c, m);
+    return 1;
+}
 
 /* cap >= base, with the message saying when cap is a default. */
 static int check_cap(struct kp_ctx *c, const cJSON *o, const struct retry_cfg *r)
@@ -157,7 +220,9 @@ static int parse_error_retry(struct kp_ctx *c, const cJSON *o, struct retry_cfg 
 
 int sch_parse_client(struct kp_ctx *c, const cJSON *o, struct client_cfg *cl)
 {
-    static const char *const keys[] = {"workers", "max_rate", "on_429", "retry", "error_retry",
+    static const char *const keys[] = {"workers",     "max_rate", "on_429",
+                                       "on_error",    "retry",    "error_retry",
+                                       "retry_from",  "requests", "existing_fraction",
                                        NULL};
     if (kp_known_keys(c, o, keys))
         return -1;
@@ -169,6 +234,15 @@ int sch_parse_client(struct kp_ctx *c, const cJSON *o, struct client_cfg *cl)
         return -1;
     cl->workers = (int)workers;
     cl->on_429 = (enum client_on_429)on_429;
+    int on_error = CLIENT_ON_ERROR_RETRY, retry_from = CLIENT_RETRY_FROM_START;
+    if (val_get_enum(c, o, "on_error", 0, on_error_names, &on_error) < 0 ||
+        val_get_enum(c, o, "retry_from", 0, retry_from_names, &retry_from) < 0 ||
+        val_get_num(c, o, "existing_fraction", 0, VAL_NUMBER, val_in_cc(0, 1),
+                    &cl->existing_fraction) < 0 ||
+        parse_requests(c, o, cl) < 0)
+        return -1;
+    cl->on_error = (enum client_on_error)on_error;
+    cl->retry_from = (enum client_retry_from)retry_from;
 
     const cJSON *sub;
     size_t m;

@@ -44,25 +44,60 @@ static double clock_phase(int64_t start_epoch_s, double w)
     return ph < w ? ph : 0;
 }
 
-static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, unsigned *mask)
+/* applies_to: endpoint selectors (endpoint.h: "POST /Users", "GET",
+ * "/Users", "reads", ...) and job kinds ("create": every request of a
+ * create job), each at most once. */
+static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, struct lim_cfg *l)
 {
+    static const char *const kinds[] = {"create",       "update",        "deactivate",
+                                        "group_create", "group_members", NULL};
+    static const char *const words[] = {"reads",        "writes",        "GET",
+                                        "POST",         "PUT",           "PATCH",
+                                        "DELETE",       "/Users",        "/Users/{id}",
+                                        "/Groups",      "/Groups/{id}",  NULL};
     const cJSON *arr;
     size_t m;
     int rc = val_enter(c, obj, "applies_to", 0, 1, &arr, &m);
     if (rc <= 0)
         return rc;
     if (cJSON_GetArraySize(arr) == 0)
-        return kp_fail(c, "must list at least one kind (leave applies_to out for all kinds)");
-    *mask = 0;
+        return kp_fail(c, "must list at least one endpoint or kind (leave applies_to out for "
+                          "every request)");
+    l->ep_mask = l->kind_mask = 0;
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         size_t mi = kp_push_index(c, i);
-        int k;
-        if (val_enum(c, it, sch_kind_names, &k))
+        const char *sel;
+        if (val_string(c, it, 1, &sel))
             return -1;
-        if (*mask & JOB_KIND_MASK(k))
-            return kp_fail(c, "duplicate kind \"%s\"", sch_kind_names[k]);
-        *mask |= JOB_KIND_MASK(k);
+        for (int j = 0; j < i; j++) {
+            const cJSON *prev = cJSON_GetArrayItem(arr, j);
+            if (cJSON_IsString(prev) && strcmp(prev->valuestring, sel) == 0)
+                return kp_fail(c, "\"%s\" is listed twice", sel);
+        }
+        int k = kp_find_name(kinds, sel);
+        unsigned em = ep_selector_mask(sel);
+        if (k >= 0) {
+            l->kind_mask |= JOB_KIND_MASK((unsigned)k);
+        } else if (em) {
+            l->ep_mask |= em;
+        } else {
+            /* did-you-mean over every form a selector takes */
+            const char *cands[64];
+            int n = 0;
+            for (int e = 0; e < EP_COUNT; e++)
+                cands[n++] = ep_names[e];
+            for (int w = 0; words[w]; w++)
+                cands[n++] = words[w];
+            for (int w = 0; kinds[w]; w++)
+                cands[n++] = kinds[w];
+            cands[n] = NULL;
+            char dym[96];
+            return kp_fail(c,
+                           "\"%s\" is not an endpoint (\"POST /Users\"), a method (\"GET\"), "
+                           "a resource (\"/Users\"), \"reads\", \"writes\" or a job kind%s",
+                           sel, kp_did_you_mean(dym, sizeof dym, sel, cands));
+        }
         kp_pop(c, mi);
     }
     kp_pop(c, m);
@@ -111,8 +146,9 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s, 
         return -1;
     if (has_name)
         l->name = val_label_dup(name);
-    l->applies_mask = JOB_KIND_MASK_ALL;
-    if (parse_applies_to(c, o, &l->applies_mask) < 0)
+    l->ep_mask = EP_MASK_ALL;
+    l->kind_mask = 0;
+    if (parse_applies_to(c, o, l) < 0)
         return -1;
     switch (l->type) {
     case LIM_FIXED_WINDOW:
