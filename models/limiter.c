@@ -325,3 +325,35 @@ const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len)
         snprintf(buf, len, "limits[%d] (%s)", i, lim_type_name(c->type));
     return buf;
 }
+
+/* A rate per second as people write it: per second if that is a whole
+ * number, else per minute, else per hour. */
+static void rate_words(double r, char *buf, size_t len)
+{
+    if (r >= 1.0 && r == floor(r))
+        snprintf(buf, len, "%g/s", r);
+    else if (r * 60.0 >= 1.0 && fabs(r * 60.0 - round(r * 60.0)) < 1e-9)
+        snprintf(buf, len, "%g/min", round(r * 60.0));
+    else
+        snprintf(buf, len, "%.4g/h", r * 3600.0);
+}
+
+const char *lim_rule(const struct lim_cfg *c, char *buf, size_t len)
+{
+    char r[32];
+    switch (c->type) {
+    case LIM_TOKEN_BUCKET:
+        rate_words(c->rate_per_s, r, sizeof r);
+        snprintf(buf, len, "token bucket %s, burst %g", r, c->burst);
+        break;
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        snprintf(buf, len, "%s %g per %g s", c->type == LIM_FIXED_WINDOW ? "fixed window" :
+                 "sliding window", c->limit, c->window_s);
+        break;
+    case LIM_CONCURRENCY:
+        snprintf(buf, len, "%g in flight", c->concurrency);
+        break;
+    }
+    return buf;
+}

@@ -123,6 +123,10 @@ const char *lim_check(const struct limiter *l);
  * "limits[i] (type)". Returns buf. */
 const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len);
 
+/* Its rule in a few words: "token bucket 180/min, burst 20",
+ * "fixed window 1000 per 3600 s", "75 in flight". Returns buf. */
+const char *lim_rule(const struct lim_cfg *c, char *buf, size_t len);
+
 /* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */
 const char *lim_type_name(enum lim_type t);
 int lim_type_parse(const char *s);

@@ -23,6 +23,7 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_SERVER_ERRORS] = {"server_errors", METRIC_UNIT_COUNT, "5xx received"},
     [METRIC_AMPLIFICATION] = {"amplification", METRIC_UNIT_RATIO, "attempts per job"},
     [METRIC_ROLLOUT_JOB_ATTEMPTS] = {"rollout_job_attempts_mean", METRIC_UNIT_RATIO, "tries per rollout job"},
+    [METRIC_JOBS_BEFORE_429] = {"rollout_jobs_before_first_429", METRIC_UNIT_COUNT, "rollout jobs started before its first 429"},
     [METRIC_PEAK_BACKLOG] = {"peak_backlog", METRIC_UNIT_COUNT, "peak backlog (jobs)"},
     [METRIC_PEAK_FAILED_TASKS] = {"peak_failed_tasks", METRIC_UNIT_COUNT, "peak failed tasks"},
     [METRIC_ROLLOUT_P50] = {"rollout_latency_p50_s", METRIC_UNIT_SECONDS, "rollout job latency p50"},
@@ -82,6 +83,9 @@ void metric_compute(struct prov *p, double lower_bound_s, double *m)
     m[METRIC_AMPLIFICATION] = p->njobs ? (double)p->attempts / (double)p->njobs : 0.0;
     m[METRIC_ROLLOUT_JOB_ATTEMPTS] =
         p->rollout_jobs ? (double)p->rollout_tries / (double)p->rollout_jobs : 0.0;
+    /* never throttled: every rollout job started first */
+    m[METRIC_JOBS_BEFORE_429] =
+        (double)(p->rollout_first_429_jobs ? p->rollout_first_429_jobs : p->rollout_started);
     m[METRIC_PEAK_BACKLOG] = (double)p->peak_backlog;
     m[METRIC_PEAK_FAILED_TASKS] = (double)p->peak_failed;
     if (p->nrollout_lat) {

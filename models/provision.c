@@ -64,6 +64,7 @@ void prov_start(struct prov *p, uint64_t rep)
     p->attempts = p->throttled = p->server_errors = p->bg_jobs = p->bg_throttled = 0;
     p->other_requests = p->other_throttled = 0;
     p->rollout_tries = 0;
+    p->rollout_started = p->rollout_first_429_jobs = 0;
     p->group_jobs = p->group_done = 0;
     p->group_last_done_s = 0.0;
     memset(p->ep_requests, 0, sizeof p->ep_requests);
@@ -203,6 +204,8 @@ static void send_request(struct prov *p, uint32_t id)
         j->outcome = SRV_THROTTLED;
         j->retry_after_s = (float)ra;
         p->ep_throttled[ep]++;
+        if (j->origin == JOB_ORIGIN_ROLLOUT && p->rollout_first_429_jobs == 0)
+            p->rollout_first_429_jobs = p->rollout_started;
         evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id);
     }
     j->refused_by = (int8_t)by;
@@ -232,8 +235,10 @@ static void dispatch(struct prov *p)
         set_state(p, j, JOB_IN_FLIGHT);
         p->free_workers--;
         j->attempts++;
-        if (j->origin == JOB_ORIGIN_ROLLOUT)
+        if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_tries++;
+            p->rollout_started += j->attempts == 1;
+        }
         if (pace > 0.0)
             p->next_dispatch_s = now + pace;
         send_request(p, id);

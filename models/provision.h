@@ -93,6 +93,8 @@ struct prov {
     uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;
     uint64_t other_requests, other_throttled;
     uint64_t rollout_tries;    /* tries of rollout jobs (first + retries) */
+    size_t rollout_started;    /* rollout jobs that have begun their first try */
+    size_t rollout_first_429_jobs; /* rollout_started at the rollout's first 429; 0 = none yet */
     size_t group_jobs, group_done;
     double group_last_done_s;
     uint64_t ep_requests[EP_COUNT], ep_throttled[EP_COUNT]; /* all origins */

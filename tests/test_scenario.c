@@ -177,22 +177,30 @@ static void test_default_file_matches_builtin(void **state)
     assert_true(b.horizon_s == 2 * 86400);
     assert_true(b.seed == 1);
     assert_int_equal(b.replications, 20);
-    assert_int_equal(b.server.nlimits, 3);
-    assert_string_equal(b.server.limits[0].name, "writes");
+    assert_int_equal(b.server.nlimits, 8);
+    assert_string_equal(b.server.limits[0].name, "writes (org-wide)");
     assert_int_equal(b.server.limits[0].type, LIM_TOKEN_BUCKET);
     assert_true(b.server.limits[0].rate_per_s == 10);
     assert_true(b.server.limits[0].burst == 180);
-    assert_int_equal(b.server.limits[0].ep_mask, EP_MASK_ALL);
-    assert_true(b.server.limits[1].rate_per_s == 3);
-    assert_int_equal(b.server.limits[1].kind_mask, JOB_KIND_MASK(JOB_KIND_CREATE));
-    assert_int_equal(b.server.limits[2].kind_mask,
-                     JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
+    assert_int_equal(b.server.limits[0].ep_mask, ep_selector_mask("writes"));
+    assert_int_equal(b.server.limits[1].ep_mask, ep_selector_mask("reads"));
+    assert_true(b.server.limits[2].rate_per_s == 3);
+    assert_int_equal(b.server.limits[2].ep_mask, EP_MASK(EP_POST_USERS));
+    assert_int_equal(b.server.limits[2].kind_mask, 0);
+    assert_int_equal(b.server.limits[3].ep_mask, EP_MASK(EP_PUT_USER) | EP_MASK(EP_PATCH_USER));
+    assert_true(b.server.limits[6].burst == 80);
+    assert_int_equal(b.client.requests, CLIENT_REQUESTS_OKTA);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].n, 2);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].ep[0], EP_GET_USERS);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].ep[1], EP_POST_USERS);
+    assert_int_equal(b.client.on_error, CLIENT_ON_ERROR_PARK);
+    assert_int_equal(b.client.retry_from, CLIENT_RETRY_FROM_START);
     assert_int_equal(b.server.ra_mode, SRV_RA_LIMITER);
     assert_int_equal(b.server.latency.type, DIST_LOGNORMAL);
     assert_true(b.server.reject_latency_s == 0.05);
     assert_true(b.server.error_rate == 0);
     assert_int_equal(b.server.count_rejected, 0);
-    assert_int_equal(b.client.workers, 8);
+    assert_int_equal(b.client.workers, 4);
     assert_true(b.client.max_rate_per_s == 0);
     assert_int_equal(b.client.retry.policy, RETRY_POLICY_RETRY_AFTER);
     assert_int_equal(b.client.error_retry.policy, RETRY_POLICY_EXPONENTIAL);
@@ -212,7 +220,7 @@ static void test_default_file_matches_builtin(void **state)
     assert_true(b.other.profile.weekday[10] == 3000);
     assert_true(b.series_step_s == 60);
     /* Notes: the array joined by newlines, no trailing newline. */
-    assert_true(strncmp(b.notes, "Limits:", 7) == 0);
+    assert_true(strncmp(b.notes, "Limits [C]:", 11) == 0);
     assert_non_null(strchr(b.notes, '\n'));
     assert_true(b.notes[strlen(b.notes) - 1] != '\n');
 
