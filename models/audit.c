@@ -56,7 +56,7 @@ static int admit(struct audit *a, int i, double t)
     char name[96];
     switch (c->type) {
     case LIM_FIXED_WINDOW: {
-        double k = floor((t + EPS_S) / c->window_s);
+        double k = floor((t + c->phase_s + EPS_S) / c->window_s);
         if (k != sh->window_k) {
             sh->window_k = k;
             sh->count = 0;
@@ -65,8 +65,8 @@ static int admit(struct audit *a, int i, double t)
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s admitted %.0f requests in the window [%.9g s, %.9g s), "
                      "more than its limit %.0f",
-                     audit_label(c, i, name, sizeof name), sh->count, k * c->window_s,
-                     (k + 1) * c->window_s, c->limit);
+                     audit_label(c, i, name, sizeof name), sh->count,
+                     k * c->window_s - c->phase_s, (k + 1) * c->window_s - c->phase_s, c->limit);
             return -1;
         }
         break;

@@ -48,6 +48,7 @@ enum job_state {
 struct job {
     double created_s;
     double prev_delay_s; /* decorrelated jitter's previous delay, seconds */
+    double first_failed_s; /* time of its first failure (schedule retries), seconds */
     float retry_after_s; /* of the request in flight, if throttled; seconds */
     uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
     uint32_t attempts;   /* tries of the job: its first plus its retries */

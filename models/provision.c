@@ -140,6 +140,7 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     struct job *j = &p->jobs[id];
     j->created_s = now;
     j->prev_delay_s = 0.0;
+    j->first_failed_s = 0.0;
     j->retry_after_s = 0.0f;
     j->attempts = 0;
     j->kind = (uint8_t)kind;
@@ -271,7 +272,8 @@ static void on_step(struct prov *p, uint32_t id)
 }
 
 /* A request failed (429 or 5xx): the job joins the failed-task list and
- * either waits for its retry or, out of attempts, is exhausted. */
+ * either waits for its retry or, out of attempts, is exhausted (or parked).
+ * Returns the retry delay, or -1 if the job does not retry. */
 static void job_done(struct prov *p, struct job *j)
 {
     if (j->origin == JOB_ORIGIN_ROLLOUT) {
@@ -284,14 +286,15 @@ static void job_done(struct prov *p, struct job *j)
     }
 }
 
-static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *policy, double ra,
-                       int park)
+static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *policy, double ra,
+                         int park)
 {
     struct job *j = &p->jobs[id];
     if (p->scn->client.retry_from == CLIENT_RETRY_FROM_START)
         j->step = 0;
     if (!j->failed) {
         j->failed = 1;
+        j->first_failed_s = p->q.now;
         p->failed_tasks++;
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_failed++;
@@ -301,14 +304,16 @@ static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *poli
     if (park || !retry_may_retry(&p->scn->client.retry, j->attempts)) {
         set_state(p, j, park ? JOB_PARKED : JOB_EXHAUSTED);
         job_done(p, j);
-        return;
+        return -1.0;
     }
-    double d = retry_delay(policy, j->attempts, ra, &j->prev_delay_s, p->rng.s[RNG_JITTER]);
+    double d = retry_delay(policy, j->attempts, ra, p->q.now - j->first_failed_s, &j->prev_delay_s,
+                           p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy))
         evq_push_after(&p->q, d, PROV_EV_RETRY, id); /* delays recur: a lane each */
     else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
+    return d;
 }
 
 static void on_response(struct prov *p, uint32_t id)
@@ -352,9 +357,12 @@ static void on_response(struct prov *p, uint32_t id)
         if (j->origin == JOB_ORIGIN_BACKGROUND)
             p->bg_throttled++;
         double ra = j->retry_after_s;
-        if (s->client.on_429 == CLIENT_ON_429_PAUSE_ALL && now + ra > p->paused_until_s)
-            p->paused_until_s = now + ra;
-        job_failed(p, id, &s->client.retry, ra, 0);
+        double d = job_failed(p, id, &s->client.retry, ra, 0);
+        /* without a Retry-After (0) the pause is the job's own retry delay
+         * (none if it does not retry) */
+        double pause = ra > 0 ? ra : d > 0 ? d : 0;
+        if (s->client.on_429 == CLIENT_ON_429_PAUSE_ALL && now + pause > p->paused_until_s)
+            p->paused_until_s = now + pause;
     } else {
         p->server_errors++;
         job_failed(p, id, &s->client.error_retry, 0.0,

@@ -67,6 +67,10 @@ int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_
         return 1;
     s->refusals[by]++;
     *refused_by = by;
+    if (s->cfg->ra_mode == SRV_RA_NONE) {
+        *retry_after_s = 0.0; /* no header; no jitter drawn (the parser refuses one) */
+        return 0;
+    }
     if (s->cfg->ra_mode == SRV_RA_FIXED)
         ra = s->cfg->ra_fixed_s;
     if (s->cfg->ra_jitter_s > 0.0)

@@ -10,7 +10,8 @@
  * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1.
  * That limiter (the first of them in the scenario's order on a tie) is the
  * one the 429 is counted against: each 429 has exactly one refusing
- * limiter, so the per-limiter refusals add up to the 429s. */
+ * limiter, so the per-limiter refusals add up to the 429s. In mode none
+ * the 429 carries no Retry-After, represented as 0. */
 #ifndef PROVSIM_SERVER_H
 #define PROVSIM_SERVER_H
 
@@ -25,8 +26,8 @@
 
 #define SRV_MAX_LIMITS 16
 
-/* How the server computes Retry-After. */
-enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED };
+/* How the server computes Retry-After (none: it sends no header). */
+enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED, SRV_RA_NONE };
 
 /* The server's configuration (the scenario's "server" section). */
 struct srv_cfg {
@@ -61,10 +62,10 @@ void srv_fini(struct server *s);
 void srv_reset(struct server *s);
 
 /* Decides a request to endpoint ep, sent by a job of the given kind,
- * arriving at t. Returns 1 (accepted) or 0 (429: *retry_after_s set, and
- * *refused_by the index of the limiter it is counted against). jitter_rng
- * is drawn from only when the server has Retry-After jitter and the
- * request is rejected. */
+ * arriving at t. Returns 1 (accepted) or 0 (429: *retry_after_s set, >= 1,
+ * or 0 for no header in mode none; *refused_by the index of the limiter it
+ * is counted against). jitter_rng is drawn from only when the server has
+ * Retry-After jitter and the request is rejected. */
 int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
               int *refused_by, gsl_rng *jitter_rng);
 

@@ -243,6 +243,18 @@ static void test_default_file_matches_builtin(void **state)
     t = b;
     t.series_step_s = t.horizon_s * 2;
     assert_string_equal(scn_check(&t), "series_step_s is not in (0, horizon_s]");
+    t = b;
+    t.server.limits[1].lockout_s = -1;
+    assert_string_equal(scn_check(&t), "server.limits[]: lockout_s is not finite and >= 0");
+    t = b;
+    t.client.retry.policy = RETRY_POLICY_SCHEDULE; /* with no delays */
+    assert_string_equal(scn_check(&t), "client.retry: nschedule is not in [1, RETRY_MAX_SCHEDULE]");
+    t.client.retry.nschedule = 2;
+    t.client.retry.schedule_s[0] = t.client.retry.schedule_s[1] = 60;
+    assert_string_equal(scn_check(&t),
+                        "client.retry: schedule_s is not finite, > 0 and strictly increasing");
+    t.client.retry.schedule_s[1] = 120;
+    assert_null(scn_check(&t));
 
     scn_fini(&f);
     scn_fini(&b);

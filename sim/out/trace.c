@@ -20,7 +20,7 @@ static void csv_line(void *ctx, const struct prov_request *rq)
         fprintf(f, "%.6f,,", rq->t);
     fprintf(f, "%s,%s,%u,%s,", job_origin_name(rq->origin), job_kind_name(rq->kind), rq->attempt,
             outcomes[rq->outcome]);
-    if (rq->outcome == SRV_THROTTLED)
+    if (rq->outcome == SRV_THROTTLED && rq->retry_after_s > 0) /* 0: no Retry-After */
         fprintf(f, "%.0f", rq->retry_after_s);
     fprintf(f, ",%s,%u,", ep_name(rq->endpoint), rq->step);
     if (rq->refused_by >= 0) {

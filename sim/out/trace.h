@@ -2,7 +2,8 @@
  * replication 0, at its arrival at the server:
  *   t_s, job_id (empty for another client's request), origin, kind,
  *   attempt (the job's try, 1 = first), outcome (accepted, throttled,
- *   error), retry_after_s (throttled only), endpoint ("POST /Users"),
+ *   error), retry_after_s (throttled only; empty when the 429 carried
+ *   none, server mode none), endpoint ("POST /Users"),
  *   step (the request's index in its job's recipe, 0 = first), limiter
  *   (throttled only: the limiter the 429 is counted against).
  * The last three columns came with request recipes; they are last so
