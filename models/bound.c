@@ -1,6 +1,7 @@
 /* bound.c -- see bound.h. */
 #include "models/bound.h"
 
+#include "models/client.h"
 #include "models/limiter.h"
 #include "models/workload.h"
 
@@ -39,6 +40,21 @@ static double fluid_time(const struct scenario *s, double burst, double rate, do
     return INFINITY;
 }
 
+/* Requests of rollout r that limiter c counts, per the client's recipes;
+ * with c == NULL, all of its requests. */
+static double rollout_requests(const struct scenario *s, const struct wl_rollout *ro,
+                               const struct lim_cfg *c)
+{
+    unsigned km = c ? c->kind_mask : JOB_KIND_MASK_ALL, em = c ? c->ep_mask : EP_MASK_ALL;
+    double n = (double)ro->users * client_requests_through(&s->client, ro->kind, km, em);
+    for (int k = JOB_KIND_GROUP_CREATE; k <= JOB_KIND_GROUP_MEMBERS; k++) {
+        double g = wl_rollout_group_jobs(ro, k);
+        if (g > 0.0)
+            n += g * client_requests_through(&s->client, k, km, em);
+    }
+    return n;
+}
+
 double bound_fair_share_s(const struct scenario *s)
 {
     if (s->nrollouts == 0)
@@ -48,7 +64,7 @@ double bound_fair_share_s(const struct scenario *s)
         const struct wl_rollout *ro = &s->rollouts[r];
         first = fmin(first, ro->at_s);
         last_created = fmax(last_created, wl_batch_time(ro, wl_batches(ro) - 1));
-        n_all += (double)ro->users;
+        n_all += rollout_requests(s, ro, NULL);
     }
     double lb = last_created - first;
     double mean_lat = s->server.latency.mean_s;
@@ -60,8 +76,7 @@ double bound_fair_share_s(const struct scenario *s)
         const struct lim_cfg *c = &s->server.limits[i];
         double n = 0.0;
         for (int r = 0; r < s->nrollouts; r++)
-            if (c->applies_mask & JOB_KIND_MASK(s->rollouts[r].kind))
-                n += (double)s->rollouts[r].users;
+            n += rollout_requests(s, &s->rollouts[r], c);
         if (n == 0.0)
             continue;
         struct limiter l;
@@ -69,8 +84,8 @@ double bound_fair_share_s(const struct scenario *s)
         double rate = lim_sustained_rate(&l, mean_lat), burst = lim_burst(&l);
         lim_fini(&l);
         double frac = 0.0;
-        for (int k = 0; k < JOB_KIND_COUNT; k++)
-            if (c->applies_mask & JOB_KIND_MASK(k))
+        for (int k = 0; k < JOB_KIND_USER_COUNT; k++)
+            if (lim_cfg_applies(c, k, client_single_endpoint(k)))
                 frac += s->other.mix[k];
         if (isfinite(rate))
             lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));
@@ -80,16 +95,25 @@ double bound_fair_share_s(const struct scenario *s)
 
 /* ---- the true lower bound ------------------------------------------------ */
 
-double bound_requests_through(const struct scenario *s, int r, int i)
+double bound_requests_through(const struct scenario *s, int kind, int i, int strict)
 {
-    return (s->server.limits[i].applies_mask & JOB_KIND_MASK(s->rollouts[r].kind)) ? 1.0 : 0.0;
+    const struct lim_cfg *c = &s->server.limits[i];
+    if (!strict)
+        return client_requests_through(&s->client, kind, c->kind_mask, c->ep_mask);
+    /* which creates find their user existing is drawn per job: the fewest
+     * the limiter could count, whichever way every draw went (the count is
+     * linear in the fraction, so an end point) */
+    struct client_cfg cc = s->client;
+    cc.existing_fraction = 0.0;
+    double none = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    cc.existing_fraction = 1.0;
+    double all = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    return fmin(none, all);
 }
 
-double bound_requests_per_job(const struct scenario *s, int r)
+double bound_requests_per_job(const struct scenario *s, int kind)
 {
-    (void)s;
-    (void)r;
-    return 1.0;
+    return (double)s->client.recipe[kind].n;
 }
 
 /* The boundaries' tolerance of the limiters (models/limiter.c), so the
@@ -108,10 +132,11 @@ static double quota_time(const struct lim_cfg *c, double n, double t0, double me
     case LIM_TOKEN_BUCKET:
         return n <= c->burst ? 0.0 : (n - c->burst) / c->rate_per_s;
     case LIM_FIXED_WINDOW: {
-        /* windows [k w, (k+1) w): the n-th admission is in window
-         * floor(t0 / w) + ceil(n / L) - 1 at the earliest */
-        double k0 = floor((t0 + EPS_S) / c->window_s);
-        double t = (k0 + ceil(n / c->limit - 1e-12) - 1.0) * c->window_s - t0 - EPS_S;
+        /* windows [k w - phase, (k+1) w - phase): the n-th admission is in
+         * window floor((t0 + phase) / w) + ceil(n / L) - 1 at the earliest */
+        double k0 = floor((t0 + c->phase_s + EPS_S) / c->window_s);
+        double t = (k0 + ceil(n / c->limit - 1e-12) - 1.0) * c->window_s - c->phase_s - t0 -
+                   EPS_S;
         return t > 0.0 ? t : 0.0;
     }
     case LIM_SLIDING_WINDOW: {
@@ -125,18 +150,24 @@ static double quota_time(const struct lim_cfg *c, double n, double t0, double me
     return 0.0;
 }
 
-/* Jobs of rollout ro created at or after time t. */
-static double jobs_from(const struct wl_rollout *ro, double t)
+/* Jobs of rollout ro created at or after time t, by kind (users of its
+ * kind, group creations with the first batch, membership patches with
+ * every batch), into n[JOB_KIND_COUNT]. */
+static void jobs_from(const struct wl_rollout *ro, double t, double *n)
 {
-    if (t <= ro->at_s)
-        return (double)ro->users;
     long nb = wl_batches(ro);
-    if (nb <= 1)
-        return 0.0;
-    /* batches at or after t: from index ceil((t - at) / I) */
-    double k = ceil((t - ro->at_s) / ro->batch_interval_s - 1e-12);
-    double left = (double)ro->users - k * (double)ro->batch_size;
-    return left > 0.0 ? left : 0.0;
+    long k0 = 0; /* the first batch at or after t */
+    if (t > ro->at_s)
+        k0 = nb <= 1 ? nb : (long)ceil((t - ro->at_s) / ro->batch_interval_s - 1e-12);
+    if (k0 >= nb)
+        return;
+    n[ro->kind] += (double)ro->users - (nb > 1 ? (double)k0 * (double)ro->batch_size : 0.0);
+    if (k0 == 0)
+        n[JOB_KIND_GROUP_CREATE] += (double)wl_batch_group_creates(ro, 0);
+    /* patches: every batch but the last is full */
+    double full = nb > 1 ? (double)(nb - 1 - k0) : 0.0;
+    n[JOB_KIND_GROUP_MEMBERS] +=
+        full * (double)wl_batch_group_patches(ro, 0) + (double)wl_batch_group_patches(ro, nb - 1);
 }
 
 /* The bound of the jobs created at or after time t (a batch time). */
@@ -144,11 +175,12 @@ static void bound_from(const struct scenario *s, double t, double first, struct 
 {
     double mean_lat = s->server.latency.mean_s;
     int constant = s->server.latency.type == DIST_CONSTANT;
-    double n = 0.0, work = 0.0, nr[WL_MAX_ROLLOUTS];
-    for (int r = 0; r < s->nrollouts; r++) {
-        nr[r] = jobs_from(&s->rollouts[r], t);
-        n += nr[r];
-        work += nr[r] * bound_requests_per_job(s, r);
+    double nk[JOB_KIND_COUNT] = {0}, n = 0.0, work = 0.0;
+    for (int r = 0; r < s->nrollouts; r++)
+        jobs_from(&s->rollouts[r], t, nk);
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        n += nk[k];
+        work += nk[k] * bound_requests_per_job(s, k);
     }
     if (n <= 0.0)
         return;
@@ -156,15 +188,21 @@ static void bound_from(const struct scenario *s, double t, double first, struct 
     if (s->client.max_rate_per_s > 0.0)
         strict = fmax(strict, (work - 1.0) / s->client.max_rate_per_s);
     for (int i = 0; i < s->server.nlimits; i++) {
-        double ni = 0.0;
-        for (int r = 0; r < s->nrollouts; r++)
-            ni += nr[r] * bound_requests_through(s, r, i);
+        double ni = 0.0, ni_mean = 0.0;
+        for (int k = 0; k < JOB_KIND_COUNT; k++)
+            if (nk[k] > 0.0) {
+                ni += nk[k] * bound_requests_through(s, k, i, 1);
+                ni_mean += nk[k] * bound_requests_through(s, k, i, 0);
+            }
         int is_mean = 0;
         double q = quota_time(&s->server.limits[i], ni, t, mean_lat, &is_mean);
         if (is_mean)
             mean = fmax(mean, q);
         else
             strict = fmax(strict, q);
+        /* with the expected count of the existing-user draws: the mean */
+        is_mean = 0;
+        mean = fmax(mean, quota_time(&s->server.limits[i], ni_mean, t, mean_lat, &is_mean));
     }
     if (constant) /* then the mean terms hold in every replication */
         conc_strict = mean;

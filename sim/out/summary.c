@@ -3,6 +3,7 @@
 
 #include "base/units.h"
 #include "base/util.h"
+#include "out/breakdown.h"
 #include "models/workload.h"
 #include "out/origin.h"
 
@@ -134,6 +135,11 @@ static void rollout_section(FILE *f, const struct scenario *s, const struct run_
                 open ? "at least " : NULL);
     line(f, r, METRIC_CLEARED);
     line(f, r, METRIC_LOWER_BOUND);
+    if (r->strict_bound_s < r->lower_bound_s) {
+        /* efficiency is over this part: the rest holds for the mean only */
+        fmt_value(v, sizeof v, METRIC_LOWER_BOUND, r->strict_bound_s);
+        fprintf(f, "  %-38s %12s\n", "  (in every replication)", v);
+    }
     fmt_value(v, sizeof v, METRIC_EFFICIENCY, r->sum[METRIC_EFFICIENCY].mean);
     if (cens) {
         snprintf(note, sizeof note, "at most %s", v);
@@ -148,6 +154,15 @@ static void rollout_section(FILE *f, const struct scenario *s, const struct run_
     for (size_t i = 0; i < sizeof lat / sizeof *lat; i++) {
         snprintf(note, sizeof note, "%s%s", metric_table[lat[i]].label, fin);
         line_as(f, r, lat[i], note, NULL);
+    }
+    line(f, r, METRIC_ROLLOUT_JOB_ATTEMPTS);
+    int groups = 0;
+    for (int i = 0; i < s->nrollouts; i++)
+        groups |= s->rollouts[i].group.groups > 0;
+    if (groups) {
+        line(f, r, METRIC_GROUP_JOBS);
+        line_as(f, r, METRIC_GROUP_CLEAR_TIME, metric_table[METRIC_GROUP_CLEAR_TIME].label,
+                cens ? "at least " : NULL);
     }
 }
 
@@ -196,6 +211,10 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         scn_rollout_text(s, i, ro, sizeof ro);
         fprintf(f, "  rollout %d: %s\n", i + 1, ro);
     }
+    char head[256];
+    breakdown_headline(s, r, head, sizeof head);
+    if (*head)
+        fprintf(f, "  %s\n", head);
     fprintf(f, "\n  %-38s %12s   %s\n", "", "mean", "95% CI");
     if (s->nrollouts > 0)
         rollout_section(f, s, r);
@@ -216,7 +235,13 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
     }
     fputs("Client (rollout + background jobs), the day's totals\n", f);
     for (enum metric m = METRIC_JOBS; m <= METRIC_PEAK_FAILED_TASKS; m++)
-        line(f, r, m);
+        if (m != METRIC_CLEARED && m != METRIC_ROLLOUT_JOB_ATTEMPTS &&
+            (m != METRIC_PARKED || s->client.on_error == CLIENT_ON_ERROR_PARK))
+            line(f, r, m);
+    if (r->sum[METRIC_PARKED].mean > 0.0)
+        fprintf(f, "  -> %.0f jobs (mean) failed with a 5xx and were parked: an admin must "
+                   "retry them by hand\n",
+                r->sum[METRIC_PARKED].mean);
     if (s->background.enabled) {
         fputs("Background jobs (everyday joiners, movers, leavers), the day's totals\n", f);
         line(f, r, METRIC_BACKGROUND_JOBS);
@@ -229,6 +254,7 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         line(f, r, METRIC_OTHER_REQUESTS);
         line(f, r, METRIC_OTHER_THROTTLED);
     }
+    breakdown_text(f, s, r);
     fputs("Engine\n", f);
     line(f, r, METRIC_EVENTS);
     if (perf)
@@ -244,6 +270,17 @@ static void add_num(cJSON *o, const char *k, double v)
     /* cJSON prints non-finite numbers as null, which is what we want for
      * a CI that one replication cannot give */
     cJSON_AddNumberToObject(o, k, v);
+}
+
+void summary_add_stats(cJSON *parent, const char *key, const struct stats_summary *st)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    add_num(o, "mean", st->mean);
+    add_num(o, "sd", st->sd);
+    add_num(o, "ci95_lo", st->ci_lo);
+    add_num(o, "ci95_hi", st->ci_hi);
+    add_num(o, "min", st->min);
+    add_num(o, "max", st->max);
 }
 
 char *summary_json(const struct scenario *s, const struct run_result *r,
@@ -267,16 +304,9 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
         cJSON_AddBoolToObject(pr, "reached", r->precision_reached);
     }
     cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        const struct stats_summary *st = &r->sum[m];
-        cJSON *o = cJSON_AddObjectToObject(ms, metric_table[m].name);
-        add_num(o, "mean", st->mean);
-        add_num(o, "sd", st->sd);
-        add_num(o, "ci95_lo", st->ci_lo);
-        add_num(o, "ci95_hi", st->ci_hi);
-        add_num(o, "min", st->min);
-        add_num(o, "max", st->max);
-    }
+    for (int m = 0; m < METRIC_COUNT; m++)
+        summary_add_stats(ms, metric_table[m].name, &r->sum[m]);
+    breakdown_json(root, s, r);
     if (perf) {
         cJSON *p = cJSON_AddObjectToObject(root, "perf");
         add_num(p, "wall_s", perf->wall_s);

@@ -150,6 +150,7 @@ struct rep_job {
     double row[METRIC_COUNT];
     struct bound_parts bound;
     double fair_share_s;
+    double detail[METRIC_DETAIL_COUNT];
     char msg[256];
 };
 
@@ -179,6 +180,7 @@ static void run_one(struct rep_job *j)
     if (j->rc != 0)
         return;
     metric_compute(p, &j->bound, j->fair_share_s, j->row);
+    metric_detail(p, j->detail);
     if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
          * same with and without the rollouts, up to p's end */
@@ -235,9 +237,11 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     int reps = o->reps > 0 ? o->reps : s->replications;
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
+    res->detail = xcalloc((size_t)reps * METRIC_DETAIL_COUNT, sizeof(double));
     struct bound_parts bound;
     bound_compute(s, &bound);
     res->lower_bound_s = bound.lower_bound_s;
+    res->strict_bound_s = bound.strict_s;
     res->fair_share_s = bound_fair_share_s(s);
 
     /* the seed may be overridden without touching the borrowed scenario */
@@ -290,6 +294,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
                 break;
             }
             memcpy(res->values + (size_t)r * METRIC_COUNT, w[i].row, sizeof w[i].row);
+            memcpy(res->detail + (size_t)r * METRIC_DETAIL_COUNT, w[i].detail,
+                   sizeof w[i].detail);
             res->events += (uint64_t)w[i].row[METRIC_EVENTS];
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
@@ -319,6 +325,11 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     }
     for (int r = 0; r < reps; r++)
         res->censored += res->values[(size_t)r * METRIC_COUNT + METRIC_CLEARED] < 1.0;
+    for (int d = 0; d < METRIC_DETAIL_COUNT; d++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->detail[(size_t)r * METRIC_DETAIL_COUNT + d];
+        stats_summarize(col, (size_t)reps, &res->detail_sum[d]);
+    }
     free(col);
     return 0;
 }
@@ -327,4 +338,6 @@ void run_result_fini(struct run_result *res)
 {
     free(res->values);
     res->values = NULL;
+    free(res->detail);
+    res->detail = NULL;
 }
