@@ -98,7 +98,8 @@ double bound_fair_share_s(const struct scenario *s)
 double bound_requests_through(const struct scenario *s, int kind, int i, int strict)
 {
     const struct lim_cfg *c = &s->server.limits[i];
-    if (!strict)
+    double f = s->client.existing_fraction;
+    if (!strict || f <= 0.0 || f >= 1.0) /* no draw: the count is exact */
         return client_requests_through(&s->client, kind, c->kind_mask, c->ep_mask);
     /* which creates find their user existing is drawn per job: the fewest
      * the limiter could count, whichever way every draw went (the count is
@@ -109,6 +110,24 @@ double bound_requests_through(const struct scenario *s, int kind, int i, int str
     cc.existing_fraction = 1.0;
     double all = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
     return fmin(none, all);
+}
+
+/* How much the requests one job of this kind sends through limiter i can
+ * differ with the existing-user draw: a create counts c0 if its user is
+ * new and c1 if it exists, so |c1 - c0|; 0 for other kinds or without
+ * existing_fraction. */
+static double requests_through_range(const struct scenario *s, int kind, int i)
+{
+    double f = s->client.existing_fraction;
+    if (kind != JOB_KIND_CREATE || f <= 0.0 || f >= 1.0)
+        return 0.0;
+    const struct lim_cfg *c = &s->server.limits[i];
+    struct client_cfg cc = s->client;
+    cc.existing_fraction = 0.0;
+    double c0 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    cc.existing_fraction = 1.0;
+    double c1 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    return fabs(c1 - c0);
 }
 
 double bound_requests_per_job(const struct scenario *s, int kind)
@@ -188,12 +207,20 @@ static void bound_from(const struct scenario *s, double t, double first, struct 
     if (s->client.max_rate_per_s > 0.0)
         strict = fmax(strict, (work - 1.0) / s->client.max_rate_per_s);
     for (int i = 0; i < s->server.nlimits; i++) {
-        double ni = 0.0, ni_mean = 0.0;
+        double ni = 0.0, ni_mean = 0.0, spread = 0.0;
         for (int k = 0; k < JOB_KIND_COUNT; k++)
             if (nk[k] > 0.0) {
+                double d = requests_through_range(s, k, i);
                 ni += nk[k] * bound_requests_through(s, k, i, 1);
                 ni_mean += nk[k] * bound_requests_through(s, k, i, 0);
+                spread += nk[k] * d * d;
             }
+        /* The existing-user draws are independent, so by Hoeffding's
+         * inequality the count falls more than sqrt(spread ln(1e11) / 2)
+         * below its mean with probability below 1e-11, far below any
+         * replication count: that much below the mean is taken as holding
+         * in every replication (never below the fewest possible). */
+        ni = fmax(ni, ni_mean - sqrt(spread * log(1e11) / 2.0));
         int is_mean = 0;
         double q = quota_time(&s->server.limits[i], ni, t, mean_lat, &is_mean);
         if (is_mean)

@@ -17,7 +17,10 @@
  * (ceil(n / L) - 1) w; concurrency n x mean latency / C. The workers and
  * concurrency terms use the MEAN latency: they bound the mean clear
  * time, not each replication's (with a constant latency they bound every
- * replication); the others bound every replication.
+ * replication); the others bound every replication (with
+ * existing_fraction, where a create's endpoint is drawn per job, the
+ * count through a limiter is taken Hoeffding's margin below its mean:
+ * missed with probability below 1e-11).
  *
  * fair_share_s is the former figure: each limiter's sustained rate minus
  * the other clients' expected share, as a fluid. A client that retries
