@@ -158,6 +158,14 @@ static void run_out_records_overrides_and_marks_the_notes(void **state)
     holds("text summary", text, "--set " USERS "\n");
     holds("text summary", text, "12,000 create jobs from Tue 10:00");
     free(text);
+    /* a --set value is command-line text: its control characters never
+     * reach the terminal */
+    char *cargv[] = {"provsim", "run", "--reps", "1", "--set", "name=a\x1b[2Jb", NULL};
+    assert_int_equal(th_run(cargv, so, se), 0);
+    text = th_read(so);
+    holds("text summary", text, "--set name=a?[2Jb\n");
+    assert_null(strchr(text, '\x1b'));
+    free(text);
     th_rmtree(dir);
     free(dir);
     free(out);

@@ -1,6 +1,7 @@
 /* cmd_sweep.c -- provsim sweep: the command line of sweep.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "out/origin.h"
 #include "out/resultdir.h"
 
 #include "out/plot.h"
@@ -157,9 +158,14 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
     }
     printf("%s\n", sw->name);
     /* provenance: the base file, its SHA-256, every --set, the version */
-    printf("  from %s (SHA-256 %s), provsim %s\n", o->scenario, sw->sha256, PROVSIM_VERSION);
-    for (int i = 0; i < o->nsets; i++)
-        printf("  --set %s\n", o->sets[i]);
+    fputs("  from ", stdout);
+    origin_put_text(stdout, o->scenario);
+    printf(" (SHA-256 %s), provsim %s\n", sw->sha256, PROVSIM_VERSION);
+    for (int i = 0; i < o->nsets; i++) {
+        fputs("  --set ", stdout);
+        origin_put_text(stdout, o->sets[i]);
+        fputc('\n', stdout);
+    }
     printf("  sweep: %d cells", sw->ncells);
     if (sw->loaded)
         printf(" (%d from the journal, %d run now)", sw->loaded, sw->ran);

@@ -22,10 +22,22 @@ void origin_add_json(struct cJSON *obj, const struct scenario_origin *o, uint64_
     cJSON_AddItemToObject(obj, "provenance", origin_json(o, seed, reps));
 }
 
+/* Writes s with its control characters as '?': a path or a --set value
+ * is text from the command line, and must not drive the terminal. */
+void origin_put_text(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 void origin_text(FILE *f, const char *indent, const struct scenario_origin *o)
 {
-    fprintf(f, "%sfrom %s (SHA-256 %s), provsim %s\n", indent,
-            o->source ? o->source : ORIGIN_DEFAULT_SOURCE, o->sha256, PROVSIM_VERSION);
-    for (int i = 0; i < o->noverrides; i++)
-        fprintf(f, "%s--set %s\n", indent, o->overrides[i]);
+    fprintf(f, "%sfrom ", indent);
+    origin_put_text(f, o->source ? o->source : ORIGIN_DEFAULT_SOURCE);
+    fprintf(f, " (SHA-256 %s), provsim %s\n", o->sha256, PROVSIM_VERSION);
+    for (int i = 0; i < o->noverrides; i++) {
+        fprintf(f, "%s--set ", indent);
+        origin_put_text(f, o->overrides[i]);
+        fputc('\n', f);
+    }
 }

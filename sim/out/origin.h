@@ -22,6 +22,9 @@ struct cJSON;
 struct cJSON *origin_json(const struct scenario_origin *o, uint64_t seed, int reps);
 /* Adds it to obj as "provenance". */
 void origin_add_json(struct cJSON *obj, const struct scenario_origin *o, uint64_t seed, int reps);
+/* Writes s with its control characters as '?' (text from the command
+ * line must not drive the terminal). */
+void origin_put_text(FILE *f, const char *s);
 /* The text lines: "  from FILE (SHA-256 ...), provsim V" and one
  * "  --set PATH=VALUE" per override, each line starting with indent. */
 void origin_text(FILE *f, const char *indent, const struct scenario_origin *o);

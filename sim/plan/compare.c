@@ -232,8 +232,11 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
     const cJSON *ov = r->n ? cJSON_GetObjectItemCaseSensitive(r->sc[0].provenance, "overrides")
                            : NULL;
     for (const cJSON *e = ov ? ov->child : NULL; e; e = e->next)
-        if (cJSON_IsString(e))
-            fprintf(f, "  --set %s (every scenario)\n", e->valuestring);
+        if (cJSON_IsString(e)) {
+            fputs("  --set ", f);
+            origin_put_text(f, e->valuestring);
+            fputs(" (every scenario)\n", f);
+        }
     fprintf(f, "  provsim %s\n", PROVSIM_VERSION);
     fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
             "95% CI of the paired diff");
