@@ -130,6 +130,14 @@ static void compare_and_sweep_leave_censored_out(void **state)
     holds("compare", text, "(censored: not finished within the horizon)");
     lacks("compare", text, "clears the rollout");
     free(text);
+    char *crargv[] = {"provsim", "report", out, NULL};
+    assert_int_equal(th_run(crargv, f->so, f->se), 0);
+    char *cmd = th_path(out, "report.md");
+    text = th_read(cmd);
+    holds("compare report", text, "| rollout clear time | at least 2h 00m");
+    holds("compare report", text, "censored: no difference");
+    free(text);
+    free(cmd);
     char *sout = th_path(f->dir, "S");
     char *sargv[] = {"provsim", "sweep", ENTRA, "--vary", "horizon=12h,1d", "--reps", "2",
                      "--jobs", "1", "--out", sout, NULL};

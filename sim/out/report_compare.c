@@ -82,14 +82,36 @@ static void compare_row(struct doc *d, const cJSON *ms, enum metric m, int n)
     const cJSON *per = cJSON_GetObjectItemCaseSensitive(mo, "scenarios");
     const cJSON *dif = cJSON_GetObjectItemCaseSensitive(mo, "diff");
     doc_cell(&d->table, metric_table[m].label, NULL);
-    for (int i = 0; i < n; i++) {
+    /* a clear or failed-tasks time with a replication unfinished at the
+     * horizon is a lower bound: "at least", no CI, no difference */
+    int cind = m == METRIC_CLEAR_TIME          ? METRIC_CLEARED
+               : m == METRIC_FAILED_TASKS_ZERO ? METRIC_FAILED_TASKS_CLEARED
+                                               : -1;
+    const cJSON *cper = cind < 0 ? NULL
+                                 : cJSON_GetObjectItemCaseSensitive(
+                                       cJSON_GetObjectItemCaseSensitive(ms, metric_table[cind].name),
+                                       "scenarios");
+    int cens[26] = {0};
+    for (int i = 0; i < n && i < 26; i++) {
         struct report_stat s = report_stat_of(cJSON_GetArrayItem(per, i));
         char mean[48], ci[128];
         report_fmt_value(mean, sizeof mean, m, s.mean);
         report_fmt_ci(ci, sizeof ci, m, s);
-        doc_cell(&d->table, mean, ci);
+        struct report_stat c = report_stat_of(cper ? cJSON_GetArrayItem(cper, i) : NULL);
+        cens[i] = isfinite(c.mean) && c.mean < 1.0;
+        if (cens[i]) {
+            char lb[64];
+            snprintf(lb, sizeof lb, "at least %s", mean);
+            doc_cell(&d->table, lb, "not finished within the horizon");
+        } else {
+            doc_cell(&d->table, mean, ci);
+        }
     }
     for (int i = 1; i < n; i++) {
+        if (i < 26 && (cens[i] || cens[0])) {
+            doc_cell(&d->table, "-", "censored: no difference");
+            continue;
+        }
         struct report_stat s = report_stat_of(cJSON_GetArrayItem(dif, i));
         char mean[48], lo[48], hi[48], ci[128] = "";
         report_fmt_signed(mean, sizeof mean, m, s.mean);
