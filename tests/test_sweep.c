@@ -320,6 +320,9 @@ static void resume_refuses_another_sweep(void **state)
     printf("%s\n", msg);
     assert_non_null(strstr(msg, "different sweep"));
     assert_non_null(strstr(msg, "--reps"));
+    /* only what changed: --precision is the same (off) in both */
+    assert_null(strstr(msg, "--precision"));
+    assert_non_null(strstr(msg, "(changed: --reps)"));
     free(msg);
 
     /* different values on an axis */
@@ -363,9 +366,25 @@ static void resume_refuses_another_sweep(void **state)
     assert_int_equal(sw.ran, 3);
     sweep_fini(&sw);
 
-    /* without --resume a different sweep starts fresh */
+    /* without --resume or --fresh an existing journal is refused and kept */
     p = opts_2x3(f, d, 2);
     p.axes = ax;
+    msg = run_sweep(&p, SWEEP_BAD_INPUT, NULL);
+    printf("%s\n", msg);
+    assert_non_null(strstr(msg, "holds the journal of an earlier sweep"));
+    assert_non_null(strstr(msg, "--resume"));
+    assert_non_null(strstr(msg, "--fresh"));
+    free(msg);
+    assert_int_equal(th_count(journal, "cell-"), 6);
+    /* both at once is refused too */
+    p.resume = p.fresh = 1;
+    free(run_sweep(&p, SWEEP_BAD_INPUT, NULL));
+    assert_int_equal(th_count(journal, "cell-"), 6);
+
+    /* --fresh: a different sweep starts over */
+    p = opts_2x3(f, d, 2);
+    p.axes = ax;
+    p.fresh = 1;
     p.stop_after = 1;
     free(run_sweep(&p, SWEEP_INTERRUPTED, NULL));
     assert_int_equal(th_count(journal, "cell-"), 1);

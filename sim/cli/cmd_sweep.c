@@ -41,6 +41,8 @@ static const char usage[] =
     "  --out DIR           output directory (default sweep-out): DIR/sweep.csv,\n"
     "                      DIR/sweep.json and the journal DIR/journal/\n"
     "  --resume            keep the journal's finished cells, run only the others\n"
+    "  --fresh             discard DIR's journal and results and start over (a\n"
+    "                      journal in DIR is refused without --resume or --fresh)\n"
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n"
     "\n"
@@ -87,6 +89,8 @@ static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
             i++;
         } else if (!strcmp(arg, "--resume")) {
             o->resume = 1;
+        } else if (!strcmp(arg, "--fresh")) {
+            o->fresh = 1;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cli_usage_error("sweep", "unknown option \"%s\"", arg);
         } else if (!o->scenario) {

@@ -128,6 +128,17 @@ static int prepare_dir(struct sweep_ctx *c, const cJSON *manifest, int *lockfd, 
 {
     c->dir = xstrdup(c->o->out_dir);
     c->journal = file_join(c->dir, RESDIR_JOURNAL);
+    /* before anything is created: a refusal leaves DIR as it was. An
+     * earlier sweep's journal may be hours of work; it is never deleted
+     * unless asked. */
+    if (c->o->resume && c->o->fresh)
+        return xerr(err, errlen, "--resume and --fresh: give one of them"), SWEEP_BAD_INPUT;
+    if (!c->o->resume && !c->o->fresh && sweep_journal_exists(c->journal))
+        return xerr(err, errlen,
+                    "%s holds the journal of an earlier sweep; rerun with --resume to "
+                    "continue it, or with --fresh to discard it and start over",
+                    c->journal),
+               SWEEP_BAD_INPUT;
     if (file_mkdirs(c->journal, err, errlen))
         return SWEEP_BAD_INPUT;
     if (sweep_journal_lock(c->journal, lockfd, err, errlen))

@@ -67,6 +67,9 @@ struct sweep_opts {
     int jobs;                  /* threads, 1..SWEEP_MAX_JOBS */
     const char *out_dir;       /* borrowed: DIR */
     int resume;                /* keep the journal's matching cells */
+    int fresh;                 /* discard an existing journal; without
+                                * resume or fresh an existing journal is
+                                * refused (SWEEP_BAD_INPUT) */
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* borrowed, may be NULL: when it becomes
                                 * non-zero no new cell starts. Read only by
