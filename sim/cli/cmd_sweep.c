@@ -28,6 +28,8 @@ static const char usage[] =
     "  100..1000/100        numbers from 100 to 1000 step 100 (inclusive)\n"
     "  00:00..23:00/1h      times of day (HH:MM), step in whole minutes\n"
     "  5m..60m/5m           durations\n"
+    "  P1=VALUES+P2=VALUES  linked paths: one axis, value k of each in the same\n"
+    "                       cell (the same number of values each)\n"
     "\n"
     "options:\n"
     "  --reps N            replications per cell (default: the scenario's); the\n"

@@ -86,12 +86,39 @@ static double duration_unit(double max_s, const char **unit)
 
 struct grid {
     struct table t;
-    int nvary;
+    int nvary;           /* varied columns (linked paths included) */
+    int naxes;           /* --vary axes: column groups */
+    int c2;              /* the second axis's column (nvary when one axis) */
+    int *grp;            /* nvary: the axis of each varied column */
     int *keep;           /* rows in the shown slice (3rd+ varied paths at their first value) */
     struct axis a1, a2;  /* first and second varied path (a2.n = 1 with one path) */
     size_t *cell;        /* a1.n x a2.n -> row, or SIZE_MAX */
     char name[1024];
 };
+
+/* Which axis each varied column belongs to: sweep.json's "vary" says how
+ * many linked paths follow each axis's own column; without it (or if it
+ * does not add up) every column is an axis of its own. */
+static void group_columns(struct grid *w, const cJSON *j)
+{
+    w->grp = xcalloc((size_t)w->nvary, sizeof *w->grp);
+    const cJSON *vary = j ? cJSON_GetObjectItemCaseSensitive(j, "vary") : NULL;
+    int c = 0, a = 0;
+    for (const cJSON *v = cJSON_IsArray(vary) ? vary->child : NULL; v; v = v->next, a++) {
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(v, "linked");
+        int width = 1 + (cJSON_IsArray(l) ? cJSON_GetArraySize(l) : 0);
+        for (int k = 0; k < width && c < w->nvary; k++)
+            w->grp[c++] = a;
+    }
+    if (c != w->nvary || a == 0)
+        for (c = 0; c < w->nvary; c++)
+            w->grp[c] = c;
+    w->naxes = w->grp[w->nvary - 1] + 1;
+    w->c2 = w->nvary;
+    for (c = w->nvary - 1; c >= 0; c--)
+        if (w->grp[c] == 1)
+            w->c2 = c;
+}
 
 static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
 {
@@ -111,16 +138,21 @@ static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
                  w->t.nrows ? "no varied path before the first *_mean column" : "no cells");
         return -1;
     }
+    cJSON *j = jsonfile_read(dir, RESDIR_SWEEP_JSON, NULL, 0);
+    const char *s = j ? jsonfile_str(j, "scenario") : NULL;
+    snprintf(w->name, sizeof w->name, "%s", s ? s : "");
+    group_columns(w, j);
+    cJSON_Delete(j);
     w->keep = xcalloc(w->t.nrows, sizeof *w->keep);
     for (size_t r = 0; r < w->t.nrows; r++) {
         w->keep[r] = 1;
-        for (int c = 2; c < w->nvary; c++)
-            if (strcmp(tbl_get(&w->t, r, c), tbl_get(&w->t, 0, c)))
+        for (int c = 0; c < w->nvary; c++)
+            if (w->grp[c] >= 2 && strcmp(tbl_get(&w->t, r, c), tbl_get(&w->t, 0, c)))
                 w->keep[r] = 0;
     }
     axis_init(&w->a1, &w->t, 0, w->keep);
-    if (w->nvary >= 2) {
-        axis_init(&w->a2, &w->t, 1, w->keep);
+    if (w->naxes >= 2) {
+        axis_init(&w->a2, &w->t, w->c2, w->keep);
     } else {
         w->a2.v = xcalloc(1, sizeof *w->a2.v);
         w->a2.v[0] = "";
@@ -133,19 +165,16 @@ static int grid_load(struct grid *w, const char *dir, char *err, size_t errlen)
         if (!w->keep[r])
             continue;
         size_t i = axis_index(&w->a1, tbl_get(&w->t, r, 0));
-        size_t j = w->nvary >= 2 ? axis_index(&w->a2, tbl_get(&w->t, r, 1)) : 0;
-        w->cell[i * w->a2.n + j] = r;
+        size_t k = w->naxes >= 2 ? axis_index(&w->a2, tbl_get(&w->t, r, w->c2)) : 0;
+        w->cell[i * w->a2.n + k] = r;
     }
-    cJSON *j = jsonfile_read(dir, RESDIR_SWEEP_JSON, NULL, 0);
-    const char *s = j ? jsonfile_str(j, "scenario") : NULL;
-    snprintf(w->name, sizeof w->name, "%s", s ? s : "");
-    cJSON_Delete(j);
     return 0;
 }
 
 static void grid_fini(struct grid *w)
 {
     tbl_fini(&w->t);
+    free(w->grp);
     free(w->keep);
     free(w->a1.v);
     free(w->a2.v);
@@ -158,9 +187,10 @@ static void fixed_note(const struct grid *w, char *buf, size_t len)
 {
     size_t o = 0;
     buf[0] = '\0';
-    for (int c = 2; c < w->nvary && o < len; c++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", c == 2 ? " (" : ", ",
-                              last_segment(w->t.cells[c]), tbl_get(&w->t, 0, c));
+    for (int c = 0; c < w->nvary && o < len; c++)
+        if (w->grp[c] >= 2)
+            o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o == 0 ? " (" : ", ",
+                                  last_segment(w->t.cells[c]), tbl_get(&w->t, 0, c));
     if (o && o < len)
         snprintf(buf + o, len - o, ")");
 }
@@ -248,7 +278,7 @@ static void lines_xvars(struct gp_text *v, const struct grid *w)
 static void lines_note(const struct grid *w, const size_t *pick, size_t nl, int cm, char *note,
                        size_t len)
 {
-    const char *p2 = w->nvary >= 2 ? w->t.cells[1] : "";
+    const char *p2 = w->naxes >= 2 ? w->t.cells[w->c2] : "";
     /* lines that all coincide say something: the second path hardly
      * matters (their means within 1% of each other at every x) */
     int coincide = nl > 1;
@@ -294,10 +324,10 @@ static int grid_lines(const struct gp_ctx *c, const struct grid *w, char *err, s
         free(pick);
         return -1;
     }
-    const char *p1 = w->t.cells[0], *p2 = w->nvary >= 2 ? w->t.cells[1] : "";
+    const char *p1 = w->t.cells[0], *p2 = w->naxes >= 2 ? w->t.cells[w->c2] : "";
     const char **lines = xcalloc(nl, sizeof *lines);
     for (size_t k = 0; k < nl; k++)
-        lines[k] = w->nvary >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
+        lines[k] = w->naxes >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
     char title[1024], fixed[400];
     fixed_note(w, fixed, sizeof fixed);
     if (nl < w->a2.n)
@@ -380,7 +410,7 @@ static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char
     char col[128];
     snprintf(col, sizeof col, "%s_mean", metric);
     int cm = tbl_col(&w->t, col);
-    if (cm < 0 || w->nvary < 2)
+    if (cm < 0 || w->naxes < 2)
         return 0;
     int dur = !strcmp(metric, "clear_time_s");
     double maxv = 0;
@@ -401,7 +431,7 @@ static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char
     if (!data)
         return -1;
     char title[1024], cblab[128], fixed[400];
-    const char *p1 = w->t.cells[0], *p2 = w->t.cells[1];
+    const char *p1 = w->t.cells[0], *p2 = w->t.cells[w->c2];
     fixed_note(w, fixed, sizeof fixed);
     if (dur) {
         snprintf(title, sizeof title, "Rollout clear time (mean, %s) by %s and %s%s", unit,

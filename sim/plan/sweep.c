@@ -52,9 +52,14 @@ static int check_grid(const struct sweep_opts *o, struct sweep *sw, char *err, s
         return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES);
     long long ncells = 1;
     for (int a = 0; a < o->naxes; a++) {
-        for (int b = 0; b < a; b++)
-            if (!strcmp(o->axes[a].path, o->axes[b].path))
-                return xerr(err, errlen, "--vary %s is given twice", o->axes[a].path);
+        /* every path of every axis, linked ones included, once */
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const char *p = sweep_axis_part(&o->axes[a], k)->path;
+            for (int b = 0; b <= a; b++)
+                for (int l = 0; l <= o->axes[b].nlinked && (b < a || l < k); l++)
+                    if (!strcmp(p, sweep_axis_part(&o->axes[b], l)->path))
+                        return xerr(err, errlen, "--vary %s is given twice", p);
+        }
         ncells *= o->axes[a].nvalues;
         if (ncells > SWEEP_MAX_CELLS)
             return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS);

@@ -225,9 +225,16 @@ static cJSON *manifest_json(const struct sweep_ctx *c, uint64_t text_h)
         cJSON_AddItemToArray(sets, cJSON_CreateString(o->sets[i]));
     cJSON *vary = cJSON_AddArrayToObject(root, "vary");
     for (int a = 0; a < o->naxes; a++) {
-        size_t n = strlen(o->axes[a].path) + strlen(o->axes[a].spec) + 2;
+        size_t n = 1, used = 0;
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            n += strlen(p->path) + strlen(p->spec) + 2;
+        }
         char *s = xmalloc(n);
-        snprintf(s, n, "%s=%s", o->axes[a].path, o->axes[a].spec);
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            used += (size_t)snprintf(s + used, n - used, "%s%s=%s", k ? "+" : "", p->path, p->spec);
+        }
         cJSON_AddItemToArray(vary, cJSON_CreateString(s));
         free(s);
     }
@@ -254,6 +261,17 @@ static void fingerprint(const struct sweep_ctx *c, uint64_t text_h)
     for (int a = 0; a < o->naxes; a++) {
         h = fnv_str(h, o->axes[a].path, strlen(o->axes[a].path));
         h = fnv_str(h, o->axes[a].spec, strlen(o->axes[a].spec));
+        /* linked paths only when there are some, so the fingerprint of an
+         * axis without them is what it always was */
+        if (o->axes[a].nlinked) {
+            snprintf(buf, sizeof buf, "linked %d", o->axes[a].nlinked);
+            h = fnv_str(h, buf, strlen(buf));
+        }
+        for (int k = 0; k < o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = &o->axes[a].linked[k];
+            h = fnv_str(h, p->path, strlen(p->path));
+            h = fnv_str(h, p->spec, strlen(p->spec));
+        }
     }
     snprintf(buf, sizeof buf, "reps %d seed %lld precision %.17g", o->reps, (long long)o->seed,
              o->precision);

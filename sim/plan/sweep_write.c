@@ -47,10 +47,11 @@ int sweep_write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
     if (rc)
         return -1;
     FILE *f = of.f;
-    for (int a = 0; a < o->naxes; a++) {
-        csvfmt_field(f, o->axes[a].path);
-        fputc(',', f);
-    }
+    for (int a = 0; a < o->naxes; a++)
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            csvfmt_field(f, sweep_axis_part(&o->axes[a], k)->path);
+            fputc(',', f);
+        }
     for (int m = 0; m < METRIC_COUNT; m++)
         fprintf(f, "%s_mean,%s_ci95_lo,%s_ci95_hi,", metric_table[m].name, metric_table[m].name,
                 metric_table[m].name);
@@ -59,10 +60,11 @@ int sweep_write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
     for (int i = 0; i < c->sw->ncells; i++) {
         const struct sweep_cell *sc = &c->sw->cells[i];
         sweep_cell_index(o->axes, o->naxes, i, idx);
-        for (int a = 0; a < o->naxes; a++) {
-            csvfmt_field(f, o->axes[a].values[idx[a]]);
-            fputc(',', f);
-        }
+        for (int a = 0; a < o->naxes; a++)
+            for (int k = 0; k <= o->axes[a].nlinked; k++) {
+                csvfmt_field(f, sweep_axis_part(&o->axes[a], k)->values[idx[a]]);
+                fputc(',', f);
+            }
         for (int m = 0; m < METRIC_COUNT; m++) {
             csvfmt_num(f, sc->sum[m].mean);
             fputc(',', f);
@@ -117,6 +119,19 @@ int sweep_write_json(const struct sweep_ctx *c, char *err, size_t errlen)
         cJSON *vals = cJSON_AddArrayToObject(ax, "values");
         for (int i = 0; i < o->axes[a].nvalues; i++)
             cJSON_AddItemToArray(vals, sweep_value_json(o->axes[a].values[i]));
+        if (o->axes[a].nlinked) {
+            cJSON *linked = cJSON_AddArrayToObject(ax, "linked");
+            for (int k = 0; k < o->axes[a].nlinked; k++) {
+                const struct sweep_axis *p = &o->axes[a].linked[k];
+                cJSON *lj = cJSON_CreateObject();
+                cJSON_AddStringToObject(lj, "path", p->path);
+                cJSON_AddStringToObject(lj, "spec", p->spec);
+                cJSON *lv = cJSON_AddArrayToObject(lj, "values");
+                for (int i = 0; i < p->nvalues; i++)
+                    cJSON_AddItemToArray(lv, sweep_value_json(p->values[i]));
+                cJSON_AddItemToArray(linked, lj);
+            }
+        }
         cJSON_AddItemToArray(vary, ax);
     }
     cJSON_AddNumberToObject(root, "seed", (double)sw->seed);
