@@ -17,6 +17,7 @@
 
 static const char usage[] =
     "usage: provsim compare A.json B.json [C.json...] [options]\n"
+    "       provsim compare SCENARIO.json --side LABEL [--set PATH=VALUE]... --side LABEL ...\n"
     "\n"
     "Runs every scenario with the same seed and replication count, so replication\n"
     "r of each draws the same random streams (common random numbers), and reports\n"
@@ -29,7 +30,10 @@ static const char usage[] =
     "  --precision P       replicate until every scenario's 95% CI half-width of\n"
     "                      clear_time_s is within P of its mean (\"2%\" or 0.02)\n"
     "  --seed S            seed for all (default: the first scenario's)\n"
-    "  --set PATH=VALUE    override a key in every scenario (repeatable)\n"
+    "  --set PATH=VALUE    override a key in every scenario (repeatable); after a\n"
+    "                      --side, in that side only\n"
+    "  --side LABEL        one file compared with itself: each --side is the file\n"
+    "                      under the --sets that follow it, called LABEL (2 to 26)\n"
     "  --jobs J            replications on J threads (default: one per core);\n"
     "                      results do not depend on J\n"
     "  --out DIR           output directory (default compare-out): compare.csv,\n"
@@ -48,7 +52,11 @@ int cmd_compare(int argc, char **argv)
     struct cli_common cc;
     cli_common_init(&cc, argc);
     const char **files = xcalloc((size_t)argc, sizeof *files);
-    int json = 0, rc = CMP_BAD_INPUT;
+    /* side k takes the --sets given between its --side and the next:
+     * cc.sets[first[k] .. first[k + 1]) (the last up to cc.nsets) */
+    struct cmp_side *sides = xcalloc((size_t)argc, sizeof *sides);
+    int *first = xcalloc((size_t)argc + 1, sizeof *first);
+    int nsides = 0, json = 0, rc = CMP_BAD_INPUT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int taken = cli_common_option("compare", argc, argv, &i, &cc);
@@ -56,7 +64,20 @@ int cmd_compare(int argc, char **argv)
             goto out;
         if (taken)
             continue;
-        if (!strcmp(a, "--format")) {
+        if (!strcmp(a, "--side")) {
+            if (!v || !*v) {
+                cli_usage_error("compare", "%s", "--side: expected a label");
+                goto out;
+            }
+            for (int k = 0; k < nsides; k++)
+                if (!strcmp(sides[k].label, v)) {
+                    cli_usage_error("compare", "--side \"%s\" is given twice", v);
+                    goto out;
+                }
+            sides[nsides].label = v;
+            first[nsides++] = cc.nsets;
+            i++;
+        } else if (!strcmp(a, "--format")) {
             if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
                 cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
@@ -70,12 +91,33 @@ int cmd_compare(int argc, char **argv)
             files[o.nfiles++] = a;
         }
     }
+    if (nsides > 0) {
+        if (o.nfiles != 1) {
+            cli_usage_error("compare", "%s",
+                            "--side compares one scenario with itself: give exactly one "
+                            "scenario file");
+            goto out;
+        }
+        if (nsides < 2) {
+            cli_usage_error("compare", "%s", "give at least two --side LABEL");
+            goto out;
+        }
+        first[nsides] = cc.nsets;
+        for (int k = 0; k < nsides; k++) {
+            sides[k].sets = cc.sets + first[k];
+            sides[k].nsets = first[k + 1] - first[k];
+            files[k] = files[0];
+        }
+        o.nfiles = nsides;
+        o.sides = sides;
+        cc.nsets = first[0]; /* the --sets before the first --side: every side's */
+    }
     if (o.nfiles < 2) {
         cli_usage_error("compare", "%s", "give at least two scenarios to compare");
         goto out;
     }
     if (o.nfiles > CMP_MAX_SCENARIOS) {
-        cli_usage_error("compare", "%s", "at most 26 scenarios (A to Z)");
+        cli_usage_error("compare", "%s", "at most 26 scenarios or sides (A to Z)");
         goto out;
     }
     o.files = files;
@@ -111,6 +153,8 @@ int cmd_compare(int argc, char **argv)
     }
     cmp_result_fini(&r);
 out:
+    free(sides);
+    free(first);
     free(files);
     free(cc.sets);
     return rc;

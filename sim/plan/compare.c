@@ -178,8 +178,12 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
                                 : " (NOT reached by every scenario within the cap; raise "
                                   "--reps)");
     }
-    for (int i = 0; i < r->n; i++)
-        fprintf(f, "  %c  %s  (%s)\n", 'A' + i, r->sc[i].name, r->sc[i].file);
+    for (int i = 0; i < r->n; i++) {
+        fprintf(f, "  %c  %s  (%s", 'A' + i, r->sc[i].name, r->sc[i].file);
+        for (int k = 0; r->sc[i].side && k < r->sc[i].side->nsets; k++)
+            fprintf(f, " --set %s", r->sc[i].side->sets[k]);
+        fputs(")\n", f);
+    }
     fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
             "95% CI of the paired diff");
     for (int k = 0; k < NKEYS; k++) {
@@ -243,8 +247,19 @@ static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work 
     char msg[SCN_ERRLEN];
     for (; w->loaded < r->n; w->loaded++) {
         int i = w->loaded;
-        if (scn_load(o->files[i], o->sets, o->nsets, &w->s[i], msg, sizeof msg))
-            return xerr(err, errlen, "%s", msg);
+        /* the common --sets, then the side's own */
+        const struct cmp_side *side = o->sides ? &o->sides[i] : NULL;
+        int nsets = o->nsets + (side ? side->nsets : 0);
+        const char **sets = xcalloc((size_t)nsets + 1, sizeof *sets);
+        for (int k = 0; k < o->nsets; k++)
+            sets[k] = o->sets[k];
+        for (int k = 0; side && k < side->nsets; k++)
+            sets[o->nsets + k] = side->sets[k];
+        int bad = scn_load(o->files[i], sets, nsets, &w->s[i], msg, sizeof msg);
+        free(sets);
+        if (bad)
+            return side ? xerr(err, errlen, "side %c (%s): %s", 'A' + i, side->label, msg)
+                        : xerr(err, errlen, "%s", msg);
         /* scenarios run one after the other, each on o->threads threads */
         if (mem_guard(&w->s[i], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
             xerr(err, errlen, "%s: %s", o->files[i], msg);
@@ -252,7 +267,8 @@ static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work 
             return -1;
         }
         r->sc[i].file = o->files[i];
-        r->sc[i].name = xstrdup(w->s[i].name);
+        r->sc[i].name = xstrdup(side ? side->label : w->s[i].name);
+        r->sc[i].side = side;
     }
     r->seed = o->seed >= 0 ? (uint64_t)o->seed : w->s[0].seed;
     r->reps = o->reps;

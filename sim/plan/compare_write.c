@@ -55,6 +55,12 @@ char *cmp_json(const struct cmp_result *r)
         cJSON_AddStringToObject(o, "name", r->sc[i].name);
         cJSON_AddStringToObject(o, "file", r->sc[i].file);
         cJSON_AddStringToObject(o, "series", series);
+        if (r->sc[i].side) {
+            /* a side of one file: name is its label, set its own overrides */
+            cJSON *sets = cJSON_AddArrayToObject(o, "set");
+            for (int k = 0; k < r->sc[i].side->nsets; k++)
+                cJSON_AddItemToArray(sets, cJSON_CreateString(r->sc[i].side->sets[k]));
+        }
         if (r->precision > 0)
             cJSON_AddBoolToObject(o, "precision_reached", r->sc[i].precision_reached);
         cJSON_AddItemToArray(scs, o);
