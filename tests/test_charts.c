@@ -1,0 +1,260 @@
+/* test_charts.c -- what a chart shows and where: the wall-clock ticks of
+ * the time-series charts (placement, and every tick label inside the
+ * image, checked on the rendered SVG for several time ranges), titles
+ * wrapped rather than cut, and the files --plot says it wrote.
+ *
+ * The rendering tests need gnuplot on PATH (CI installs gnuplot-nox);
+ * where it is missing they say so and skip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "cli_helpers.h"
+#include "out/gnuplot.h"
+#include "out/plot_charts.h"
+
+#define SVG_WIDTH 1200.0 /* pngcairo and svg terminals: 1200 x 700 */
+#define FONT_PX 12.0     /* DejaVu Sans 12 */
+/* DejaVu Sans advance widths are at most 0.70 em for the digits, capitals
+ * and lower-case letters of a tick label ("Wed 10:50" is 0.60 em on
+ * average): bounding each character by 0.70 em overestimates a label. */
+#define CHAR_EM_MAX 0.70
+
+static int have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    char *p = strdup(path ? path : "");
+    int found = 0;
+    for (char *s = strtok(p, ":"); s && !found; s = strtok(NULL, ":")) {
+        char *c = th_path(s, "gnuplot");
+        found = access(c, X_OK) == 0;
+        free(c);
+    }
+    free(p);
+    return found;
+}
+
+#define NEED_GNUPLOT()                                                                            \
+    do {                                                                                          \
+        if (!have_gnuplot()) {                                                                    \
+            print_message("gnuplot not on PATH: skipping (apt-get install gnuplot-nox)\n");     \
+            skip();                                                                               \
+        }                                                                                         \
+    } while (0)
+
+/* ---- tick placement ---------------------------------------------------------- */
+
+static void time_ticks(void **state)
+{
+    (void)state;
+    /* windows from 10 minutes to 10 days, at awkward offsets */
+    const double day0 = 1796083200.0; /* 2026-12-01T00:00 as naive seconds */
+    for (double span = 600; span <= 10 * 86400.0; span *= 1.37) {
+        for (double off = 0; off < 86400.0; off += 3037.0) {
+            double x0 = floor((day0 + off) / 600.0) * 600.0, x1 = x0 + ceil(span / 600.0) * 600.0;
+            double first, step;
+            plot_time_ticks(x0, x1, &first, &step);
+            int n = (int)floor((x1 - first) / step + 1e-9) + 1;
+            if (first < x0 || first >= x0 + step || fmod(first, step) != 0.0)
+                fail_msg("[%.0f, %.0f]: first tick %.0f, step %.0f", x0, x1, first, step);
+            if (n > PLOT_MAX_TICKS || (n < 2 && step > 300))
+                fail_msg("[%.0f, %.0f] (span %.0f s): %d ticks every %.0f s", x0, x1, x1 - x0, n,
+                         step);
+        }
+    }
+}
+
+/* ---- rendered: every tick label inside the image ------------------------------ */
+
+/* A series file with a backlog between busy_lo and busy_hi (seconds since
+ * start, a Tuesday at 00:00), one row a minute over horizon seconds. */
+static void write_series(const char *dir, double busy_lo, double busy_hi, double horizon)
+{
+    char *p = th_path(dir, "series.csv");
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("t_s,clock,queued,waiting_retry,in_flight,failed_tasks,succeeded_total,"
+          "attempts_per_min,throttled_per_min,other_clients_throttled_per_min\n",
+          f);
+    for (double t = 0; t <= horizon; t += 60) {
+        long m = (long)(t / 60);
+        int busy = t >= busy_lo && t <= busy_hi;
+        fprintf(f, "%.0f,2026-12-%02ldT%02ld:%02ld,%d,%d,%d,%d,%ld,%d,%d,%d\n", t, 1 + m / 1440,
+                (m / 60) % 24, m % 60, busy ? 120 : 0, busy ? 30 : 0, busy ? 4 : 0,
+                busy ? 40 : 0, m, busy ? 600 : 10, busy ? 300 : 0, busy ? 20 : 0);
+    }
+    fclose(f);
+    free(p);
+}
+
+/* The x positions and texts of an SVG's tick labels "Ddd HH:MM". */
+static int svg_time_labels(const char *svg, double *x, int max)
+{
+    int n = 0;
+    for (const char *s = svg; n < max && (s = strstr(s, "<g transform=\"translate("));) {
+        double px, py;
+        s += strlen("<g transform=\"translate(");
+        if (sscanf(s, "%lf,%lf", &px, &py) != 2)
+            continue;
+        const char *t = strstr(s, "<text>"), *next = strstr(s, "<g transform");
+        if (!t || (next && next < t))
+            continue;
+        t += 6;
+        if (strlen(t) >= 9 && t[3] == ' ' && t[6] == ':' && t[9] == '<' &&
+            strstr(s, "text-anchor=\"middle\"") < t)
+            x[n++] = px;
+    }
+    return n;
+}
+
+static void assert_labels_inside(const char *dir, const char *chart, double want_min_step_px)
+{
+    char *p = th_path(dir, chart);
+    char *svg = th_read(p);
+    if (!svg)
+        fail_msg("%s: missing", p);
+    double x[64];
+    int n = svg_time_labels(svg, x, 64);
+    double half = 9 * FONT_PX * CHAR_EM_MAX / 2.0; /* "Tue 10:50": 9 characters */
+    printf("  %s: %d tick labels, x %.1f .. %.1f px (half a label at most %.1f px)\n", chart, n,
+           n ? x[0] : 0, n ? x[n - 1] : 0, half);
+    if (n < 2)
+        fail_msg("%s: %d wall-clock tick labels, expected 2 or more", p, n);
+    for (int i = 0; i < n; i++) {
+        if (x[i] - half < 0 || x[i] + half > SVG_WIDTH)
+            fail_msg("%s: tick label %d at x = %.1f px runs past the image (0 .. %.0f)", p, i,
+                     x[i], SVG_WIDTH);
+        /* evenly spaced, readable apart (one panel's labels; rates has one
+         * labelled panel) */
+        if (i > 0 && (x[i] - x[i - 1] < want_min_step_px ||
+                      fabs((x[i] - x[i - 1]) - (x[1] - x[0])) > 1.0))
+            fail_msg("%s: tick labels %d and %d at %.1f and %.1f px: not evenly spaced at "
+                     ">= %.0f px",
+                     p, i - 1, i, x[i - 1], x[i], want_min_step_px);
+    }
+    free(svg);
+    free(p);
+}
+
+static void tick_labels_inside_image(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    /* busy spans that put the window's right edge on a tick (10:00-10:40
+     * is shown 09:50-10:50 with ticks every 10 minutes), short, a working
+     * day, and several days */
+    static const struct {
+        double lo, hi, horizon;
+    } cases[] = {
+        {36000, 38400, 2 * 86400.0},  {36000, 40200, 2 * 86400.0}, {68400, 68700, 86400.0},
+        {32400, 61200, 2 * 86400.0},  {36000, 158400, 3 * 86400.0},
+        {3600, 5 * 86400.0, 6 * 86400.0},
+    };
+    char *root = th_tmpdir("charts");
+    char *out = th_path(root, "out.txt"), *errf = th_path(root, "err.txt");
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "case%zu", k);
+        char *d = th_path(root, name);
+        mkdir(d, 0755);
+        write_series(d, cases[k].lo, cases[k].hi, cases[k].horizon);
+        char *argv[] = {"provsim", "plot", d, NULL};
+        int rc = th_run(argv, out, errf);
+        if (rc != 0) {
+            char *e = th_read(errf);
+            fail_msg("provsim plot %s: exit %d: %s", d, rc, e ? e : "");
+        }
+        printf("busy %.0f..%.0f s of %.0f s:\n", cases[k].lo, cases[k].hi, cases[k].horizon);
+        assert_labels_inside(d, "backlog.svg", 60);
+        assert_labels_inside(d, "rates.svg", 60);
+        /* the same as a compare of two scenarios on one timeline */
+        char *cd = th_path(d, "cmp");
+        mkdir(cd, 0755);
+        write_series(cd, cases[k].lo, cases[k].hi, cases[k].horizon);
+        char *s1 = th_path(cd, "series.csv"), *s2 = th_path(cd, "series-1.csv"),
+             *s3 = th_path(cd, "series-2.csv"), *cj = th_path(cd, "compare.json");
+        char *text = th_read(s1);
+        th_write(s2, text);
+        th_write(s3, text);
+        unlink(s1);
+        th_write(cj, "{\"scenarios\": [{\"label\": \"A\", \"name\": \"a\", \"series\": "
+                     "\"series-1.csv\"}, {\"label\": \"B\", \"name\": \"b\", \"series\": "
+                     "\"series-2.csv\"}]}\n");
+        char *cargv[] = {"provsim", "plot", cd, NULL};
+        if ((rc = th_run(cargv, out, errf)) != 0) {
+            char *e = th_read(errf);
+            fail_msg("provsim plot %s: exit %d: %s", cd, rc, e ? e : "");
+        }
+        assert_labels_inside(cd, "backlog.svg", 60);
+        assert_labels_inside(cd, "rates.svg", 60);
+        free(text);
+        free(s1);
+        free(s2);
+        free(s3);
+        free(cj);
+        free(cd);
+        free(d);
+    }
+    th_rmtree(root);
+    free(root);
+    free(out);
+    free(errf);
+}
+
+/* ---- titles ------------------------------------------------------------------- */
+
+static void long_titles_wrap(void **state)
+{
+    (void)state;
+    struct gp_text v = {0};
+    const char *name = "A scenario whose name is long enough to need two lines, and then "
+                       "some more words so that it would run off the chart if it were "
+                       "written on a single title line";
+    gp_var_title(&v, "name", name, 60);
+    printf("%s", v.p);
+    /* every word is there, in lines joined by "\n" */
+    assert_non_null(strstr(v.p, "'A scenario whose name is long enough to need two lines,"));
+    assert_non_null(strstr(v.p, " . \"\\n\" . "));
+    assert_non_null(strstr(v.p, "single title line'"));
+    assert_null(strstr(v.p, "..."));
+    /* no quoted run longer than a line */
+    for (const char *s = v.p; (s = strchr(s, '\''));) {
+        const char *e = strchr(s + 1, '\'');
+        assert_non_null(e);
+        assert_true(e - s - 1 <= 60);
+        s = e + 1;
+    }
+    free(v.p);
+    /* more than GP_TITLE_LINES lines: the last is cut with "..." */
+    char big[1200];
+    big[0] = '\0';
+    for (int i = 0; i < 60; i++)
+        strcat(big, "word ");
+    struct gp_text w = {0};
+    gp_var_title(&w, "t", big, 40);
+    int joins = 0;
+    for (const char *s = w.p; (s = strstr(s, "\"\\n\"")); s++)
+        joins++;
+    assert_int_equal(joins, GP_TITLE_LINES - 1);
+    assert_non_null(strstr(w.p, "...'"));
+    free(w.p);
+    /* a short one is unchanged */
+    struct gp_text u = {0};
+    gp_var_title(&u, "t", "short", 40);
+    assert_string_equal(u.p, "t = 'short'\n");
+    free(u.p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(time_ticks),
+        cmocka_unit_test(tick_labels_inside_image),
+        cmocka_unit_test(long_titles_wrap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
