@@ -16,6 +16,7 @@
 #include "cli_helpers.h"
 #include "out/gnuplot.h"
 #include "out/plot_charts.h"
+#include "out/plotlabel.h"
 
 #define SVG_WIDTH 1200.0 /* pngcairo and svg terminals: 1200 x 700 */
 #define FONT_PX 12.0     /* DejaVu Sans 12 */
@@ -249,12 +250,107 @@ static void long_titles_wrap(void **state)
     free(u.p);
 }
 
+/* ---- words for key paths -------------------------------------------------- */
+
+static void path_labels(void **state)
+{
+    (void)state;
+    char b[256];
+    assert_string_equal(plotlabel_path("workload.rollouts[0].at", b, sizeof b),
+                        "rollout start time");
+    assert_string_equal(plotlabel_path("workload.rollouts[0].batch_size", b, sizeof b),
+                        "batch size (users)");
+    assert_string_equal(plotlabel_path("workload.rollouts[2].batch_size", b, sizeof b),
+                        "batch size (users) (rollout 3)");
+    assert_string_equal(plotlabel_path("server.limits[1].rate", b, sizeof b),
+                        "rate limit (requests per second) (limit 2)");
+    assert_string_equal(plotlabel_path("client.workers", b, sizeof b),
+                        "client workers (requests at once)");
+    /* unknown paths as written */
+    assert_string_equal(plotlabel_path("server.latency.median", b, sizeof b),
+                        "server.latency.median");
+    assert_string_equal(plotlabel_path("a[x]", b, sizeof b), "a[x]");
+    char small[8];
+    plotlabel_path("workload.rollouts[0].at", small, sizeof small);
+    assert_int_equal(strlen(small), 7);
+}
+
+/* ---- a sweep over one axis: every goal against it, in words ----------------- */
+
+static const char tiny_json[] =
+    "{\"name\": \"tiny\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1d\","
+    " \"seed\": 7, \"replications\": 2,"
+    " \"server\": {\"limits\": [{\"name\": \"writes\", \"type\": \"token_bucket\","
+    "   \"rate\": \"600/min\", \"burst\": 60}],"
+    "  \"retry_after\": {\"mode\": \"limiter\"},"
+    "  \"latency\": {\"dist\": \"lognormal\", \"median\": \"300ms\", \"p95\": \"1s\"},"
+    "  \"reject_latency\": \"50ms\"},"
+    " \"client\": {\"workers\": 8, \"retry\": {\"policy\": \"retry_after\", \"max_attempts\": 0}},"
+    " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 400, \"at\": \"10:00\","
+    "   \"batch_size\": 100, \"batch_interval\": \"2m\"}],"
+    "  \"background\": {\"shape\": \"business_hours\", \"peak_per_hour\": 60},"
+    "  \"other_clients\": {\"shape\": \"business_hours\", \"peak_per_hour\": 600}}}";
+
+static void one_axis_sweep_draws_every_goal(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    char *root = th_tmpdir("charts-sweep");
+    char *scn = th_path(root, "tiny.json"), *d = th_path(root, "sw");
+    char *out = th_path(root, "out.txt"), *errf = th_path(root, "err.txt");
+    th_write(scn, tiny_json);
+    char *argv[] = {"provsim", "sweep", scn, "--vary",
+                    "workload.rollouts[0].batch_size=50,100,200+workload.rollouts[0]."
+                    "batch_interval=1m,2m,4m",
+                    "--reps", "2", "--out", d, "--plot", NULL};
+    assert_int_equal(th_run(argv, out, errf), 0);
+    char *t = th_read(out);
+    assert_non_null(t);
+    printf("%s", t);
+    /* --plot says what it wrote: each goal the CSV holds, no heatmap */
+    static const char *const charts[] = {"clear-time", "other-clients-throttled",
+                                         "background-latency-p95"};
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+        char line[1024], *svgp;
+        snprintf(line, sizeof line, "wrote %s/%s.png and %s/%s.svg\n", d, charts[i], d,
+                 charts[i]);
+        if (!strstr(t, line))
+            fail_msg("stdout lacks \"%s\"", line);
+        snprintf(line, sizeof line, "%s.svg", charts[i]);
+        svgp = th_path(d, line);
+        char *svg = th_read(svgp);
+        assert_non_null(svg);
+        /* the axis title in words, with the linked path */
+        if (!strstr(svg, "batch size (users), with batch interval"))
+            fail_msg("%s: no axis title in words", svgp);
+        assert_null(strstr(svg, "<text>workload.rollouts[0].batch_size</text>"));
+        free(svg);
+        free(svgp);
+    }
+    assert_null(strstr(t, "heatmap"));
+    free(t);
+    /* provsim plot lists the same charts */
+    char *pargv[] = {"provsim", "plot", d, NULL};
+    assert_int_equal(th_run(pargv, out, errf), 0);
+    t = th_read(out);
+    assert_non_null(strstr(t, "/other-clients-throttled.png (and .svg)"));
+    free(t);
+    th_rmtree(root);
+    free(root);
+    free(scn);
+    free(d);
+    free(out);
+    free(errf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(time_ticks),
         cmocka_unit_test(tick_labels_inside_image),
         cmocka_unit_test(long_titles_wrap),
+        cmocka_unit_test(path_labels),
+        cmocka_unit_test(one_axis_sweep_draws_every_goal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

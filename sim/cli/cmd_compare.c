@@ -147,7 +147,7 @@ int cmd_compare(int argc, char **argv)
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;
         if (cc.plot && rc == CMP_OK)
-            rc = plot_after_run(o.out_dir);
+            rc = plot_after_run(o.out_dir, json ? stderr : stdout);
     } else {
         fprintf(stderr, "provsim: %s\n", err);
     }

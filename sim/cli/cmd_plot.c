@@ -2,6 +2,7 @@
  * compare directory from the data saved there (see plot.h). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "out/gnuplot.h"
 #include "out/plot.h"
 
 #include <stdio.h>
@@ -30,7 +31,8 @@ int cmd_plot(int argc, char **argv)
     if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
         return cli_usage_error_plain("plot", "%s", "plot takes exactly one directory");
     char err[1024];
-    int rc = plot_dir(argv[1], err, sizeof err);
+    struct gp_drawn drawn;
+    int rc = plot_dir_drawn(argv[1], &drawn, err, sizeof err);
     /* a directory without provsim data is the user's mistake (2); a
      * failed or missing gnuplot is not (1) */
     if (rc == PLOT_NO_DATA)
@@ -39,12 +41,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
-    const char *const *charts = plot_chart_names(resdir_kind(argv[1]));
-    for (int i = 0; charts[i]; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.png", argv[1], charts[i]);
-        if (access(path, F_OK) == 0)
-            printf("%s (and .svg)\n", path);
-    }
+    for (int i = 0; i < drawn.n; i++)
+        printf("%s/%s.png (and .svg)\n", argv[1], drawn.names[i]);
     return fflush(stdout) == 0 ? 0 : 1;
 }

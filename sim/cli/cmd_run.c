@@ -268,7 +268,7 @@ static int write_results(const struct run_args *a, const struct scenario *s,
     if (fflush(stdout) != 0)
         rc = 1;
     if (rc == 0 && a->cc.plot)
-        rc = plot_after_run(a->cc.out);
+        rc = plot_after_run(a->cc.out, a->json ? stderr : stdout);
     return rc;
 }
 

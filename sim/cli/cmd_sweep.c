@@ -200,7 +200,7 @@ int cmd_sweep(int argc, char **argv)
             if (fflush(stdout) != 0)
                 rc = SWEEP_FAILED;
             if (a.cc.plot && rc == SWEEP_OK)
-                rc = plot_after_run(a.o.out_dir);
+                rc = plot_after_run(a.o.out_dir, stdout);
         } else {
             fprintf(stderr, "provsim: %s\n", err);
         }

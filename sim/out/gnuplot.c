@@ -468,5 +468,7 @@ int gp_draw(const struct gp_ctx *c, const char *chart, const char *name,
             free(tmp[k]);
         }
     free(prog.p);
+    if (rc == 0 && c->drawn && c->drawn->n < GP_MAX_DRAWN)
+        snprintf(c->drawn->names[c->drawn->n++], sizeof c->drawn->names[0], "%s", chart);
     return rc;
 }

@@ -60,9 +60,19 @@ char *gp_path(const char *dir, const char *name);
 const char *gp_base_name(const char *path);
 
 /* Where the charts of one directory are drawn, with which gnuplot. */
+/* The charts a plot_dir call drew, in order (names without extension;
+ * each has a .png and a .svg). */
+#define GP_MAX_DRAWN 32
+struct gp_drawn {
+    char names[GP_MAX_DRAWN][64];
+    int n;
+};
+
 struct gp_ctx {
     const char *dir;     /* borrowed */
     char exe[PATH_MAX];  /* absolute path of gnuplot (gp_find) */
+    struct gp_drawn *drawn; /* borrowed, may be NULL: gp_draw adds each chart
+                             * it writes */
 };
 
 /* Looks for an executable gnuplot on PATH; the result is absolute, since
