@@ -127,6 +127,7 @@ int cmd_compare(int argc, char **argv)
     o.seed = cc.seed;
     o.precision = cc.precision;
     o.threads = cli_jobs(&cc);
+    o.progress = isatty(STDERR_FILENO);
     if (cc.out)
         o.out_dir = cc.out;
 

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 
 #include "base/outfile.h"
+#include "base/progress.h"
 #include "out/plot.h"
 #include "out/summary.h"
 #include "out/rundir.h"
@@ -23,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char usage_run[] =
@@ -187,6 +189,12 @@ static int open_outputs(const struct run_args *a, struct run_outputs *o)
     return 0;
 }
 
+/* The progress bar's hook (run_opts.on_progress): arg is the bar. */
+static void draw_bar(void *arg, int done, int total)
+{
+    progress_draw(arg, done, total, done, total, 0);
+}
+
 /* Runs the replications, replication 0's series going to the run
  * directory's series.csv if there is one (the --series file gets a copy
  * at the commit), else to --series. Returns 0, or 1 when --audit found a
@@ -208,7 +216,17 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
         .series = a->cc.out || a->series ? &so : NULL,
         .trace = a->trace ? &to : NULL,
     };
-    if (run_scenario(s, &o, res) == 0)
+    /* on a terminal only; the bar shows after half a second and is wiped
+     * before the summary */
+    struct progress bar;
+    progress_init(&bar, stderr, "replications", 0.5);
+    if (isatty(STDERR_FILENO)) {
+        o.on_progress = draw_bar;
+        o.progress_arg = &bar;
+    }
+    int rc = run_scenario(s, &o, res);
+    progress_end(&bar, 0);
+    if (rc == 0)
         return 0;
     fprintf(stderr, "provsim: %s\n", res->audit_msg);
     abort_outputs(out);

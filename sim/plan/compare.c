@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "base/outfile.h"
+#include "base/progress.h"
 #include "out/summary.h"
 #include "out/resultdir.h"
 #include "out/series.h"
@@ -290,22 +291,42 @@ static int open_outputs(const struct cmp_opts *o, int n, struct work *w, char *e
     return 0;
 }
 
+/* The progress of a compare: scenario i's replications after the
+ * i * reps of the ones before it (an upper bound with --precision). */
+struct cmp_bar {
+    struct progress bar;
+    int scenario, n;
+};
+
+static void draw_bar(void *arg, int done, int total)
+{
+    struct cmp_bar *b = arg;
+    int all = b->n * total, sofar = b->scenario * total + done;
+    progress_draw(&b->bar, sofar, all, sofar, all, 0);
+}
+
 /* Runs every scenario with the same seed (with --precision, each until
  * its own target or the cap). Returns the most replications any took. */
 static int run_all(const struct cmp_opts *o, struct cmp_result *r, struct work *w)
 {
     int need = 0;
+    struct cmp_bar bar = {.n = r->n};
+    progress_init(&bar.bar, stderr, "replications", 0.5);
     for (int i = 0; i < r->n; i++) {
         series_csv_out(&w->so[i], w->series[i].f);
+        bar.scenario = i;
         struct run_opts ro = {.reps = r->reps,
                               .seed = r->seed,
                               .precision = o->precision,
                               .threads = o->threads,
-                              .series = &w->so[i]};
+                              .series = &w->so[i],
+                              .on_progress = o->progress ? draw_bar : NULL,
+                              .progress_arg = &bar};
         run_scenario(&w->s[i], &ro, &w->res[i]);
         r->sc[i].precision_reached = w->res[i].precision_reached;
         need = w->res[i].reps > need ? w->res[i].reps : need;
     }
+    progress_end(&bar.bar, 0);
     return need;
 }
 

@@ -47,6 +47,8 @@ struct cmp_opts {
     const char *out_dir;       /* borrowed: DIR for compare.csv, compare.json, series-N.csv */
     const struct cmp_side *sides; /* borrowed, may be NULL: nfiles sides, the
                                 * label and own --sets of scenario i */
+    int progress;              /* draw a progress bar on stderr (replications
+                                * of all scenarios), from 0.5 s on */
 };
 
 struct cmp_scenario {
