@@ -124,16 +124,16 @@ static char *run_on_tty(char *const argv[], int *code)
 static void run_and_compare_on_a_terminal(void **state)
 {
     (void)state;
-    /* long enough that the bar shows (after 0.5 s): 60 replications of the
-     * default scenario on one thread take about 3 s here, so a machine 5
-     * times as fast still shows it */
-    char *run_argv[] = {"provsim", "run", "--reps", "60", "--jobs", "1", NULL};
+    /* the bar from the start (else after 0.5 s, which a fast machine
+     * might never reach), so a short run shows it whatever the speed */
+    setenv("PROVSIM_PROGRESS_DELAY", "0", 1);
+    char *run_argv[] = {"provsim", "run", "--reps", "6", "--jobs", "1", NULL};
     int code = -1;
     char *t = run_on_tty(run_argv, &code);
     assert_int_equal(code, 0);
     char *last = strrchr(t, '[');
     printf("run, last bar: %.90s\n", last ? last : "(none)");
-    assert_non_null(strstr(t, "/60 replications, "));
+    assert_non_null(strstr(t, "/6 replications, "));
     assert_non_null(strstr(t, " elapsed, ETA "));
     /* wiped before the summary: the last thing drawn is a blank line */
     size_t n = strlen(t);
@@ -142,16 +142,26 @@ static void run_and_compare_on_a_terminal(void **state)
 
     char *dir = th_tmpdir("progress");
     char *cmp_argv[] = {"provsim", "compare", PROVSIM_SOURCE_DIR "/configs/default.json",
-                        "--reps", "30", "--jobs", "1", "--side", "a", "--side", "b",
+                        "--reps", "4", "--jobs", "1", "--side", "a", "--side", "b",
                         "--set", "workload.rollouts[0].at=19:00", "--out", dir, NULL};
     t = run_on_tty(cmp_argv, &code);
     assert_int_equal(code, 0);
     last = strrchr(t, '[');
     printf("compare, last bar: %.90s\n", last ? last : "(none)");
-    assert_non_null(strstr(t, "/60 replications, ")); /* both scenarios' */
+    assert_non_null(strstr(t, "/8 replications, ")); /* both scenarios' */
     free(t);
 
-    /* stderr a file: no bar */
+    /* within the delay no bar shows at all (the default 0.5 s keeps quick
+     * runs quiet; an hour here keeps this check independent of speed) */
+    setenv("PROVSIM_PROGRESS_DELAY", "3600", 1);
+    char *quick[] = {"provsim", "run", "--reps", "2", "--jobs", "1", NULL};
+    t = run_on_tty(quick, &code);
+    assert_int_equal(code, 0);
+    assert_null(strstr(t, "replications, "));
+    free(t);
+    setenv("PROVSIM_PROGRESS_DELAY", "0", 1);
+
+    /* stderr a file: no bar, even with no delay */
     char *out = th_path(dir, "out.txt"), *errf = th_path(dir, "err.txt");
     assert_int_equal(th_run(run_argv, out, errf), 0);
     t = th_read(errf);

@@ -124,3 +124,11 @@ int cli_jobs(const struct cli_common *c)
     long j = c->jobs > 0 ? c->jobs : cli_online_cores();
     return (int)(j > CLI_MAX_JOBS ? CLI_MAX_JOBS : j);
 }
+
+double cli_progress_delay(void)
+{
+    const char *e = getenv("PROVSIM_PROGRESS_DELAY");
+    char *end;
+    double v = e && *e ? strtod(e, &end) : -1.0;
+    return e && *e && *end == '\0' && v >= 0 && v <= 3600 ? v : 0.5;
+}

@@ -27,6 +27,11 @@ int cli_input_error(const char *fmt, const char *arg);
  * sweep and compare print their help whatever else is given). */
 int cli_wants_help(int argc, char **argv);
 
+/* Seconds a run or compare waits before drawing its progress bar: 0.5,
+ * or PROVSIM_PROGRESS_DELAY when that is a number >= 0 (tests set it to 0
+ * so a short run shows the bar). */
+double cli_progress_delay(void);
+
 /* Online processors (1 if unknown): the default for --jobs. */
 int cli_online_cores(void);
 

@@ -128,6 +128,7 @@ int cmd_compare(int argc, char **argv)
     o.precision = cc.precision;
     o.threads = cli_jobs(&cc);
     o.progress = isatty(STDERR_FILENO);
+    o.progress_delay_s = cli_progress_delay();
     if (cc.out)
         o.out_dir = cc.out;
 

@@ -219,7 +219,7 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
     /* on a terminal only; the bar shows after half a second and is wiped
      * before the summary */
     struct progress bar;
-    progress_init(&bar, stderr, "replications", 0.5);
+    progress_init(&bar, stderr, "replications", cli_progress_delay());
     if (isatty(STDERR_FILENO)) {
         o.on_progress = draw_bar;
         o.progress_arg = &bar;

@@ -311,7 +311,7 @@ static int run_all(const struct cmp_opts *o, struct cmp_result *r, struct work *
 {
     int need = 0;
     struct cmp_bar bar = {.n = r->n};
-    progress_init(&bar.bar, stderr, "replications", 0.5);
+    progress_init(&bar.bar, stderr, "replications", o->progress_delay_s);
     for (int i = 0; i < r->n; i++) {
         series_csv_out(&w->so[i], w->series[i].f);
         bar.scenario = i;

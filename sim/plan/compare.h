@@ -48,7 +48,8 @@ struct cmp_opts {
     const struct cmp_side *sides; /* borrowed, may be NULL: nfiles sides, the
                                 * label and own --sets of scenario i */
     int progress;              /* draw a progress bar on stderr (replications
-                                * of all scenarios), from 0.5 s on */
+                                * of all scenarios) */
+    double progress_delay_s;   /* seconds before the bar first shows */
 };
 
 struct cmp_scenario {
