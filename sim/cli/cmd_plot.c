@@ -16,8 +16,11 @@ static const char usage_plot[] =
     "SVG, with gnuplot (found on PATH):\n"
     "  run --out DIR      DIR/backlog.*, DIR/rates.*\n"
     "  compare --out DIR  the same, one colour per scenario\n"
-    "  sweep --out DIR    DIR/clear-time.*, DIR/heatmap-clear-time.*,\n"
-    "                     DIR/heatmap-other-throttled.* (two or more --vary)\n"
+    "  sweep --out DIR    DIR/clear-time.*; with one --vary also every other goal\n"
+    "                     (DIR/other-clients-throttled.*, DIR/background-latency-p95.*,\n"
+    "                     DIR/harm-*.* when the data has them); with two or more\n"
+    "                     DIR/heatmap-clear-time.*, DIR/heatmap-other-throttled.*\n"
+    "It lists the charts it drew.\n"
     "\n"
     "Exit 0 when the charts are drawn; 1 when DIR holds no data, gnuplot is\n"
     "missing or fails; 2 on bad usage.\n";

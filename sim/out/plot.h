@@ -15,8 +15,10 @@
  * What a directory holds decides what is drawn:
  *   compare.json            compare: backlog.*, rates.* (overlaid, one
  *                           colour per scenario, from series-N.csv)
- *   sweep.csv               sweep: clear-time.* and, with two or more
- *                           varied paths, heatmap-clear-time.* and
+ *   sweep.csv               sweep: clear-time.*; with one axis every
+ *                           other goal metric against it
+ *                           (plot_sweep_lines.c); with two or more axes
+ *                           heatmap-clear-time.* and
  *                           heatmap-other-throttled.*
  *   series.csv              run: backlog.*, rates.* */
 #ifndef PROVSIM_PLOT_H
