@@ -324,6 +324,9 @@ static void one_axis_sweep_draws_every_goal(void **state)
         if (!strstr(svg, "batch size (users), with batch interval"))
             fail_msg("%s: no axis title in words", svgp);
         assert_null(strstr(svg, "<text>workload.rollouts[0].batch_size</text>"));
+        /* ticks name both linked values */
+        if (!strstr(svg, "<text>100 / 2m</text>"))
+            fail_msg("%s: no tick label \"100 / 2m\"", svgp);
         free(svg);
         free(svgp);
     }

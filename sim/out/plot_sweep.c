@@ -181,6 +181,37 @@ double plot_sweep_cellv(const struct grid *w, size_t i, size_t j, int col)
     return r == SIZE_MAX ? NAN : tbl_num(&w->t, r, col);
 }
 
+char **plot_sweep_axis_labels(const struct grid *w, int a, size_t *n)
+{
+    const struct axis *ax = a == 0 ? &w->a1 : &w->a2;
+    int col = a == 0 ? 0 : w->c2;
+    char **v = xcalloc(ax->n + 1, sizeof *v);
+    for (size_t i = 0; i < ax->n; i++) {
+        /* the first shown row with this value has its linked values */
+        size_t r = 0;
+        while (r < w->t.nrows && (!w->keep[r] || strcmp(tbl_get(&w->t, r, col), ax->v[i])))
+            r++;
+        size_t len = strlen(ax->v[i]) + 1;
+        for (int c = 0; r < w->t.nrows && c < w->nvary; c++)
+            if (w->grp[c] == w->grp[col] && c != col)
+                len += strlen(tbl_get(&w->t, r, c)) + 3;
+        v[i] = xmalloc(len);
+        size_t o = (size_t)snprintf(v[i], len, "%s", ax->v[i]);
+        for (int c = 0; r < w->t.nrows && c < w->nvary; c++)
+            if (w->grp[c] == w->grp[col] && c != col)
+                o += (size_t)snprintf(v[i] + o, len - o, " / %s", tbl_get(&w->t, r, c));
+    }
+    *n = ax->n;
+    return v;
+}
+
+void plot_sweep_labels_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 const char *plot_sweep_axis_title(const struct grid *w, int a, char *buf, size_t len)
 {
     size_t o = 0;
@@ -284,8 +315,12 @@ static int grid_heatmap(const struct gp_ctx *c, const struct grid *w, const char
     gp_var_str(&v, "datafile", gp_base_name(data));
     gp_var_num(&v, "nx", (double)w->a2.n);
     gp_var_num(&v, "ny", (double)w->a1.n);
-    gp_var_strs(&v, "xl", w->a2.v, w->a2.n);
-    gp_var_strs(&v, "yl", w->a1.v, w->a1.n);
+    size_t nxl, nyl;
+    char **xl = plot_sweep_axis_labels(w, 1, &nxl), **yl = plot_sweep_axis_labels(w, 0, &nyl);
+    gp_var_strs(&v, "xl", (const char *const *)xl, nxl);
+    gp_var_strs(&v, "yl", (const char *const *)yl, nyl);
+    plot_sweep_labels_free(xl, nxl);
+    plot_sweep_labels_free(yl, nyl);
     gp_var_title(&v, "title1", title, PLOT_TITLE_MAX);
     gp_var_title(&v, "name", w->name, PLOT_TITLE_MAX);
     gp_var_str(&v, "xlab", p2);

@@ -56,6 +56,12 @@ const char *plot_sweep_last_segment(const char *path);
  * "batch size (users), with batch interval". */
 const char *plot_sweep_axis_title(const struct grid *w, int a, char *buf, size_t len);
 
+/* The tick labels of axis a (0 or 1), one per value in w->a1/a2 order:
+ * the value, and its linked paths' values after " / " ("250 / 5m").
+ * Returns n strings (caller owns: plot_sweep_labels_free). */
+char **plot_sweep_axis_labels(const struct grid *w, int a, size_t *n);
+void plot_sweep_labels_free(char **v, size_t n);
+
 /* The charts of plot_sweep_lines.c: with one axis every goal metric that
  * sweep.csv holds, else the clear time. Returns 0, or -1 with a message. */
 int plot_sweep_lines(const struct gp_ctx *c, const struct grid *w, char *err, size_t errlen);

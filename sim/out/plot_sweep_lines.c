@@ -121,7 +121,10 @@ static void lines_xvars(struct gp_text *v, const struct grid *w)
 {
     gp_var_num(v, "xcat", !w->a1.numeric);
     gp_var_num(v, "nx", (double)w->a1.n);
-    gp_var_strs(v, "xl", w->a1.v, w->a1.n);
+    size_t nxl;
+    char **xl = plot_sweep_axis_labels(w, 0, &nxl);
+    gp_var_strs(v, "xl", (const char *const *)xl, nxl);
+    plot_sweep_labels_free(xl, nxl);
     gp_printf(v, "array xv[%zu]\n", w->a1.n);
     double xlo = INFINITY, xhi = -INFINITY;
     for (size_t i = 0; i < w->a1.n; i++) {
@@ -190,9 +193,11 @@ static int goal_lines(const struct gp_ctx *c, const struct grid *w, const struct
     char p1[256], p2[256];
     plot_sweep_axis_title(w, 0, p1, sizeof p1);
     plot_sweep_axis_title(w, 1, p2, sizeof p2);
+    size_t nl2 = 0;
+    char **l2 = w->naxes >= 2 ? plot_sweep_axis_labels(w, 1, &nl2) : NULL;
     const char **lines = xcalloc(nl, sizeof *lines);
     for (size_t k = 0; k < nl; k++)
-        lines[k] = w->naxes >= 2 ? w->a2.v[pick[k]] : "mean, with 95% CI";
+        lines[k] = l2 ? l2[pick[k]] : "mean, with 95% CI";
     char title[2048], fixed[400];
     plot_sweep_fixed_note(w, fixed, sizeof fixed);
     if (nl < w->a2.n)
@@ -222,6 +227,7 @@ static int goal_lines(const struct gp_ctx *c, const struct grid *w, const struct
     free(data);
     free(v.p);
     free(lines);
+    plot_sweep_labels_free(l2, nl2);
     free(pick);
     return rc;
 }
