@@ -1,7 +1,8 @@
 /* test_charts.c -- what a chart shows and where: the wall-clock ticks of
  * the time-series charts (placement, and every tick label inside the
  * image, checked on the rendered SVG for several time ranges), titles
- * wrapped rather than cut, and the files --plot says it wrote.
+ * wrapped rather than cut, counts drawn as steps (checked on the SVG
+ * paths), words for key paths, and the files --plot says it wrote.
  *
  * The rendering tests need gnuplot on PATH (CI installs gnuplot-nox);
  * where it is missing they say so and skip. */
@@ -141,6 +142,46 @@ static void assert_labels_inside(const char *dir, const char *chart, double want
     free(p);
 }
 
+/* The curve of colour rgb in an SVG is drawn as steps: every segment of
+ * its path horizontal or vertical (a line between samples would slope),
+ * and at least one vertical. */
+static void assert_steps(const char *dir, const char *chart, const char *rgb)
+{
+    char *p = th_path(dir, chart);
+    char *svg = th_read(p);
+    assert_non_null(svg);
+    char pat[128];
+    snprintf(pat, sizeof pat, "<path stroke='%s'  d='", rgb);
+    const char *s = strstr(svg, pat);
+    if (!s)
+        fail_msg("%s: no path of colour %s", p, rgb);
+    s += strlen(pat);
+    double px = NAN, py = NAN;
+    int vertical = 0, segments = 0;
+    while (*s && *s != '\'') {
+        char op;
+        double x, y;
+        int used;
+        if (sscanf(s, " %c%lf,%lf%n", &op, &x, &y, &used) != 3)
+            break;
+        s += used;
+        if (op == 'L' && !isnan(px)) {
+            segments++;
+            if (fabs(x - px) > 0.02 && fabs(y - py) > 0.02)
+                fail_msg("%s: a sloped segment (%.2f,%.2f)-(%.2f,%.2f) in the %s curve: not "
+                         "steps",
+                         p, px, py, x, y, rgb);
+            vertical += fabs(x - px) <= 0.02 && fabs(y - py) > 0.02;
+        }
+        px = x;
+        py = y;
+    }
+    printf("  %s %s: %d segments, %d vertical, none sloped\n", chart, rgb, segments, vertical);
+    assert_true(segments > 10 && vertical > 0);
+    free(svg);
+    free(p);
+}
+
 static void tick_labels_inside_image(void **state)
 {
     (void)state;
@@ -172,6 +213,10 @@ static void tick_labels_inside_image(void **state)
         printf("busy %.0f..%.0f s of %.0f s:\n", cases[k].lo, cases[k].hi, cases[k].horizon);
         assert_labels_inside(d, "backlog.svg", 60);
         assert_labels_inside(d, "rates.svg", 60);
+        /* counts are steps: the failed tasks (#e15759) and the attempts
+         * per minute (#4e79a7) */
+        assert_steps(d, "backlog.svg", "rgb(225,  87,  89)");
+        assert_steps(d, "rates.svg", "rgb( 78, 121, 167)");
         /* the same as a compare of two scenarios on one timeline */
         char *cd = th_path(d, "cmp");
         mkdir(cd, 0755);
