@@ -149,7 +149,8 @@ static void usage_errors_word_for_word(void **state)
          "provsim: run: --format: expected text or json, got \"xml\"\n(see provsim run --help)\n"},
         {"run --plot", "provsim: run: --plot needs --out DIR (the charts are drawn from its data)\n"
                        "(see provsim run --help)\n"},
-        {"validate", "provsim: validate takes exactly one scenario file\n(see provsim --help)\n"},
+        {"validate",
+         "provsim: validate takes exactly one scenario file\n(see provsim validate --help)\n"},
         {"sweep x.json", "provsim: sweep: nothing to vary: give at least one --vary "
                          "PATH=VALUES\n(see provsim sweep --help)\n"},
         {"compare a.json",
@@ -158,9 +159,10 @@ static void usage_errors_word_for_word(void **state)
         {"plot", "provsim: plot takes exactly one directory\n(see provsim plot --help)\n"},
         {"report a b", "provsim: report takes exactly one directory\n(see provsim report "
                        "--help)\n"},
-        {"report /nonexistent-provsim-dir",
-         "provsim: /nonexistent-provsim-dir: nothing to report (no run.json, compare.json or "
-         "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
+        {"report /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
+        {"plot /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
+        {"report /", "provsim: /: nothing to report (no run.json, compare.json or "
+                     "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512], *o;

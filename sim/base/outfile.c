@@ -73,6 +73,25 @@ int outfile_commit(struct outfile *o, char *err, size_t errlen)
     return 0;
 }
 
+int outfile_commit_new(struct outfile *o, char *err, size_t errlen)
+{
+    int bad = ferror(o->f);
+    if (fclose(o->f) != 0)
+        bad = 1;
+    o->f = NULL;
+    int rc = 0;
+    if (bad) {
+        snprintf(err, errlen, "%s: write failed: %s", o->path, strerror(errno));
+        rc = -1;
+    } else if (link(o->tmp, o->path) != 0) {
+        rc = errno == EEXIST ? OUTFILE_EXISTS : -1;
+        snprintf(err, errlen, "%s: %s", o->path,
+                 errno == EEXIST ? "already exists" : strerror(errno));
+    }
+    outfile_abort(o); /* the temporary name goes, the linked one stays */
+    return rc;
+}
+
 void outfile_abort(struct outfile *o)
 {
     if (o->f)

@@ -29,5 +29,10 @@ int outfile_open_in(struct outfile *o, const char *dir, const char *name, char *
 /* Returns 0, or -1 with a message; the temporary file is removed either way. */
 int outfile_commit(struct outfile *o, char *err, size_t errlen);
 void outfile_abort(struct outfile *o);
+/* outfile_commit that never replaces an existing file (link, not
+ * rename): returns 0, OUTFILE_EXISTS if the path exists (err says so), or
+ * -1 with a message; the temporary file is removed either way. */
+#define OUTFILE_EXISTS 1
+int outfile_commit_new(struct outfile *o, char *err, size_t errlen);
 
 #endif

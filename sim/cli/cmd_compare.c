@@ -17,6 +17,7 @@
 
 static const char usage[] =
     "usage: provsim compare A.json B.json [C.json...] [options]\n"
+    "(one of the scenarios may be \"-\": standard input)\n"
     "\n"
     "Runs every scenario with the same seed and replication count, so replication\n"
     "r of each draws the same random streams (common random numbers), and reports\n"
@@ -38,9 +39,13 @@ static const char usage[] =
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n";
 
+enum { O_FORMAT = CLI_O_OWN };
+static const struct cli_opt compare_opts[] = {CLI_OPTS_COMMON, {"format", 1, O_FORMAT},
+                                              CLI_OPT_HELP, {NULL, 0, 0}};
+
 int cmd_compare(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
+    if (cli_help_requested(argc, argv, compare_opts)) {
         fputs(usage, stdout);
         return 0;
     }
@@ -48,26 +53,32 @@ int cmd_compare(int argc, char **argv)
     struct cli_common cc;
     cli_common_init(&cc, argc);
     const char **files = xcalloc((size_t)argc, sizeof *files);
-    int json = 0, rc = CMP_BAD_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("compare", argc, argv, &i, &cc);
+    int json = 0, rc = CMP_BAD_INPUT, from_stdin = 0;
+    struct cli_parser p;
+    cli_parser_init(&p, "compare", argc, argv, compare_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            goto out;
+        int taken = cli_common_option("compare", id, v, &cc);
         if (taken == CLI_EXIT_USAGE)
             goto out;
         if (taken)
             continue;
-        if (!strcmp(a, "--format")) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+        if (id == O_FORMAT) {
+            if (strcmp(v, "text") && strcmp(v, "json")) {
                 cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
             }
             json = !strcmp(v, "json");
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_usage_error("compare", "unknown option \"%s\"", a);
-            goto out;
-        } else {
-            files[o.nfiles++] = a;
+        } else if (id == CLI_ARG) {
+            /* standard input can be read once */
+            if (!strcmp(v, "-") && from_stdin++) {
+                cli_usage_error("compare", "%s", "\"-\" (standard input) given more than once");
+                goto out;
+            }
+            files[o.nfiles++] = v;
         }
     }
     if (o.nfiles < 2) {

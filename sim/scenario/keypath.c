@@ -187,8 +187,34 @@ const char *kp_did_you_mean(char *buf, size_t len, const char *s, const char *co
 /* Every key of obj must be one of known (NULL-terminated), at most once.
  * One pass, O(keys * known), so a hostile object with a million keys fails
  * fast at its first unknown or repeated key. */
+/* Tells c->lister each known key at c's path, indices written "[]". */
+static void list_known(const struct kp_ctx *c, const char *const *known)
+{
+    char base[sizeof c->path], full[sizeof c->path + 80];
+    size_t n = 0;
+    for (const char *p = c->path; *p && n + 3 < sizeof base; p++) {
+        if (*p == '[') {
+            base[n++] = '[';
+            base[n++] = ']';
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                break;
+        } else {
+            base[n++] = *p;
+        }
+    }
+    base[n] = '\0';
+    for (int i = 0; known[i]; i++) {
+        snprintf(full, sizeof full, "%s%s%s", base, n ? "." : "", known[i]);
+        c->lister->fn(c->lister->arg, full);
+    }
+}
+
 int kp_known_keys(struct kp_ctx *c, const cJSON *obj, const char *const *known)
 {
+    if (c->lister)
+        list_known(c, known);
     unsigned long long seen = 0;
     for (const cJSON *k = obj->child; k; k = k->next) {
         int i = kp_find_name(known, k->string);
