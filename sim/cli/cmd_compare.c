@@ -1,6 +1,7 @@
 /* cmd_compare.c -- provsim compare: the command line of compare.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "out/resultdir.h"
 
 #include "plan/compare.h"
@@ -99,6 +100,7 @@ int cmd_compare(int argc, char **argv)
     if (cc.out)
         o.out_dir = cc.out;
 
+    cli_interrupt_install(); /* from here on, outputs may be open */
     struct cmp_result r;
     char err[1024];
     rc = cmp_run(&o, &r, err, sizeof err);

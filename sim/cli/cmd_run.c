@@ -9,6 +9,7 @@
  * commit leaves the other outputs committed (exit 1). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 #include "base/outfile.h"
 #include "out/plot.h"
@@ -312,6 +313,7 @@ int cmd_run(int argc, char **argv)
     free(a.cc.sets);
     if (rc != 0)
         return rc;
+    cli_interrupt_install(); /* from here on, outputs may be open */
     struct run_outputs out;
     rc = open_outputs(&a, &out);
     if (rc == 0) {
