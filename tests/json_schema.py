@@ -61,14 +61,15 @@ def branches(node):
     return node.get("oneOf", [])
 
 
-def build(node, variant):
+def build(node, variant, path=""):
     """A valid instance of node: examples at the leaves, every key of each
-    object (of the variant's branch where there are variants)."""
+    object (of the variant's branch where there are variants). A new key
+    needs an "examples" value (or an enum) that the loader accepts."""
     node = resolve(node)
     if node.get("type") == "array" and isinstance(node.get("items"), dict) and "examples" not in node:
         item = resolve(node["items"])
         n = max(1, len(branches(item)))
-        return [build(node["items"], j) for j in range(n)]
+        return [build(node["items"], j, path + "[]") for j in range(n)]
     if "properties" in node:
         props = node["properties"]
         bs = branches(node)
@@ -80,12 +81,14 @@ def build(node, variant):
             # a branch narrows a key: a const, or an enum (exponential's jitter)
             consts = {k: v["const"] if "const" in v else v["enum"][0]
                       for k, v in b.get("properties", {}).items() if "const" in v or "enum" in v}
-        return {k: consts[k] if k in consts else build(props[k], variant) for k in keys}
+        return {k: consts[k] if k in consts else build(props[k], variant, f"{path}.{k}" if path else k)
+                for k in keys}
     if "examples" in node:
         return node["examples"][0]
     if "enum" in node:
         return node["enum"][0]
-    raise SystemExit(f"json_schema: cannot build an instance of {node}")
+    raise SystemExit(f"json_schema: {path}: give it \"examples\" in the schema (a value the "
+                     "loader accepts: this test builds documents from them)")
 
 
 def loader_keys(text):
