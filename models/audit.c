@@ -37,12 +37,13 @@ struct audit {
     char msg[256];
 };
 
-static const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len)
+/* The audit's messages quote a name and add the type. */
+static const char *audit_label(const struct lim_cfg *c, int i, char *buf, size_t len)
 {
     if (c->name)
         snprintf(buf, len, "\"%.40s\" (%s)", c->name, lim_type_name(c->type));
     else
-        snprintf(buf, len, "limits[%d] (%s)", i, lim_type_name(c->type));
+        lim_label(c, i, buf, len);
     return buf;
 }
 
@@ -55,7 +56,7 @@ static int admit(struct audit *a, int i, double t)
     char name[96];
     switch (c->type) {
     case LIM_FIXED_WINDOW: {
-        double k = floor((t + EPS_S) / c->window_s);
+        double k = floor((t + c->phase_s + EPS_S) / c->window_s);
         if (k != sh->window_k) {
             sh->window_k = k;
             sh->count = 0;
@@ -64,8 +65,8 @@ static int admit(struct audit *a, int i, double t)
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s admitted %.0f requests in the window [%.9g s, %.9g s), "
                      "more than its limit %.0f",
-                     lim_label(c, i, name, sizeof name), sh->count, k * c->window_s,
-                     (k + 1) * c->window_s, c->limit);
+                     audit_label(c, i, name, sizeof name), sh->count,
+                     k * c->window_s - c->phase_s, (k + 1) * c->window_s - c->phase_s, c->limit);
             return -1;
         }
         break;
@@ -91,7 +92,7 @@ static int admit(struct audit *a, int i, double t)
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s admitted %zu requests in (%.9g s, %.9g s], more than its "
                      "limit %.0f",
-                     lim_label(c, i, name, sizeof name), sh->len, t - c->window_s, t, c->limit);
+                     audit_label(c, i, name, sizeof name), sh->len, t - c->window_s, t, c->limit);
             return -1;
         }
         break;
@@ -103,7 +104,7 @@ static int admit(struct audit *a, int i, double t)
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s admitted %.0f requests in [0, %.9g s], more than burst + "
                      "rate * t = %.6f",
-                     lim_label(c, i, name, sizeof name), sh->admitted, t, bound);
+                     audit_label(c, i, name, sizeof name), sh->admitted, t, bound);
             return -1;
         }
         break;
@@ -112,7 +113,7 @@ static int admit(struct audit *a, int i, double t)
         if (++sh->in_service > c->concurrency) {
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s has %.0f requests in service, more than its limit %.0f",
-                     lim_label(c, i, name, sizeof name), sh->in_service, c->concurrency);
+                     audit_label(c, i, name, sizeof name), sh->in_service, c->concurrency);
             return -1;
         }
         break;
@@ -120,19 +121,20 @@ static int admit(struct audit *a, int i, double t)
     return 0;
 }
 
-/* A request of this kind was answered; returns -1 (message in a->msg) if
- * a concurrency limiter would have more releases than admissions. */
-static int release(struct audit *a, int kind)
+/* A request (its job's kind, its endpoint) was answered; returns -1
+ * (message in a->msg) if a concurrency limiter would have more releases
+ * than admissions. */
+static int release(struct audit *a, int kind, int ep)
 {
     char name[96];
     for (int i = 0; i < a->nlim; i++) {
         struct shadow *sh = &a->lim[i];
-        if (sh->cfg->type != LIM_CONCURRENCY || !(sh->cfg->applies_mask & JOB_KIND_MASK(kind)))
+        if (sh->cfg->type != LIM_CONCURRENCY || !lim_cfg_applies(sh->cfg, kind, ep))
             continue;
         if (--sh->in_service < 0) {
             snprintf(a->msg, sizeof a->msg,
                      "limiter %s released a request it never admitted",
-                     lim_label(sh->cfg, i, name, sizeof name));
+                     audit_label(sh->cfg, i, name, sizeof name));
             return -1;
         }
     }
@@ -140,21 +142,20 @@ static int release(struct audit *a, int kind)
 }
 
 /* The model's trace hook: every request, at its arrival at the server. */
-static void on_request(void *ctx, double t, long job_id, int origin, int kind, unsigned attempt,
-                       int outcome, double retry_after_s)
+static void on_request(void *ctx, const struct prov_request *rq)
 {
     struct audit *a = ctx;
     if (a->next)
-        a->next(a->next_ctx, t, job_id, origin, kind, attempt, outcome, retry_after_s);
-    if (outcome == SRV_THROTTLED || a->bad)
+        a->next(a->next_ctx, rq);
+    if (rq->outcome == SRV_THROTTLED || a->bad)
         return;
     /* SRV_OK or SRV_ERROR: admitted (a 5xx is decided after admission) */
     for (int i = 0; i < a->nlim; i++) {
-        if (!(a->lim[i].cfg->applies_mask & JOB_KIND_MASK(kind)))
+        if (!lim_cfg_applies(a->lim[i].cfg, rq->kind, rq->endpoint))
             continue;
-        if (admit(a, i, t)) {
+        if (admit(a, i, rq->t)) {
             a->bad = a->msg;
-            a->bad_job = job_id;
+            a->bad_job = rq->job_id;
             return;
         }
     }
@@ -203,12 +204,13 @@ const char *audit_before(struct audit *a, const struct ev *ev, long *job)
     /* the releases this event will make (as prov_handle does them) */
     if (ev->type == PROV_EV_RESPONSE && ev->arg < p->njobs) {
         const struct job *j = &p->jobs[ev->arg];
-        if (j->outcome != SRV_THROTTLED && release(a, j->kind)) {
+        int ep = client_step_endpoint(&p->scn->client, j->kind, j->step, j->existing);
+        if (j->outcome != SRV_THROTTLED && release(a, j->kind, ep)) {
             *job = (long)ev->arg;
             return a->msg;
         }
     } else if (ev->type == PROV_EV_OTHER_DONE && ev->arg < JOB_KIND_COUNT) {
-        if (release(a, (int)ev->arg))
+        if (release(a, (int)ev->arg, client_single_endpoint((int)ev->arg)))
             return a->msg;
     }
     return NULL;
@@ -223,10 +225,12 @@ const char *audit_after(struct audit *a, long *job)
     }
     const struct prov *p = a->p;
     size_t pending = p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT];
-    if (p->njobs != p->count[JOB_SUCCEEDED] + p->count[JOB_EXHAUSTED] + pending) {
+    if (p->njobs !=
+        p->count[JOB_SUCCEEDED] + p->count[JOB_EXHAUSTED] + p->count[JOB_PARKED] + pending) {
         snprintf(a->msg, sizeof a->msg,
-                 "jobs (%zu) != succeeded (%zu) + exhausted (%zu) + pending (%zu)", p->njobs,
-                 p->count[JOB_SUCCEEDED], p->count[JOB_EXHAUSTED], pending);
+                 "jobs (%zu) != succeeded (%zu) + exhausted (%zu) + parked (%zu) + pending (%zu)",
+                 p->njobs, p->count[JOB_SUCCEEDED], p->count[JOB_EXHAUSTED],
+                 p->count[JOB_PARKED], pending);
         return a->msg;
     }
     if (p->njobs != p->rollout_jobs + p->bg_jobs) {

@@ -1,6 +1,7 @@
 /* bound.c -- see bound.h. */
 #include "models/bound.h"
 
+#include "models/client.h"
 #include "models/limiter.h"
 #include "models/workload.h"
 
@@ -39,6 +40,21 @@ static double fluid_time(const struct scenario *s, double burst, double rate, do
     return INFINITY;
 }
 
+/* Requests of rollout r that limiter c counts, per the client's recipes;
+ * with c == NULL, all of its requests. */
+static double rollout_requests(const struct scenario *s, const struct wl_rollout *ro,
+                               const struct lim_cfg *c)
+{
+    unsigned km = c ? c->kind_mask : JOB_KIND_MASK_ALL, em = c ? c->ep_mask : EP_MASK_ALL;
+    double n = (double)ro->users * client_requests_through(&s->client, ro->kind, km, em);
+    for (int k = JOB_KIND_GROUP_CREATE; k <= JOB_KIND_GROUP_MEMBERS; k++) {
+        double g = wl_rollout_group_jobs(ro, k);
+        if (g > 0.0)
+            n += g * client_requests_through(&s->client, k, km, em);
+    }
+    return n;
+}
+
 double bound_clear_time_s(const struct scenario *s)
 {
     if (s->nrollouts == 0)
@@ -48,7 +64,7 @@ double bound_clear_time_s(const struct scenario *s)
         const struct wl_rollout *ro = &s->rollouts[r];
         first = fmin(first, ro->at_s);
         last_created = fmax(last_created, wl_batch_time(ro, wl_batches(ro) - 1));
-        n_all += (double)ro->users;
+        n_all += rollout_requests(s, ro, NULL);
     }
     double lb = last_created - first;
     double mean_lat = s->server.latency.mean_s;
@@ -60,8 +76,7 @@ double bound_clear_time_s(const struct scenario *s)
         const struct lim_cfg *c = &s->server.limits[i];
         double n = 0.0;
         for (int r = 0; r < s->nrollouts; r++)
-            if (c->applies_mask & JOB_KIND_MASK(s->rollouts[r].kind))
-                n += (double)s->rollouts[r].users;
+            n += rollout_requests(s, &s->rollouts[r], c);
         if (n == 0.0)
             continue;
         struct limiter l;
@@ -69,8 +84,8 @@ double bound_clear_time_s(const struct scenario *s)
         double rate = lim_sustained_rate(&l, mean_lat), burst = lim_burst(&l);
         lim_fini(&l);
         double frac = 0.0;
-        for (int k = 0; k < JOB_KIND_COUNT; k++)
-            if (c->applies_mask & JOB_KIND_MASK(k))
+        for (int k = 0; k < JOB_KIND_USER_COUNT; k++)
+            if (lim_cfg_applies(c, k, client_single_endpoint(k)))
                 frac += s->other.mix[k];
         if (isfinite(rate))
             lb = fmax(lb, fluid_time(s, burst, rate, frac, n, first));

@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-static const char *const kind_names[JOB_KIND_COUNT] = {"create", "update", "deactivate"};
+static const char *const kind_names[JOB_KIND_COUNT] = {"create", "update", "deactivate",
+                                                          "group_create", "group_members"};
 static const char *const origin_names[JOB_ORIGIN_COUNT] = {"rollout", "background", "other"};
 
 const char *job_kind_name(enum job_kind k)

@@ -6,14 +6,20 @@
 
 #include <stdint.h>
 
-/* The SCIM operation a push job performs. Limiters can apply to a subset of
- * kinds (Slack has per-endpoint buckets), so kinds are also bit positions. */
+/* What a push job does. The requests it sends are the client's recipe for
+ * its kind (client.h). The first three are user jobs (rollouts, background
+ * traffic and other clients' mixes are made of them); the group kinds come
+ * only from a rollout's group push. Limiters may still select by kind (the
+ * requests of jobs of that kind), so kinds are also bit positions. */
 enum job_kind {
-    JOB_KIND_CREATE = 0,     /* POST /Users */
-    JOB_KIND_UPDATE = 1,     /* PUT/PATCH /Users/{id} */
-    JOB_KIND_DEACTIVATE = 2, /* PATCH active=false */
+    JOB_KIND_CREATE = 0,        /* a new account */
+    JOB_KIND_UPDATE = 1,        /* a profile push */
+    JOB_KIND_DEACTIVATE = 2,    /* active=false */
+    JOB_KIND_GROUP_CREATE = 3,  /* a pushed group is created */
+    JOB_KIND_GROUP_MEMBERS = 4, /* one membership update of a pushed group */
     JOB_KIND_COUNT
 };
+#define JOB_KIND_USER_COUNT 3 /* create, update, deactivate */
 
 #define JOB_KIND_MASK(k) (1u << (k))
 #define JOB_KIND_MASK_ALL ((1u << JOB_KIND_COUNT) - 1u)
@@ -33,6 +39,8 @@ enum job_state {
     JOB_IN_FLIGHT, /* a request is out */
     JOB_SUCCEEDED,
     JOB_EXHAUSTED, /* gave up after max_attempts; stays on the failed-task list */
+    JOB_PARKED,    /* a non-429 failure with on_error "park": stays on the
+                    * failed-task list until an admin retries it by hand */
     JOB_NSTATES
 };
 
@@ -40,10 +48,14 @@ enum job_state {
 struct job {
     double created_s;
     double prev_delay_s; /* decorrelated jitter's previous delay, seconds */
+    double first_failed_s; /* time of its first failure (schedule retries), seconds */
     float retry_after_s; /* of the request in flight, if throttled; seconds */
     uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
-    uint32_t attempts;
+    uint32_t attempts;   /* tries of the job: its first plus its retries */
     uint8_t kind, origin, state, failed, outcome;
+    uint8_t step;        /* index in its kind's recipe of the request to send */
+    uint8_t existing;    /* a create whose user already exists (PUT, not POST) */
+    int8_t refused_by;   /* limiter that refused the request in flight, or -1 */
 };
 
 const char *job_kind_name(enum job_kind k);

@@ -1,17 +1,23 @@
 /* limiter.c -- the server's rate limiters (rules in limiter.h).
  *
  * State per type, and its invariants (lim_check):
- *  fixed_window   window_index k = floor(t / w) of the last request seen,
- *                 count >= 0 counted requests in that window. A change of
- *                 window resets the count.
+ *  fixed_window   window_index k = floor((t + phase) / w) of the last
+ *                 request seen, count >= 0 counted requests in that window.
+ *                 A change of window resets the count. k starts at 0, as
+ *                 0 <= phase < w.
  *  token_bucket   tokens <= burst, brought up to date at last_s. Taking
  *                 does not clamp at 0: with count_rejected a rejected
  *                 request drives tokens negative, which is the punishment
- *                 (the bucket must refill past the debt before admitting).
+ *                 (the bucket must refill past the debt before admitting);
+ *                 with max_debt > 0 they stop at -max_debt.
  *  sliding_window the times of counted requests in (t - w, t], oldest
  *                 first, in a ring: ring_len <= ring_cap, entries in time
  *                 order. A request counted at s leaves the window at s + w.
  *  concurrency    in_service >= 0 requests taken and not yet released.
+ *  lockout        locked_until_s >= 0: the end of the last lockout (0 if
+ *                 none yet); it only moves forward, and only when the rule
+ *                 refuses a request at or after it. Quota is untouched by
+ *                 a lockout: taking (count_rejected) works as without one.
  * Fields of the other types keep their reset values.
  *
  * Floating point: times are sums of many doubles, so a client that waits
@@ -53,7 +59,7 @@ static double ra_round(double x)
 
 static void fw_advance(struct limiter *l, double t)
 {
-    double k = floor((t + LIM_EPS_S) / l->cfg.window_s);
+    double k = floor((t + l->cfg.phase_s + LIM_EPS_S) / l->cfg.window_s);
     XASSERT_AT(k >= l->window_index, t); /* time never goes backwards */
     if (k != l->window_index) {
         l->window_index = k;
@@ -118,11 +124,13 @@ void lim_init(struct limiter *l, const struct lim_cfg *cfg)
     case LIM_SLIDING_WINDOW:
         XASSERT(isfinite(cfg->window_s) && cfg->window_s > 0);
         XASSERT(isfinite(cfg->limit) && cfg->limit >= 1);
+        XASSERT(isfinite(cfg->phase_s) && cfg->phase_s >= 0 && cfg->phase_s < cfg->window_s);
         break;
     case LIM_TOKEN_BUCKET:
         XASSERT(isfinite(cfg->rate_per_s) && cfg->rate_per_s > 0);
         /* burst < 1 would never hold a whole token: nothing is ever admitted */
         XASSERT(isfinite(cfg->burst) && cfg->burst >= 1);
+        XASSERT(isfinite(cfg->max_debt) && cfg->max_debt >= 0);
         break;
     case LIM_CONCURRENCY:
         XASSERT(isfinite(cfg->concurrency) && cfg->concurrency >= 1);
@@ -131,6 +139,9 @@ void lim_init(struct limiter *l, const struct lim_cfg *cfg)
     default:
         XASSERT(!"known limiter type");
     }
+    XASSERT(cfg->type == LIM_FIXED_WINDOW || cfg->phase_s == 0);
+    XASSERT(cfg->type == LIM_TOKEN_BUCKET || cfg->max_debt == 0);
+    XASSERT(isfinite(cfg->lockout_s) && cfg->lockout_s >= 0);
     lim_reset(l);
 }
 
@@ -150,24 +161,19 @@ void lim_reset(struct limiter *l)
     l->ring_head = 0;
     l->ring_len = 0;
     l->in_service = 0;
+    l->locked_until_s = 0;
 }
 
-int lim_applies(const struct limiter *l, int kind)
-{
-    XASSERT(kind >= 0 && kind < JOB_KIND_COUNT);
-    return (l->cfg.applies_mask & JOB_KIND_MASK((unsigned)kind)) != 0;
-}
-
-int lim_admit(struct limiter *l, double t, double *retry_after_s)
+/* The rule of the limiter's type, without lockout: lim_admit's contract. */
+static int rule_admit(struct limiter *l, double t, double *retry_after_s)
 {
     double ra = 0;
-    XASSERT_AT(isfinite(t) && t >= 0, t);
     switch (l->cfg.type) {
     case LIM_FIXED_WINDOW:
         fw_advance(l, t);
         if (l->count < l->cfg.limit)
             return 1;
-        ra = ra_round((l->window_index + 1) * l->cfg.window_s - t);
+        ra = ra_round((l->window_index + 1) * l->cfg.window_s - l->cfg.phase_s - t);
         break;
     case LIM_TOKEN_BUCKET:
         tb_refill(l, t);
@@ -192,6 +198,24 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s)
         ra = ra_round(l->cfg.retry_after_s);
         break;
     }
+    *retry_after_s = ra;
+    return 0;
+}
+
+int lim_admit(struct limiter *l, double t, double *retry_after_s)
+{
+    double ra = 0;
+    XASSERT_AT(isfinite(t) && t >= 0, t);
+    if (l->cfg.lockout_s > 0 && t + LIM_EPS_S < l->locked_until_s) {
+        /* the state of the rule is not brought up to date here: it does
+         * not need to be, every rule catches up at its next use */
+        ra = ra_round(l->locked_until_s - t);
+    } else if (rule_admit(l, t, &ra)) {
+        return 1;
+    } else if (l->cfg.lockout_s > 0) {
+        l->locked_until_s = t + l->cfg.lockout_s;
+        ra = ra_round(l->cfg.lockout_s);
+    }
     if (retry_after_s)
         *retry_after_s = ra;
     return 0;
@@ -208,6 +232,8 @@ void lim_take(struct limiter *l, double t)
     case LIM_TOKEN_BUCKET:
         tb_refill(l, t);
         l->tokens -= 1; /* may go negative: see the file comment */
+        if (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt)
+            l->tokens = -l->cfg.max_debt;
         break;
     case LIM_SLIDING_WINDOW:
         sw_expire(l, t);
@@ -262,7 +288,8 @@ const char *lim_check(const struct limiter *l)
     if (!isfinite(l->window_index) || l->window_index < 0 || !isfinite(l->count) || l->count < 0)
         return "limiter state inconsistent: fixed-window index or count";
     if (!isfinite(l->tokens) || !isfinite(l->last_s) || l->last_s < 0 ||
-        (l->cfg.type == LIM_TOKEN_BUCKET && l->tokens > l->cfg.burst))
+        (l->cfg.type == LIM_TOKEN_BUCKET &&
+         (l->tokens > l->cfg.burst || (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt))))
         return "limiter state inconsistent: token-bucket tokens or refill time";
     if (l->ring_len > l->ring_cap || (l->ring_cap == 0 && l->ring_head != 0) ||
         (l->ring_cap > 0 && (!l->ring || l->ring_head >= l->ring_cap)))
@@ -274,6 +301,9 @@ const char *lim_check(const struct limiter *l)
     }
     if (!isfinite(l->in_service) || l->in_service < 0 || l->in_service != floor(l->in_service))
         return "limiter state inconsistent: requests in service";
+    if (!isfinite(l->locked_until_s) || l->locked_until_s < 0 ||
+        (l->cfg.lockout_s == 0 && l->locked_until_s != 0))
+        return "limiter state inconsistent: lockout end";
     return NULL;
 }
 
@@ -285,4 +315,45 @@ const char *lim_type_name(enum lim_type t)
 int lim_type_parse(const char *s)
 {
     return xname_index(type_names, NTYPES, s);
+}
+
+const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len)
+{
+    if (c->name)
+        snprintf(buf, len, "%s", c->name);
+    else
+        snprintf(buf, len, "limits[%d] (%s)", i, lim_type_name(c->type));
+    return buf;
+}
+
+/* A rate per second as people write it: per second if that is a whole
+ * number, else per minute, else per hour. */
+static void rate_words(double r, char *buf, size_t len)
+{
+    if (r >= 1.0 && r == floor(r))
+        snprintf(buf, len, "%g/s", r);
+    else if (r * 60.0 >= 1.0 && fabs(r * 60.0 - round(r * 60.0)) < 1e-9)
+        snprintf(buf, len, "%g/min", round(r * 60.0));
+    else
+        snprintf(buf, len, "%.4g/h", r * 3600.0);
+}
+
+const char *lim_rule(const struct lim_cfg *c, char *buf, size_t len)
+{
+    char r[32];
+    switch (c->type) {
+    case LIM_TOKEN_BUCKET:
+        rate_words(c->rate_per_s, r, sizeof r);
+        snprintf(buf, len, "token bucket %s, burst %g", r, c->burst);
+        break;
+    case LIM_FIXED_WINDOW:
+    case LIM_SLIDING_WINDOW:
+        snprintf(buf, len, "%s %g per %g s", c->type == LIM_FIXED_WINDOW ? "fixed window" :
+                 "sliding window", c->limit, c->window_s);
+        break;
+    case LIM_CONCURRENCY:
+        snprintf(buf, len, "%g in flight", c->concurrency);
+        break;
+    }
+    return buf;
 }

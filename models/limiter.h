@@ -7,17 +7,30 @@
  *
  * Rules (t in seconds since the scenario start; Retry-After in whole
  * seconds, at least 1, as HTTP sends it):
- *  fixed_window   L per window w; windows are [k*w, (k+1)*w).
+ *  fixed_window   L per window w; windows are [k*w - phase, (k+1)*w - phase)
+ *                 with phase in [0, w): 0 starts them at t = 0; the
+ *                 scenario's align "clock" sets it so that boundaries fall
+ *                 on multiples of w of the wall clock.
  *                 Retry-After = ceil(window end - t).
  *  token_bucket   rate r per second, burst b; starts full, refills
  *                 continuously, a request takes one token.
- *                 Retry-After = ceil((1 - tokens) / r).
+ *                 Retry-After = ceil((1 - tokens) / r). With count_rejected
+ *                 a refused request takes a token too, so tokens go
+ *                 negative (a debt); max_debt > 0 stops them at -max_debt,
+ *                 which bounds Retry-After by ceil((1 + max_debt) / r).
  *  sliding_window at most L counted requests in any interval (t - w, t].
  *                 Retry-After = ceil(time until enough counted requests
  *                 leave the window for one more to fit).
  *  concurrency    at most C requests in service at once (taken at
  *                 admission, released at the response).
  *                 Retry-After = the configured value.
+ * Lockout (any type, lockout > 0): once the rule refuses a request at t0,
+ * every request arriving before t0 + lockout is refused too, with
+ * Retry-After = ceil(t0 + lockout - t). Requests refused during a lockout
+ * do not extend it (SAP answers 429 "for 60 s", not "until 60 s of
+ * quiet"); the first request after it is judged by the rule again, and a
+ * refusal then starts a new lockout. lim_admit starts the lockout, so it
+ * is called once per request.
  *
  * Costs: check and take are O(1) amortised (the sliding window pops expired
  * timestamps from a ring that grows geometrically, no allocation once warm).
@@ -42,7 +55,15 @@ struct lim_cfg {
     double burst;          /* token bucket: capacity, tokens */
     double concurrency;    /* concurrency: requests in service at once */
     double retry_after_s;  /* concurrency: the Retry-After it sends */
-    unsigned applies_mask; /* JOB_KIND_MASK bits of the kinds it limits */
+    double lockout_s;      /* any type: seconds refused after a refusal; 0 = none */
+    double max_debt;       /* token bucket: tokens never go below -max_debt,
+                            * tokens; 0 = no cap */
+    double phase_s;        /* fixed window: seconds of the wall-clock window
+                            * already past at t = 0, in [0, window_s) */
+    /* What it limits: requests to the endpoints in ep_mask (EP_MASK bits)
+     * and every request of jobs whose kind is in kind_mask (JOB_KIND_MASK
+     * bits, the older selectors "create", ...). */
+    unsigned ep_mask, kind_mask;
     char *name;            /* optional label for messages, owned; may be NULL */
 };
 
@@ -59,6 +80,8 @@ struct limiter {
     size_t ring_cap, ring_head, ring_len;
     /* concurrency */
     double in_service;
+    /* lockout: refuse everything before this time (0 = not locked) */
+    double locked_until_s;
 };
 
 /* init/fini own the limiter's contents; the caller holds the struct. */
@@ -67,10 +90,15 @@ void lim_fini(struct limiter *l);
 /* Back to the state at t = 0 (start of a replication); keeps the memory. */
 void lim_reset(struct limiter *l);
 
-/* Does the limiter apply to requests of this kind? */
-int lim_applies(const struct limiter *l, int kind);
+/* Does a limiter with this configuration apply to a request to endpoint
+ * ep sent by a job of this kind? */
+static inline int lim_cfg_applies(const struct lim_cfg *c, int kind, int ep)
+{
+    return ((c->ep_mask >> ep) & 1u) | ((c->kind_mask >> kind) & 1u);
+}
 /* Would it admit a request arriving at t? Returns 1, or 0 and sets
- * *retry_after_s (whole seconds >= 1). t never decreases between calls. */
+ * *retry_after_s (whole seconds >= 1). t never decreases between calls.
+ * A refusal starts the lockout, if the limiter has one. */
 int lim_admit(struct limiter *l, double t, double *retry_after_s);
 /* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
@@ -84,11 +112,20 @@ void lim_release(struct limiter *l);
 double lim_sustained_rate(const struct limiter *l, double mean_service_s);
 double lim_burst(const struct limiter *l);
 
-/* Checks the state's invariants (tokens <= burst, counts and in_service
- * >= 0, ring within its capacity and in time order). Returns NULL if they
- * hold, else a description of the first that fails. O(ring length): for
- * assertions and tests, not the hot path. */
+/* Checks the state's invariants (tokens <= burst, tokens >= -max_debt
+ * when capped, counts and in_service >= 0, ring within its capacity and
+ * in time order, lockout end >= 0). Returns NULL if they hold, else a
+ * description of the first that fails. O(ring length): for assertions and
+ * tests, not the hot path. */
 const char *lim_check(const struct limiter *l);
+
+/* A limiter's label for tables, traces and messages: its name, else
+ * "limits[i] (type)". Returns buf. */
+const char *lim_label(const struct lim_cfg *c, int i, char *buf, size_t len);
+
+/* Its rule in a few words: "token bucket 180/min, burst 20",
+ * "fixed window 1000 per 3600 s", "75 in flight". Returns buf. */
+const char *lim_rule(const struct lim_cfg *c, char *buf, size_t len);
 
 /* Type names as in scenarios ("token_bucket"); parse returns -1 if unknown. */
 const char *lim_type_name(enum lim_type t);

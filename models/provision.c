@@ -63,6 +63,12 @@ void prov_start(struct prov *p, uint64_t rep)
     p->rollout_ever_failed = 0;
     p->attempts = p->throttled = p->server_errors = p->bg_jobs = p->bg_throttled = 0;
     p->other_requests = p->other_throttled = 0;
+    p->rollout_tries = 0;
+    p->rollout_started = p->rollout_first_429_jobs = 0;
+    p->group_jobs = p->group_done = 0;
+    p->group_last_done_s = 0.0;
+    memset(p->ep_requests, 0, sizeof p->ep_requests);
+    memset(p->ep_throttled, 0, sizeof p->ep_throttled);
     p->peak_backlog = p->peak_failed = 0;
     p->nrollout_lat = p->nbg_lat = 0;
     p->bg_lat_sum = 0.0;
@@ -134,6 +140,7 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     struct job *j = &p->jobs[id];
     j->created_s = now;
     j->prev_delay_s = 0.0;
+    j->first_failed_s = 0.0;
     j->retry_after_s = 0.0f;
     j->attempts = 0;
     j->kind = (uint8_t)kind;
@@ -141,6 +148,12 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     j->state = JOB_QUEUED;
     j->failed = 0;
     j->outcome = SRV_OK;
+    j->step = 0;
+    j->refused_by = -1;
+    /* drawn only when it can matter, so a scenario without existing users
+     * draws exactly what it did before the recipes existed */
+    j->existing = kind == JOB_KIND_CREATE && p->scn->client.existing_fraction > 0.0 &&
+                  rng_uniform(p->rng.s[RNG_EXISTING]) < p->scn->client.existing_fraction;
     p->count[JOB_QUEUED]++;
     fifo_push(p, id);
     return id;
@@ -158,11 +171,55 @@ static void schedule_resume(struct prov *p, double t)
     }
 }
 
-static void dispatch(struct prov *p)
+static inline double pace_s(const struct prov *p)
+{
+    double r = p->scn->client.max_rate_per_s;
+    return r > 0.0 ? 1.0 / r : 0.0;
+}
+
+/* Sends job id's current request (its recipe's step j->step) now: the
+ * server decides at once and the response event is scheduled. */
+static void send_request(struct prov *p, uint32_t id)
 {
     const struct scenario *s = p->scn;
+    struct job *j = &p->jobs[id];
     double now = p->q.now;
-    double pace = s->client.max_rate_per_s > 0.0 ? 1.0 / s->client.max_rate_per_s : 0.0;
+    int ep = client_step_endpoint(&s->client, j->kind, j->step, j->existing);
+    p->attempts++;
+    p->ep_requests[ep]++;
+    double ra = 0.0;
+    int by = -1;
+    if (srv_admit(&p->srv, now, j->kind, ep, &ra, &by, p->rng.s[RNG_JITTER])) {
+        j->outcome = SRV_OK;
+        if (p->latency_constant) {
+            evq_push_after(&p->q, s->server.latency.mean_s, PROV_EV_RESPONSE, id);
+        } else {
+            double d = dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
+            evq_push(&p->q, now + d, PROV_EV_RESPONSE, id);
+        }
+        if (s->server.error_rate > 0.0 &&
+            rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
+            j->outcome = SRV_ERROR;
+    } else {
+        j->outcome = SRV_THROTTLED;
+        j->retry_after_s = (float)ra;
+        p->ep_throttled[ep]++;
+        if (j->origin == JOB_ORIGIN_ROLLOUT && p->rollout_first_429_jobs == 0)
+            p->rollout_first_429_jobs = p->rollout_started;
+        evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id);
+    }
+    j->refused_by = (int8_t)by;
+    if (p->trace) {
+        struct prov_request rq = {now, (long)id, j->origin, j->kind, ep, j->outcome, by,
+                                  j->attempts, j->step, ra};
+        p->trace(p->trace_ctx, &rq);
+    }
+}
+
+static void dispatch(struct prov *p)
+{
+    double now = p->q.now;
+    double pace = pace_s(p);
 
     while (p->free_workers > 0 && p->qhead != NO_JOB) {
         if (now < p->paused_until_s) {
@@ -178,59 +235,85 @@ static void dispatch(struct prov *p)
         set_state(p, j, JOB_IN_FLIGHT);
         p->free_workers--;
         j->attempts++;
-        p->attempts++;
+        if (j->origin == JOB_ORIGIN_ROLLOUT) {
+            p->rollout_tries++;
+            p->rollout_started += j->attempts == 1;
+        }
         if (pace > 0.0)
             p->next_dispatch_s = now + pace;
-
-        double ra = 0.0;
-        if (srv_admit(&p->srv, now, j->kind, &ra, p->rng.s[RNG_JITTER])) {
-            j->outcome = SRV_OK;
-            if (p->latency_constant) {
-                evq_push_after(&p->q, s->server.latency.mean_s, PROV_EV_RESPONSE, id);
-            } else {
-                double d = dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
-                evq_push(&p->q, now + d, PROV_EV_RESPONSE, id);
-            }
-            if (s->server.error_rate > 0.0 &&
-                rng_uniform(p->rng.s[RNG_LATENCY]) < s->server.error_rate)
-                j->outcome = SRV_ERROR;
-        } else {
-            j->outcome = SRV_THROTTLED;
-            j->retry_after_s = (float)ra;
-            evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id);
-        }
-        if (p->trace)
-            p->trace(p->trace_ctx, now, (long)id, j->origin, j->kind, j->attempts, j->outcome, ra);
+        send_request(p, id);
     }
 }
 
+/* The try of job id goes on with its next request (its worker stays with
+ * it): now, or when a pause or the pacing allows; the pacing slot is
+ * taken now, so other dispatches keep their distance from it. */
+static void next_step(struct prov *p, uint32_t id)
+{
+    double now = p->q.now, pace = pace_s(p);
+    double t = fmax(now, p->paused_until_s);
+    if (pace > 0.0)
+        t = fmax(t, p->next_dispatch_s);
+    if (pace > 0.0)
+        p->next_dispatch_s = t + pace;
+    if (t > now)
+        evq_push(&p->q, t, PROV_EV_STEP, id);
+    else
+        send_request(p, id);
+}
+
+static void on_step(struct prov *p, uint32_t id)
+{
+    /* a pause that began after the step was scheduled holds it too */
+    if (p->q.now < p->paused_until_s)
+        next_step(p, id);
+    else
+        send_request(p, id);
+}
+
 /* A request failed (429 or 5xx): the job joins the failed-task list and
- * either waits for its retry or, out of attempts, is exhausted. */
-static void job_failed(struct prov *p, uint32_t id, const struct retry_cfg *policy, double ra)
+ * either waits for its retry or, out of attempts, is exhausted (or parked).
+ * Returns the retry delay, or -1 if the job does not retry. */
+static void job_done(struct prov *p, struct job *j)
+{
+    if (j->origin == JOB_ORIGIN_ROLLOUT) {
+        p->rollout_done++;
+        p->rollout_last_done_s = p->q.now;
+        if (j->kind >= JOB_KIND_USER_COUNT) {
+            p->group_done++;
+            p->group_last_done_s = p->q.now;
+        }
+    }
+}
+
+static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *policy, double ra,
+                         int park)
 {
     struct job *j = &p->jobs[id];
+    if (p->scn->client.retry_from == CLIENT_RETRY_FROM_START)
+        j->step = 0;
     if (!j->failed) {
         j->failed = 1;
+        j->first_failed_s = p->q.now;
         p->failed_tasks++;
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_failed++;
             p->rollout_ever_failed = 1;
         }
     }
-    if (!retry_may_retry(&p->scn->client.retry, j->attempts)) {
-        set_state(p, j, JOB_EXHAUSTED);
-        if (j->origin == JOB_ORIGIN_ROLLOUT) {
-            p->rollout_done++;
-            p->rollout_last_done_s = p->q.now;
-        }
-        return;
+    if (park || !retry_may_retry(&p->scn->client.retry, j->attempts)) {
+        set_state(p, j, park ? JOB_PARKED : JOB_EXHAUSTED);
+        job_done(p, j);
+        return -1.0;
     }
-    double d = retry_delay(policy, j->attempts, ra, &j->prev_delay_s, p->rng.s[RNG_JITTER]);
+    double d = retry_delay(policy, j->attempts, ra, p->q.now - j->first_failed_s, &j->prev_delay_s,
+                           p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy))
         evq_push_after(&p->q, d, PROV_EV_RETRY, id); /* delays recur: a lane each */
     else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
+    return d;
 }
 
 static void on_response(struct prov *p, uint32_t id)
@@ -238,12 +321,19 @@ static void on_response(struct prov *p, uint32_t id)
     const struct scenario *s = p->scn;
     struct job *j = &p->jobs[id];
     double now = p->q.now;
+    int ep = client_step_endpoint(&s->client, j->kind, j->step, j->existing);
+    if (j->outcome != SRV_THROTTLED && srv_holds(&p->srv, j->kind, ep))
+        srv_release(&p->srv, j->kind, ep);
+    if (j->outcome == SRV_OK && j->step + 1 < s->client.recipe[j->kind].n) {
+        j->step++;
+        next_step(p, id);
+        return;
+    }
     p->free_workers++;
-    if (j->outcome != SRV_THROTTLED && srv_holds(&p->srv, j->kind))
-        srv_release(&p->srv, j->kind);
 
     if (j->outcome == SRV_OK) {
         set_state(p, j, JOB_SUCCEEDED);
+        j->step = 0;
         if (j->failed) {
             p->failed_tasks--;
             if (j->origin == JOB_ORIGIN_ROLLOUT && --p->rollout_failed == 0)
@@ -251,8 +341,7 @@ static void on_response(struct prov *p, uint32_t id)
         }
         double lat = now - j->created_s;
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
-            p->rollout_done++;
-            p->rollout_last_done_s = now;
+            job_done(p, j);
             if (p->nrollout_lat == p->rollout_lat_cap)
                 xgrow((void **)&p->rollout_lat, &p->rollout_lat_cap, p->nrollout_lat + 1,
                       sizeof(double));
@@ -268,12 +357,16 @@ static void on_response(struct prov *p, uint32_t id)
         if (j->origin == JOB_ORIGIN_BACKGROUND)
             p->bg_throttled++;
         double ra = j->retry_after_s;
-        if (s->client.on_429 == CLIENT_ON_429_PAUSE_ALL && now + ra > p->paused_until_s)
-            p->paused_until_s = now + ra;
-        job_failed(p, id, &s->client.retry, ra);
+        double d = job_failed(p, id, &s->client.retry, ra, 0);
+        /* without a Retry-After (0) the pause is the job's own retry delay
+         * (none if it does not retry) */
+        double pause = ra > 0 ? ra : d > 0 ? d : 0;
+        if (s->client.on_429 == CLIENT_ON_429_PAUSE_ALL && now + pause > p->paused_until_s)
+            p->paused_until_s = now + pause;
     } else {
         p->server_errors++;
-        job_failed(p, id, &s->client.error_retry, 0.0);
+        job_failed(p, id, &s->client.error_retry, 0.0,
+                   s->client.on_error == CLIENT_ON_ERROR_PARK);
     }
     track_peaks(p);
     dispatch(p);
@@ -284,10 +377,22 @@ static void on_batch(struct prov *p, int r)
     const struct wl_rollout *ro = &p->scn->rollouts[r];
     long k = p->batch_next[r]++;
     long n = wl_batch_jobs(ro, k);
+    long gc = wl_batch_group_creates(ro, k), gp = wl_batch_group_patches(ro, k);
     double now = p->q.now;
-    for (long i = 0; i < n; i++)
-        new_job(p, JOB_ORIGIN_ROLLOUT, ro->kind, now);
-    p->rollout_jobs += (size_t)n;
+    /* group creations first (memberships need the groups); then the
+     * users and the membership updates in the configured order */
+    for (long i = 0; i < gc; i++)
+        new_job(p, JOB_ORIGIN_ROLLOUT, JOB_KIND_GROUP_CREATE, now);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == ro->group.groups_first)
+            for (long i = 0; i < n; i++)
+                new_job(p, JOB_ORIGIN_ROLLOUT, ro->kind, now);
+        else
+            for (long i = 0; i < gp; i++)
+                new_job(p, JOB_ORIGIN_ROLLOUT, JOB_KIND_GROUP_MEMBERS, now);
+    }
+    p->rollout_jobs += (size_t)(n + gc + gp);
+    p->group_jobs += (size_t)(gc + gp);
     if (wl_batch_jobs(ro, k + 1) > 0) {
         double t = wl_batch_time(ro, k + 1);
         if (t <= p->scn->horizon_s)
@@ -315,18 +420,26 @@ static void on_other(struct prov *p)
     gsl_rng *r = p->rng.s[RNG_OTHER];
     double now = p->q.now;
     int kind = wl_stream_kind(&p->other, r);
+    /* other clients send one request per job, as the "single" recipe */
+    int ep = client_single_endpoint(kind);
     double ra = 0.0;
+    int by = -1;
     p->other_requests++;
-    int ok = srv_admit(&p->srv, now, kind, &ra, p->rng.s[RNG_JITTER]);
+    p->ep_requests[ep]++;
+    int ok = srv_admit(&p->srv, now, kind, ep, &ra, &by, p->rng.s[RNG_JITTER]);
     if (!ok) {
         p->other_throttled++;
-    } else if (srv_holds(&p->srv, kind)) {
+        p->ep_throttled[ep]++;
+    } else if (srv_holds(&p->srv, kind, ep)) {
         /* it occupies a place in service for one latency */
         double d = dist_draw(&p->scn->server.latency, p->rng.s[RNG_LATENCY]);
         evq_push(&p->q, now + d, PROV_EV_OTHER_DONE, (uint32_t)kind);
     }
-    if (p->trace)
-        p->trace(p->trace_ctx, now, -1, JOB_ORIGIN_OTHER, kind, 1, ok ? SRV_OK : SRV_THROTTLED, ra);
+    if (p->trace) {
+        struct prov_request rq = {now, -1, JOB_ORIGIN_OTHER, kind, ep,
+                                  ok ? SRV_OK : SRV_THROTTLED, by, 1, 0, ra};
+        p->trace(p->trace_ctx, &rq);
+    }
     double t = wl_stream_next(&p->other, now, p->scn->horizon_s, r);
     if (isfinite(t))
         evq_push(&p->q, t, PROV_EV_OTHER, 0);
@@ -355,8 +468,11 @@ void prov_handle(struct prov *p, const struct ev *ev)
         on_other(p);
         break;
     case PROV_EV_OTHER_DONE:
-        srv_release(&p->srv, (int)ev->arg);
+        srv_release(&p->srv, (int)ev->arg, client_single_endpoint((int)ev->arg));
         dispatch(p);
+        break;
+    case PROV_EV_STEP:
+        on_step(p, ev->arg);
         break;
     case PROV_EV_RESUME:
         if (ev->t >= p->resume_at_s)
@@ -411,9 +527,13 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
             failed++;
             rfailed += j->origin == JOB_ORIGIN_ROLLOUT;
         }
-        if (j->state == JOB_EXHAUSTED && !j->failed) {
+        if ((j->state == JOB_EXHAUSTED || j->state == JOB_PARKED) && !j->failed) {
             *job_id = (long)i;
-            return "exhausted job not on the failed-task list";
+            return "exhausted or parked job not on the failed-task list";
+        }
+        if (j->step >= p->scn->client.recipe[j->kind].n) {
+            *job_id = (long)i;
+            return "job's recipe step past its recipe";
         }
     }
     for (int st = 0; st < JOB_NSTATES; st++)

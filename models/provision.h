@@ -4,18 +4,26 @@
  *
  * Client rules (see README, "Model rules"):
  *  - W workers; a free worker takes the oldest ready job from one FIFO
- *    queue and sends one request; it is busy until the response arrives.
- *    With max_rate, dispatches are at least 1/max_rate apart.
- *  - Success: the job has succeeded at response time.
- *  - 429: at response time the job joins the failed-task list (it stays
- *    there until it succeeds) and the retry policy sets when it is ready
- *    again; then it joins the back of the queue. A job that has used its
- *    max_attempts is exhausted and stays on the failed-task list.
+ *    queue and tries it: it sends the requests of the job's recipe
+ *    (client.h) one after another, each as soon as the previous one's
+ *    success arrives, and is busy until the job's try ends. With max_rate,
+ *    requests (of any job) are sent at least 1/max_rate apart; a pause
+ *    (pause_all) also holds a try's next request.
+ *  - Success of the last request: the job has succeeded at response time.
+ *  - 429 on any request: at response time the job joins the failed-task
+ *    list (it stays there until it succeeds) and the retry policy sets
+ *    when it is ready again; then it joins the back of the queue, and its
+ *    next try starts at the recipe's first request (retry_from "start") or
+ *    at the request that failed ("failed_request"). A job that has used
+ *    its max_attempts tries is exhausted and stays on the failed-task list.
  *    on_429 = pause_all also stops all dispatching until the response time
  *    plus Retry-After.
- *  - 5xx: as a 429, but delayed by the error_retry (exponential) policy.
+ *  - 5xx: as a 429, but delayed by the error_retry (exponential) policy;
+ *    or, with on_error = park, the job is parked: it stays on the
+ *    failed-task list, needing a manual retry, and is not retried.
  * Every job is in exactly one state: queued, waiting (for a retry),
- * in flight, succeeded or exhausted; prov_check verifies the counts.
+ * in flight, succeeded, exhausted or parked; prov_check verifies the
+ * counts.
  *
  * Jobs live in one array indexed by job id that grows geometrically and is
  * reused across replications; the ready queue is an intrusive FIFO list
@@ -29,6 +37,7 @@
 #include "engine/evq.h"
 #include "engine/rng.h"
 #include "models/config.h"
+#include "models/endpoint.h"
 #include "models/job.h"
 #include "models/server.h"
 #include "models/workload.h"
@@ -40,13 +49,22 @@ enum prov_event {
     PROV_EV_OTHER_DONE, /* arg: kind; another client's request left service */
     PROV_EV_RESPONSE,   /* arg: job id; the response reaches the client */
     PROV_EV_RETRY,      /* arg: job id; the job is ready again */
-    PROV_EV_RESUME      /* the client may dispatch again (pause or pacing over) */
+    PROV_EV_RESUME,     /* the client may dispatch again (pause or pacing over) */
+    PROV_EV_STEP        /* arg: job id; its try's next request may be sent */
 };
 
-/* Called once per request at its arrival at the server (replication 0 with
- * --trace). job_id is -1 for another client's request. */
-typedef void (*prov_trace_fn)(void *ctx, double t, long job_id, int origin, int kind,
-                              unsigned attempt, int outcome, double retry_after_s);
+/* One request as the server saw it at its arrival (replication 0 with
+ * --trace). job_id is -1 for another client's request; attempt is the
+ * job's try (1 = first) and step the request's index in its recipe;
+ * refused_by is the limiter a 429 is counted against, else -1. */
+struct prov_request {
+    double t;
+    long job_id;
+    int origin, kind, endpoint, outcome, refused_by;
+    unsigned attempt, step;
+    double retry_after_s;
+};
+typedef void (*prov_trace_fn)(void *ctx, const struct prov_request *rq);
 
 struct prov {
     const struct scenario *scn; /* borrowed (must outlive) */
@@ -74,6 +92,12 @@ struct prov {
     int rollout_ever_failed;
     uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;
     uint64_t other_requests, other_throttled;
+    uint64_t rollout_tries;    /* tries of rollout jobs (first + retries) */
+    size_t rollout_started;    /* rollout jobs that have begun their first try */
+    size_t rollout_first_429_jobs; /* rollout_started at the rollout's first 429; 0 = none yet */
+    size_t group_jobs, group_done;
+    double group_last_done_s;
+    uint64_t ep_requests[EP_COUNT], ep_throttled[EP_COUNT]; /* all origins */
     size_t peak_backlog, peak_failed;
     double *rollout_lat, *bg_lat;
     size_t nrollout_lat, rollout_lat_cap, nbg_lat, bg_lat_cap;

@@ -1,7 +1,8 @@
 /* retry.c -- the client's retry policies (rules in retry.h).
  *
  * Random streams: a policy draws from r only when it has jitter (exponential
- * with a jitter other than none, or retry_after/fixed with jitter_s > 0), and
+ * with a jitter other than none, or retry_after/fixed with jitter_s > 0;
+ * schedule never draws), and
  * then exactly one uniform per delay. Two scenarios that differ only in a
  * jitter-free policy therefore leave the jitter stream untouched, which keeps
  * common random numbers aligned across a comparison.
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const policy_names[] = {"retry_after", "exponential", "fixed"};
+static const char *const policy_names[] = {"retry_after", "exponential", "fixed", "schedule"};
 static const char *const jitter_names[] = {"none", "full", "equal", "decorrelated"};
 #define NPOLICIES (sizeof policy_names / sizeof policy_names[0])
 #define NJITTERS (sizeof jitter_names / sizeof jitter_names[0])
@@ -45,15 +46,32 @@ static double exp_backoff(double base, double cap, unsigned n)
     return d < cap ? d : cap;
 }
 
+/* schedule: the n-th retry's offset from the first failure (n >= 1). */
+static double schedule_due(const struct retry_cfg *c, unsigned n)
+{
+    XASSERT(c->nschedule >= 1 && c->nschedule <= RETRY_MAX_SCHEDULE);
+    if (n <= c->nschedule)
+        return c->schedule_s[n - 1];
+    /* retry_may_retry stops a job before this without then_every */
+    XASSERT(c->then_every_s > 0);
+    return c->schedule_s[c->nschedule - 1] + (double)(n - c->nschedule) * c->then_every_s;
+}
+
 double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
-                   double *prev_s, gsl_rng *r)
+                   double since_first_s, double *prev_s, gsl_rng *r)
 {
     XASSERT(isfinite(retry_after_s) && retry_after_s >= 0);
     switch (c->policy) {
     case RETRY_POLICY_RETRY_AFTER:
-        return retry_after_s + extra_jitter(c->jitter_s, r);
+        /* 0 = the 429 had no Retry-After (server mode none) */
+        return (retry_after_s > 0 ? retry_after_s : c->fallback_s) + extra_jitter(c->jitter_s, r);
     case RETRY_POLICY_FIXED:
         return c->delay_s + extra_jitter(c->jitter_s, r);
+    case RETRY_POLICY_SCHEDULE: {
+        XASSERT(failures >= 1 && isfinite(since_first_s) && since_first_s >= 0);
+        double d = schedule_due(c, failures) - since_first_s;
+        return d > 0 ? d : 0; /* overdue: retry at once */
+    }
     case RETRY_POLICY_EXPONENTIAL:
         break;
     default:
@@ -95,6 +113,9 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
 
 int retry_may_retry(const struct retry_cfg *c, unsigned attempts)
 {
+    /* a finite schedule: the first try plus one retry per listed delay */
+    if (c->policy == RETRY_POLICY_SCHEDULE && !(c->then_every_s > 0) && attempts > c->nschedule)
+        return 0;
     return c->max_attempts == 0 || attempts < c->max_attempts;
 }
 
@@ -126,6 +147,8 @@ int retry_is_deterministic(const struct retry_cfg *c)
     case RETRY_POLICY_RETRY_AFTER:
     case RETRY_POLICY_FIXED:
         return !(c->jitter_s > 0.0);
+    case RETRY_POLICY_SCHEDULE:
+        return 0; /* delays shrink by however late each failure came */
     }
     return 0;
 }

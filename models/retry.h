@@ -1,14 +1,25 @@
 /* retry.h -- the client's retry policies: how long a failed job waits
  * before it is ready to be sent again.
  *
- *  retry_after  delay = Retry-After + U(0, jitter)        (what Okta does)
+ *  retry_after  delay = Retry-After + U(0, jitter)        (what Okta does);
+ *               a 429 without Retry-After (0) waits fallback_s instead
  *  exponential  d = min(cap, base * 2^(n-1)) for the n-th failure, then
  *               none: d; full: U(0, d); equal: d/2 + U(0, d/2);
  *               decorrelated: min(cap, U(base, 3 * prev)), prev starting
  *               at base (AWS Architecture Blog, "Exponential Backoff and
  *               Jitter"). With respect_retry_after the delay is at least
- *               the server's Retry-After.
+ *               the server's Retry-After (nothing to respect without one).
  *  fixed        delay = delay_s + U(0, jitter)
+ *  schedule     retries at fixed offsets from the job's FIRST failure, not
+ *               from the latest one (Entra: 6 h, 12 h, 24 h, then every
+ *               24 h): the n-th retry is due at first failure +
+ *               schedule_s[n-1], past the list at first failure +
+ *               schedule_s[last] + k * then_every_s (k = n - list length);
+ *               delay = that due time - now, or 0 if it has already passed
+ *               (a failure that comes after its next retry was due retries
+ *               at once instead of skipping a slot). Without then_every_s
+ *               the job has at most list length retries (retry_may_retry).
+ *               Retry-After is ignored, as by fixed.
  * max_attempts bounds the attempts of one job (0 = unlimited).
  */
 #ifndef PROVSIM_RETRY_H
@@ -19,8 +30,11 @@
 enum retry_policy {
     RETRY_POLICY_RETRY_AFTER,
     RETRY_POLICY_EXPONENTIAL,
-    RETRY_POLICY_FIXED
+    RETRY_POLICY_FIXED,
+    RETRY_POLICY_SCHEDULE
 };
+
+#define RETRY_MAX_SCHEDULE 32 /* delays in one schedule */
 
 enum retry_jitter {
     JITTER_NONE,
@@ -38,20 +52,29 @@ struct retry_cfg {
     double jitter_s;         /* retry_after, fixed: extra U(0, jitter_s) */
     unsigned max_attempts;   /* attempts per job; 0 = unlimited */
     int respect_retry_after; /* exponential: wait at least Retry-After */
+    double fallback_s;       /* retry_after: delay when a 429 has no Retry-After */
+    double schedule_s[RETRY_MAX_SCHEDULE]; /* schedule: seconds from the first
+                                            * failure, strictly increasing */
+    unsigned nschedule;                    /* schedule: delays in schedule_s, >= 1 */
+    double then_every_s;                   /* schedule: after the list; 0 = no more retries */
 };
 
 /* Delay in seconds after a job's failures-th failure (1-based) that came
- * with the given Retry-After (0 if none, e.g. a 5xx). *prev_s carries the
- * previous delay for decorrelated jitter: set it to 0 for a new job. Draws
- * from r only when the policy has jitter. */
+ * with the given Retry-After (0 if none: a 5xx, or a 429 without the
+ * header), since_first_s seconds after the job's first failure (0 at the
+ * first; only schedule reads it). *prev_s carries the previous delay for
+ * decorrelated jitter: set it to 0 for a new job. Draws from r only when
+ * the policy has jitter. */
 double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
-                   double *prev_s, gsl_rng *r);
+                   double since_first_s, double *prev_s, gsl_rng *r);
 
 /* Does the delay depend only on the failure count and Retry-After (no
- * jitter)? Then equal delays recur and the event queue can use lanes. */
+ * jitter)? Then equal delays recur and the event queue can use lanes.
+ * schedule: no (its delays depend on how late each failure came). */
 int retry_is_deterministic(const struct retry_cfg *c);
 
-/* May a job that has made `attempts` attempts try again? */
+/* May a job that has made `attempts` attempts try again? (max_attempts,
+ * and a schedule without then_every_s allows nschedule retries.) */
 int retry_may_retry(const struct retry_cfg *c, unsigned attempts);
 
 const char *retry_policy_name(enum retry_policy p);

@@ -4,17 +4,26 @@
 #include "engine/rng.h"
 
 #include <math.h>
+#include <string.h>
 
 void srv_init(struct server *s, const struct srv_cfg *cfg)
 {
     s->cfg = cfg;
     s->nlims = cfg->nlimits;
-    s->concurrency_mask = 0;
+    memset(s->sel, 0, sizeof s->sel);
+    memset(s->holds, 0, sizeof s->holds);
     for (int i = 0; i < s->nlims; i++) {
-        lim_init(&s->lims[i], &cfg->limits[i]);
-        if (cfg->limits[i].type == LIM_CONCURRENCY)
-            s->concurrency_mask |= cfg->limits[i].applies_mask;
+        const struct lim_cfg *c = &cfg->limits[i];
+        lim_init(&s->lims[i], c);
+        for (int k = 0; k < JOB_KIND_COUNT; k++)
+            for (int e = 0; e < EP_COUNT; e++)
+                if (lim_cfg_applies(c, k, e)) {
+                    s->sel[k][e] |= (uint16_t)(1u << i);
+                    if (c->type == LIM_CONCURRENCY)
+                        s->holds[k][e] |= (uint16_t)(1u << i);
+                }
     }
+    memset(s->refusals, 0, sizeof s->refusals);
 }
 
 void srv_fini(struct server *s)
@@ -28,31 +37,40 @@ void srv_reset(struct server *s)
 {
     for (int i = 0; i < s->nlims; i++)
         lim_reset(&s->lims[i]);
+    memset(s->refusals, 0, sizeof s->refusals);
 }
 
-int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_rng *jitter_rng)
+int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
+              int *refused_by, gsl_rng *jitter_rng)
 {
     double ra = 0.0;
-    int refused = 0;
-    for (int i = 0; i < s->nlims; i++) {
-        struct limiter *l = &s->lims[i];
+    int refused = 0, by = -1;
+    unsigned sel = s->sel[kind][ep];
+    for (unsigned m = sel; m; m &= m - 1) {
+        int i = __builtin_ctz(m);
         double r;
-        if (lim_applies(l, kind) && !lim_admit(l, t, &r)) {
+        if (!lim_admit(&s->lims[i], t, &r)) {
             refused = 1;
-            if (r > ra)
+            if (r > ra || by < 0) {
                 ra = r;
+                by = i;
+            }
         }
     }
     if (!refused || s->cfg->count_rejected) {
-        for (int i = 0; i < s->nlims; i++) {
-            struct limiter *l = &s->lims[i];
-            /* a refused request holds no place in service */
-            if (lim_applies(l, kind) && !(refused && l->cfg.type == LIM_CONCURRENCY))
-                lim_take(l, t);
-        }
+        /* a refused request holds no place in service */
+        unsigned take = refused ? sel & ~(unsigned)s->holds[kind][ep] : sel;
+        for (unsigned m = take; m; m &= m - 1)
+            lim_take(&s->lims[__builtin_ctz(m)], t);
     }
     if (!refused)
         return 1;
+    s->refusals[by]++;
+    *refused_by = by;
+    if (s->cfg->ra_mode == SRV_RA_NONE) {
+        *retry_after_s = 0.0; /* no header; no jitter drawn (the parser refuses one) */
+        return 0;
+    }
     if (s->cfg->ra_mode == SRV_RA_FIXED)
         ra = s->cfg->ra_fixed_s;
     if (s->cfg->ra_jitter_s > 0.0)
@@ -63,11 +81,8 @@ int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_r
     return 0;
 }
 
-void srv_release(struct server *s, int kind)
+void srv_release(struct server *s, int kind, int ep)
 {
-    for (int i = 0; i < s->nlims; i++) {
-        struct limiter *l = &s->lims[i];
-        if (l->cfg.type == LIM_CONCURRENCY && lim_applies(l, kind))
-            lim_release(l);
-    }
+    for (unsigned m = s->holds[kind][ep]; m; m &= m - 1)
+        lim_release(&s->lims[__builtin_ctz(m)]);
 }

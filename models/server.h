@@ -2,24 +2,32 @@
  * Retry-After, and how long it takes to answer.
  *
  * Admission happens at a request's arrival (its dispatch time) and is
- * atomic: the request is accepted only if every limiter that applies to its
- * kind admits it, and only then does any limiter take quota (or all of them
+ * atomic: the request is accepted only if every limiter that applies to it
+ * (its endpoint, or its job's kind; limiter.h) admits it, and only then does any limiter take quota (or all of them
  * do, also for a rejected request, with count_rejected: the punitive
  * limiter that starts retry storms). A rejected request gets the largest
  * Retry-After among the limiters that refused it, or the fixed value in
- * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1. */
+ * fixed mode; plus U(0, jitter) if set; rounded up to whole seconds, >= 1.
+ * That limiter (the first of them in the scenario's order on a tie) is the
+ * one the 429 is counted against: each 429 has exactly one refusing
+ * limiter, so the per-limiter refusals add up to the 429s. In mode none
+ * the 429 carries no Retry-After, represented as 0. */
 #ifndef PROVSIM_SERVER_H
 #define PROVSIM_SERVER_H
 
 #include <gsl/gsl_rng.h>
 
+#include <stdint.h>
+
 #include "models/dist.h"
+#include "models/endpoint.h"
+#include "models/job.h"
 #include "models/limiter.h"
 
 #define SRV_MAX_LIMITS 16
 
-/* How the server computes Retry-After. */
-enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED };
+/* How the server computes Retry-After (none: it sends no header). */
+enum srv_ra_mode { SRV_RA_LIMITER, SRV_RA_FIXED, SRV_RA_NONE };
 
 /* The server's configuration (the scenario's "server" section). */
 struct srv_cfg {
@@ -42,24 +50,31 @@ struct server {
     const struct srv_cfg *cfg; /* borrowed (must outlive) */
     struct limiter lims[SRV_MAX_LIMITS];
     int nlims;
-    unsigned concurrency_mask;    /* kinds that some concurrency limiter holds */
+    /* the limiters (bit i = lims[i]) that apply to a request, by its job's
+     * kind and its endpoint; and those of them that are concurrency limits */
+    uint16_t sel[JOB_KIND_COUNT][EP_COUNT];
+    uint16_t holds[JOB_KIND_COUNT][EP_COUNT];
+    uint64_t refusals[SRV_MAX_LIMITS]; /* 429s counted against each limiter */
 };
 
 void srv_init(struct server *s, const struct srv_cfg *cfg);
 void srv_fini(struct server *s);
 void srv_reset(struct server *s);
 
-/* Decides a request of the given kind arriving at t. Returns 1 (accepted)
- * or 0 (429, *retry_after_s set). jitter_rng is drawn from only when the
- * server has Retry-After jitter and the request is rejected. */
-int srv_admit(struct server *s, double t, int kind, double *retry_after_s, gsl_rng *jitter_rng);
+/* Decides a request to endpoint ep, sent by a job of the given kind,
+ * arriving at t. Returns 1 (accepted) or 0 (429: *retry_after_s set, >= 1,
+ * or 0 for no header in mode none; *refused_by the index of the limiter it
+ * is counted against). jitter_rng is drawn from only when the server has
+ * Retry-After jitter and the request is rejected. */
+int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
+              int *refused_by, gsl_rng *jitter_rng);
 
-/* An accepted request of this kind has been answered: frees its place in
- * the concurrency limiters. Only needed when srv_holds(s, kind). */
-void srv_release(struct server *s, int kind);
-static inline int srv_holds(const struct server *s, int kind)
+/* An accepted request has been answered: frees its place in the
+ * concurrency limiters. Only needed when srv_holds(s, kind, ep). */
+void srv_release(struct server *s, int kind, int ep);
+static inline int srv_holds(const struct server *s, int kind, int ep)
 {
-    return (s->concurrency_mask >> kind) & 1u;
+    return s->holds[kind][ep] != 0;
 }
 
 #endif

@@ -14,6 +14,34 @@ long wl_batches(const struct wl_rollout *r)
     return (r->users + r->batch_size - 1) / r->batch_size;
 }
 
+long wl_batch_group_creates(const struct wl_rollout *r, long k)
+{
+    return k == 0 && r->group.create_groups ? r->group.groups : 0;
+}
+
+long wl_batch_group_patches(const struct wl_rollout *r, long k)
+{
+    if (r->group.groups <= 0)
+        return 0;
+    long n = wl_batch_jobs(r, k), m = r->group.members_per_patch;
+    return n > 0 ? r->group.groups * ((n + m - 1) / m) : 0;
+}
+
+double wl_rollout_group_jobs(const struct wl_rollout *r, int kind)
+{
+    double n = 0.0;
+    for (long k = 0, nb = wl_batches(r); k < nb; k++)
+        n += (double)(kind == JOB_KIND_GROUP_CREATE ? wl_batch_group_creates(r, k)
+                                                    : wl_batch_group_patches(r, k));
+    return n;
+}
+
+double wl_rollout_jobs(const struct wl_rollout *r)
+{
+    return (double)r->users + wl_rollout_group_jobs(r, JOB_KIND_GROUP_CREATE) +
+           wl_rollout_group_jobs(r, JOB_KIND_GROUP_MEMBERS);
+}
+
 long wl_batch_jobs(const struct wl_rollout *r, long k)
 {
     if (r->batch_size <= 0 || r->batch_size >= r->users)

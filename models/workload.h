@@ -25,12 +25,23 @@ struct wl_profile {
 };
 
 /* A rollout: N jobs of one kind created in batches. */
+/* Group push with a rollout (README, "Group push"): the users it assigns
+ * are members of `groups` pushed groups; each batch of n users adds them
+ * with ceil(n / members_per_patch) membership jobs per group. */
+struct wl_group_push {
+    int groups;              /* G; 0 = no group push */
+    long members_per_patch;  /* M: members added per PATCH /Groups/{id} */
+    int create_groups;       /* the first batch also creates the G groups */
+    int groups_first;        /* a batch queues its group jobs before its users */
+};
+
 struct wl_rollout {
     enum job_kind kind;
-    long users;              /* N jobs */
+    long users;              /* N user jobs */
     double at_s;             /* first batch, seconds after start */
     long batch_size;         /* B; 0 = all at once */
     double batch_interval_s; /* I; seconds between batches */
+    struct wl_group_push group;
 };
 
 struct wl_traffic {         /* background jobs or other clients */
@@ -51,6 +62,13 @@ long wl_batch_jobs(const struct wl_rollout *r, long k);
 double wl_batch_time(const struct wl_rollout *r, long k);
 /* Number of batches of rollout r. */
 long wl_batches(const struct wl_rollout *r);
+/* Group push jobs batch k creates (group creations, membership updates). */
+long wl_batch_group_creates(const struct wl_rollout *r, long k);
+long wl_batch_group_patches(const struct wl_rollout *r, long k);
+/* All jobs of the rollout: its users plus its group push jobs. */
+double wl_rollout_jobs(const struct wl_rollout *r);
+/* Its group push jobs of one kind (JOB_KIND_GROUP_CREATE or _MEMBERS). */
+double wl_rollout_group_jobs(const struct wl_rollout *r, int kind);
 
 struct wl_stream {
     const struct wl_traffic *cfg; /* borrowed (must outlive) */

@@ -16,6 +16,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/job.h"
+#include "models/endpoint.h"
 #include "models/limiter.h"
 
 #define SEED 20240611UL
@@ -23,28 +24,28 @@
 static struct lim_cfg cfg_fixed(double limit, double window_s)
 {
     struct lim_cfg c = {.type = LIM_FIXED_WINDOW, .limit = limit, .window_s = window_s,
-                        .applies_mask = JOB_KIND_MASK_ALL};
+                        .ep_mask = EP_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_sliding(double limit, double window_s)
 {
     struct lim_cfg c = {.type = LIM_SLIDING_WINDOW, .limit = limit, .window_s = window_s,
-                        .applies_mask = JOB_KIND_MASK_ALL};
+                        .ep_mask = EP_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_bucket(double rate_per_s, double burst)
 {
     struct lim_cfg c = {.type = LIM_TOKEN_BUCKET, .rate_per_s = rate_per_s, .burst = burst,
-                        .applies_mask = JOB_KIND_MASK_ALL};
+                        .ep_mask = EP_MASK_ALL};
     return c;
 }
 
 static struct lim_cfg cfg_conc(double concurrency, double retry_after_s)
 {
     struct lim_cfg c = {.type = LIM_CONCURRENCY, .concurrency = concurrency,
-                        .retry_after_s = retry_after_s, .applies_mask = JOB_KIND_MASK_ALL};
+                        .retry_after_s = retry_after_s, .ep_mask = EP_MASK_ALL};
     return c;
 }
 
@@ -231,33 +232,56 @@ static void applies_masks(void **state)
 {
     (void)state;
     struct lim_cfg c = cfg_bucket(1, 1);
-    struct limiter l;
 
-    c.applies_mask = JOB_KIND_MASK(JOB_KIND_CREATE);
-    lim_init(&l, &c);
-    assert_true(lim_applies(&l, JOB_KIND_CREATE));
-    assert_false(lim_applies(&l, JOB_KIND_UPDATE));
-    assert_false(lim_applies(&l, JOB_KIND_DEACTIVATE));
-    lim_fini(&l);
-
-    c.applies_mask = JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE);
-    lim_init(&l, &c);
-    assert_false(lim_applies(&l, JOB_KIND_CREATE));
-    assert_true(lim_applies(&l, JOB_KIND_UPDATE));
-    assert_true(lim_applies(&l, JOB_KIND_DEACTIVATE));
-    lim_fini(&l);
-
-    c.applies_mask = JOB_KIND_MASK_ALL;
-    lim_init(&l, &c);
+    /* an older kind selector: every request of that kind's jobs */
+    c.ep_mask = 0;
+    c.kind_mask = JOB_KIND_MASK(JOB_KIND_CREATE);
+    for (int e = 0; e < EP_COUNT; e++) {
+        assert_true(lim_cfg_applies(&c, JOB_KIND_CREATE, e));
+        assert_false(lim_cfg_applies(&c, JOB_KIND_UPDATE, e));
+    }
+    /* an endpoint: whatever the job's kind */
+    c.kind_mask = 0;
+    c.ep_mask = EP_MASK(EP_POST_USERS);
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        assert_true(lim_cfg_applies(&c, k, EP_POST_USERS));
+        assert_false(lim_cfg_applies(&c, k, EP_GET_USERS));
+        assert_false(lim_cfg_applies(&c, k, EP_PUT_USER));
+    }
+    c.ep_mask = EP_MASK_ALL;
     for (int k = 0; k < JOB_KIND_COUNT; k++)
-        assert_true(lim_applies(&l, k));
-    lim_fini(&l);
-
-    c.applies_mask = 0;
-    lim_init(&l, &c);
+        for (int e = 0; e < EP_COUNT; e++)
+            assert_true(lim_cfg_applies(&c, k, e));
+    c.ep_mask = 0;
     for (int k = 0; k < JOB_KIND_COUNT; k++)
-        assert_false(lim_applies(&l, k));
-    lim_fini(&l);
+        for (int e = 0; e < EP_COUNT; e++)
+            assert_false(lim_cfg_applies(&c, k, e));
+}
+
+/* The selector forms of endpoint.h, each against its whole meaning. */
+static void endpoint_selectors(void **state)
+{
+    (void)state;
+    assert_int_equal(ep_selector_mask("POST /Users"), EP_MASK(EP_POST_USERS));
+    assert_int_equal(ep_selector_mask("PATCH /Groups/{id}"), EP_MASK(EP_PATCH_GROUP));
+    assert_int_equal(ep_selector_mask("GET"),
+                     EP_MASK(EP_GET_USERS) | EP_MASK(EP_GET_USER) | EP_MASK(EP_GET_GROUPS) |
+                         EP_MASK(EP_GET_GROUP));
+    assert_int_equal(ep_selector_mask("reads"), ep_selector_mask("GET"));
+    assert_int_equal(ep_selector_mask("writes"), EP_MASK_ALL & ~ep_selector_mask("GET"));
+    assert_int_equal(ep_selector_mask("PATCH"), EP_MASK(EP_PATCH_USER) | EP_MASK(EP_PATCH_GROUP));
+    assert_int_equal(ep_selector_mask("/Users"),
+                     EP_MASK(EP_GET_USERS) | EP_MASK(EP_GET_USER) | EP_MASK(EP_POST_USERS) |
+                         EP_MASK(EP_PUT_USER) | EP_MASK(EP_PATCH_USER) | EP_MASK(EP_DELETE_USER));
+    assert_int_equal(ep_selector_mask("/Users/{id}"),
+                     EP_MASK(EP_GET_USER) | EP_MASK(EP_PUT_USER) | EP_MASK(EP_PATCH_USER) |
+                         EP_MASK(EP_DELETE_USER));
+    assert_int_equal(ep_selector_mask("/Groups") | ep_selector_mask("/Users"), EP_MASK_ALL);
+    assert_int_equal(ep_selector_mask("/Use"), 0);
+    assert_int_equal(ep_selector_mask("POST /users"), 0);
+    assert_int_equal(ep_selector_mask("create"), 0);
+    for (int e = 0; e < EP_COUNT; e++)
+        assert_int_equal(ep_parse(ep_name((enum endpoint)e)), e);
 }
 
 /* After reset each limiter behaves exactly as a fresh one, and the sliding
@@ -676,6 +700,7 @@ int main(void)
         cmocka_unit_test(concurrency_pattern),
         cmocka_unit_test(release_is_noop_for_rate_limiters),
         cmocka_unit_test(applies_masks),
+        cmocka_unit_test(endpoint_selectors),
         cmocka_unit_test(reset_restores_start),
         cmocka_unit_test(count_rejected_semantics),
         cmocka_unit_test(invariants_detect_corruption),

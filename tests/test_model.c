@@ -23,7 +23,8 @@ static void run_with(const char *json, struct scenario *s, struct run_result *r,
 {
     load_json(json, s);
     struct run_trace to;
-    trace_csv_out(&to, trace);
+    struct trace_csv tw;
+    trace_csv_out(&to, &tw, trace, s);
     struct run_opts o = {.reps = s->replications, .seed = s->seed, .trace = trace ? &to : NULL};
     assert_int_equal(run_scenario(s, &o, r), 0);
 }

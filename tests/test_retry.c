@@ -1,5 +1,7 @@
-/* test_retry.c -- each retry policy's delays, their ranges under jitter,
- * the random-stream discipline (no draw without jitter), max_attempts, and
+/* test_retry.c -- each retry policy's delays (schedule: counted from the
+ * first failure; retry_after without a header: the fallback), their
+ * ranges under jitter, the random-stream discipline (no draw without
+ * jitter), max_attempts, and
  * the mean of full jitter against its confidence interval. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,13 +69,13 @@ static void exponential_no_jitter(void **state)
     double want[] = {1, 2, 4, 8, 10, 10, 10};
     double prev = 0;
     for (unsigned n = 1; n <= 7; n++)
-        expect_delay(retry_delay(&c, n, 0, &prev, r), want[n - 1], n);
+        expect_delay(retry_delay(&c, n, 0, 0, &prev, r), want[n - 1], n);
     /* a Retry-After is ignored unless respected */
-    expect_delay(retry_delay(&c, 1, 30, &prev, r), 1, 1);
+    expect_delay(retry_delay(&c, 1, 30, 0, &prev, r), 1, 1);
     c = cfg_exp(0.25, 1000, JITTER_NONE);
-    expect_delay(retry_delay(&c, 3, 0, &prev, r), 1, 3);
-    expect_delay(retry_delay(&c, 12, 0, &prev, r), 512, 12);
-    expect_delay(retry_delay(&c, 13, 0, &prev, r), 1000, 13);
+    expect_delay(retry_delay(&c, 3, 0, 0, &prev, r), 1, 3);
+    expect_delay(retry_delay(&c, 12, 0, 0, &prev, r), 512, 12);
+    expect_delay(retry_delay(&c, 13, 0, 0, &prev, r), 1000, 13);
     expect_untouched(r, SEED);
     gsl_rng_free(r);
 }
@@ -85,20 +87,20 @@ static void exponential_large_n(void **state)
     struct retry_cfg c = cfg_exp(1, 3600, JITTER_NONE);
     unsigned ns[] = {32, 33, 64, 1023, 1024, 1025, 2199, 2200, 5000, UINT_MAX};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
-        expect_delay(retry_delay(&c, ns[i], 0, NULL, r), 3600, ns[i]);
+        expect_delay(retry_delay(&c, ns[i], 0, 0, NULL, r), 3600, ns[i]);
     /* a tiny base and a huge cap: the exact power is still reached */
     c = cfg_exp(ldexp(1, -1074), 1e300, JITTER_NONE);
-    expect_delay(retry_delay(&c, 1075, 0, NULL, r), 1, 1075);
-    expect_delay(retry_delay(&c, UINT_MAX, 0, NULL, r), 1e300, UINT_MAX);
+    expect_delay(retry_delay(&c, 1075, 0, 0, NULL, r), 1, 1075);
+    expect_delay(retry_delay(&c, UINT_MAX, 0, 0, NULL, r), 1e300, UINT_MAX);
     /* the largest base: 2^1 * DBL_MAX overflows to inf inside, capped */
     c = cfg_exp(1.7e308, 1.7e308, JITTER_NONE);
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 1.7e308, 2);
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 1.7e308, 2);
     /* jittered variants stay finite too */
     c = cfg_exp(1, 3600, JITTER_FULL);
-    double d = retry_delay(&c, UINT_MAX, 0, NULL, r);
+    double d = retry_delay(&c, UINT_MAX, 0, 0, NULL, r);
     expect_in(d, 0, 3600, UINT_MAX);
     c = cfg_exp(1, 3600, JITTER_EQUAL);
-    d = retry_delay(&c, UINT_MAX, 0, NULL, r);
+    d = retry_delay(&c, UINT_MAX, 0, 0, NULL, r);
     expect_in(d, 1800, 3600, UINT_MAX);
     gsl_rng_free(r);
 }
@@ -112,7 +114,7 @@ static void exponential_full_jitter_range(void **state)
         double dmax = fmin(60, 2 * pow(2, n - 1));
         double lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < NDRAWS; i++) {
-            double d = retry_delay(&c, n, 0, NULL, r);
+            double d = retry_delay(&c, n, 0, 0, NULL, r);
             expect_in(d, 0, dmax, n);
             lo = fmin(lo, d);
             hi = fmax(hi, d);
@@ -133,7 +135,7 @@ static void exponential_equal_jitter_range(void **state)
         double dmax = fmin(60, 2 * pow(2, n - 1));
         double lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < NDRAWS; i++) {
-            double d = retry_delay(&c, n, 0, NULL, r);
+            double d = retry_delay(&c, n, 0, 0, NULL, r);
             expect_in(d, dmax / 2, dmax, n);
             lo = fmin(lo, d);
             hi = fmax(hi, d);
@@ -155,7 +157,7 @@ static void exponential_decorrelated(void **state)
         double prev = 0; /* a new job */
         double expect_prev = base;
         for (unsigned n = 1; n <= 12; n++) {
-            double d = retry_delay(&c, n, 0, &prev, r);
+            double d = retry_delay(&c, n, 0, 0, &prev, r);
             expect_in(d, base, fmin(cap, 3 * expect_prev), n);
             if (prev != d)
                 fail_msg("failure %u: *prev_s %g, delay %g", n, prev, d);
@@ -166,7 +168,7 @@ static void exponential_decorrelated(void **state)
     assert_true(reached_cap);
     /* the first delay of a job is U(base, 3 base), whatever n says */
     double prev = 0;
-    double d = retry_delay(&c, 40, 0, &prev, r);
+    double d = retry_delay(&c, 40, 0, 0, &prev, r);
     expect_in(d, base, 3 * base, 40);
     gsl_rng_free(r);
 }
@@ -177,20 +179,20 @@ static void exponential_respects_retry_after(void **state)
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = cfg_exp(1, 60, JITTER_NONE);
     c.respect_retry_after = 1;
-    expect_delay(retry_delay(&c, 1, 30, NULL, r), 30, 1); /* max(1, 30) */
-    expect_delay(retry_delay(&c, 6, 30, NULL, r), 32, 6); /* max(32, 30) */
-    expect_delay(retry_delay(&c, 9, 30, NULL, r), 60, 9); /* capped, then max */
-    expect_delay(retry_delay(&c, 9, 90, NULL, r), 90, 9); /* above the cap */
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 2, 2);   /* a 5xx: no RA */
+    expect_delay(retry_delay(&c, 1, 30, 0, NULL, r), 30, 1); /* max(1, 30) */
+    expect_delay(retry_delay(&c, 6, 30, 0, NULL, r), 32, 6); /* max(32, 30) */
+    expect_delay(retry_delay(&c, 9, 30, 0, NULL, r), 60, 9); /* capped, then max */
+    expect_delay(retry_delay(&c, 9, 90, 0, NULL, r), 90, 9); /* above the cap */
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 2, 2);   /* a 5xx: no RA */
     expect_untouched(r, SEED);
 
     c.jitter = JITTER_FULL;
     for (int i = 0; i < NDRAWS; i++)
-        expect_in(retry_delay(&c, 3, 3, NULL, r), 3, 4, 3);
+        expect_in(retry_delay(&c, 3, 3, 0, NULL, r), 3, 4, 3);
     c.jitter = JITTER_DECORRELATED;
     double prev = 0;
     for (int i = 0; i < 100; i++)
-        expect_in(retry_delay(&c, 1, 50, &prev, r), 50, 60, 1);
+        expect_in(retry_delay(&c, 1, 50, 0, &prev, r), 50, 60, 1);
     gsl_rng_free(r);
 }
 
@@ -200,13 +202,13 @@ static void fixed_policy(void **state)
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = {.policy = RETRY_POLICY_FIXED, .delay_s = 300};
     for (unsigned n = 1; n <= 5; n++)
-        expect_delay(retry_delay(&c, n, 17, NULL, r), 300, n); /* RA ignored */
+        expect_delay(retry_delay(&c, n, 17, 0, NULL, r), 300, n); /* RA ignored */
     expect_untouched(r, SEED);
 
     c.jitter_s = 60;
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < NDRAWS; i++) {
-        double d = retry_delay(&c, 1, 0, NULL, r);
+        double d = retry_delay(&c, 1, 0, 0, NULL, r);
         expect_in(d, 300, 360, 1);
         lo = fmin(lo, d);
         hi = fmax(hi, d);
@@ -220,21 +222,106 @@ static void retry_after_policy(void **state)
     (void)state;
     gsl_rng *r = new_rng(SEED);
     struct retry_cfg c = {.policy = RETRY_POLICY_RETRY_AFTER};
-    expect_delay(retry_delay(&c, 1, 7, NULL, r), 7, 1);
-    expect_delay(retry_delay(&c, 50, 1, NULL, r), 1, 50);
-    expect_delay(retry_delay(&c, 2, 0, NULL, r), 0, 2);
+    expect_delay(retry_delay(&c, 1, 7, 0, NULL, r), 7, 1);
+    expect_delay(retry_delay(&c, 50, 1, 0, NULL, r), 1, 50);
+    expect_delay(retry_delay(&c, 2, 0, 0, NULL, r), 0, 2);
     expect_untouched(r, SEED);
 
     c.jitter_s = 5;
     double lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < NDRAWS; i++) {
-        double d = retry_delay(&c, 1, 7, NULL, r);
+        double d = retry_delay(&c, 1, 7, 0, NULL, r);
         expect_in(d, 7, 12, 1);
         lo = fmin(lo, d);
         hi = fmax(hi, d);
     }
     assert_true(lo < 7.01 && hi > 11.99);
     gsl_rng_free(r);
+}
+
+/* A 429 without Retry-After (0, server mode none): retry_after waits its
+ * fallback (+ jitter); a Retry-After, when there is one, still wins. */
+static void retry_after_fallback(void **state)
+{
+    (void)state;
+    gsl_rng *r = new_rng(SEED);
+    struct retry_cfg c = {.policy = RETRY_POLICY_RETRY_AFTER, .fallback_s = 45};
+    expect_delay(retry_delay(&c, 1, 0, 0, NULL, r), 45, 1);
+    expect_delay(retry_delay(&c, 9, 0, 500, NULL, r), 45, 9);
+    expect_delay(retry_delay(&c, 1, 7, 0, NULL, r), 7, 1);
+    expect_untouched(r, SEED);
+    assert_true(retry_is_deterministic(&c));
+    c.jitter_s = 5;
+    for (int i = 0; i < 1000; i++)
+        expect_in(retry_delay(&c, 1, 0, 0, NULL, r), 45, 50, 1);
+    gsl_rng_free(r);
+}
+
+#define H 3600.0
+
+/* Entra's schedule: retries 6 h, 12 h, 24 h after the first failure, then
+ * every 24 h. Each failure here comes late (the retried request is
+ * answered, or queued, some time after its due time), yet every retry is
+ * due on the schedule counted from the first failure: 6, 12, 24, 48, 72,
+ * 96 h. A policy counting from each failure would drift by the lateness. */
+static void schedule_from_first_failure(void **state)
+{
+    (void)state;
+    gsl_rng *r = new_rng(SEED);
+    struct retry_cfg c = {.policy = RETRY_POLICY_SCHEDULE,
+                          .schedule_s = {6 * H, 12 * H, 24 * H},
+                          .nschedule = 3,
+                          .then_every_s = 24 * H};
+    const double want[] = {6 * H, 12 * H, 24 * H, 48 * H, 72 * H, 96 * H};
+    const double late[] = {30, 5000, 0.5, 7 * H, 90, 1};
+    const double first = 1000; /* absolute time of the first failure */
+    double fail_at = first;
+    for (unsigned n = 1; n <= 6; n++) {
+        double d = retry_delay(&c, n, 0, fail_at - first, NULL, r);
+        assert_true(d >= 0);
+        double due = fail_at + d - first;
+        if (fabs(due - want[n - 1]) > 1e-6)
+            fail_msg("retry %u due %.6f h after the first failure, want %.0f h", n, due / H,
+                     want[n - 1] / H);
+        fail_at += d + late[n - 1];
+    }
+    expect_untouched(r, SEED);
+    assert_false(retry_is_deterministic(&c));
+    gsl_rng_free(r);
+}
+
+/* A failure that comes after its next retry was due retries at once
+ * (delay 0), and the retry after that is still on the schedule. */
+static void schedule_overdue_retries_at_once(void **state)
+{
+    (void)state;
+    struct retry_cfg c = {
+        .policy = RETRY_POLICY_SCHEDULE, .schedule_s = {6 * H, 12 * H, 24 * H}, .nschedule = 3};
+    expect_delay(retry_delay(&c, 2, 0, 13 * H, NULL, NULL), 0, 2); /* 12 h slot passed */
+    expect_delay(retry_delay(&c, 2, 0, 12 * H, NULL, NULL), 0, 2); /* exactly due */
+    expect_delay(retry_delay(&c, 3, 0, 13 * H, NULL, NULL), 11 * H, 3);
+    /* Retry-After is ignored, as by fixed */
+    expect_delay(retry_delay(&c, 1, 600, 0, NULL, NULL), 6 * H, 1);
+}
+
+/* Without then_every the job gets one retry per listed delay (attempts =
+ * list length + 1); max_attempts still applies when it is smaller. */
+static void schedule_without_then_every_ends(void **state)
+{
+    (void)state;
+    struct retry_cfg c = {
+        .policy = RETRY_POLICY_SCHEDULE, .schedule_s = {6 * H, 12 * H, 24 * H}, .nschedule = 3};
+    for (unsigned a = 1; a <= 3; a++)
+        assert_true(retry_may_retry(&c, a));
+    assert_false(retry_may_retry(&c, 4));
+    c.max_attempts = 2;
+    assert_true(retry_may_retry(&c, 1));
+    assert_false(retry_may_retry(&c, 2));
+    c.max_attempts = 0;
+    c.then_every_s = 24 * H;
+    assert_true(retry_may_retry(&c, 4));
+    assert_true(retry_may_retry(&c, 1000));
+    expect_delay(retry_delay(&c, 1000, 0, 0, NULL, NULL), 24 * H + 997 * 24 * H, 1000);
 }
 
 /* A jittered policy takes exactly one uniform per delay: the same seed
@@ -253,7 +340,7 @@ static void one_draw_per_jittered_delay(void **state)
         gsl_rng *ref = new_rng(SEED);
         double prev = 0;
         for (unsigned n = 1; n <= 10; n++) {
-            (void)retry_delay(&cs[i], n, 1, &prev, r);
+            (void)retry_delay(&cs[i], n, 1, 0, &prev, r);
             (void)gsl_rng_get(ref);
         }
         if (gsl_rng_get(r) != gsl_rng_get(ref))
@@ -290,7 +377,7 @@ static void full_jitter_mean(void **state)
     double *x = malloc(n * sizeof *x);
     assert_non_null(x);
     for (size_t i = 0; i < n; i++)
-        x[i] = retry_delay(&c, 4, 0, NULL, r); /* d = 8 */
+        x[i] = retry_delay(&c, 4, 0, 0, NULL, r); /* d = 8 */
     double mean = gsl_stats_mean(x, 1, n);
     double sd = gsl_stats_sd_m(x, 1, n, mean);
     double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
@@ -305,8 +392,8 @@ static void full_jitter_mean(void **state)
 static void names_round_trip(void **state)
 {
     (void)state;
-    const char *pol[] = {"retry_after", "exponential", "fixed"};
-    for (int i = 0; i < 3; i++) {
+    const char *pol[] = {"retry_after", "exponential", "fixed", "schedule"};
+    for (int i = 0; i < 4; i++) {
         assert_string_equal(retry_policy_name(i), pol[i]);
         assert_int_equal(retry_policy_parse(pol[i]), i);
     }
@@ -332,6 +419,10 @@ int main(void)
         cmocka_unit_test(exponential_respects_retry_after),
         cmocka_unit_test(fixed_policy),
         cmocka_unit_test(retry_after_policy),
+        cmocka_unit_test(retry_after_fallback),
+        cmocka_unit_test(schedule_from_first_failure),
+        cmocka_unit_test(schedule_overdue_retries_at_once),
+        cmocka_unit_test(schedule_without_then_every_ends),
         cmocka_unit_test(one_draw_per_jittered_delay),
         cmocka_unit_test(max_attempts),
         cmocka_unit_test(full_jitter_mean),

@@ -160,7 +160,8 @@ static void test_default_file_matches_builtin(void **state)
         assert_int_equal(f.server.limits[i].type, b.server.limits[i].type);
         assert_true(f.server.limits[i].rate_per_s == b.server.limits[i].rate_per_s);
         assert_true(f.server.limits[i].burst == b.server.limits[i].burst);
-        assert_int_equal(f.server.limits[i].applies_mask, b.server.limits[i].applies_mask);
+        assert_int_equal(f.server.limits[i].ep_mask, b.server.limits[i].ep_mask);
+        assert_int_equal(f.server.limits[i].kind_mask, b.server.limits[i].kind_mask);
         assert_string_equal(f.server.limits[i].name, b.server.limits[i].name);
     }
     assert_true(f.server.latency.mean_s == b.server.latency.mean_s);
@@ -176,22 +177,30 @@ static void test_default_file_matches_builtin(void **state)
     assert_true(b.horizon_s == 2 * 86400);
     assert_true(b.seed == 1);
     assert_int_equal(b.replications, 20);
-    assert_int_equal(b.server.nlimits, 3);
-    assert_string_equal(b.server.limits[0].name, "writes");
+    assert_int_equal(b.server.nlimits, 8);
+    assert_string_equal(b.server.limits[0].name, "writes (org-wide)");
     assert_int_equal(b.server.limits[0].type, LIM_TOKEN_BUCKET);
     assert_true(b.server.limits[0].rate_per_s == 10);
     assert_true(b.server.limits[0].burst == 180);
-    assert_int_equal(b.server.limits[0].applies_mask, JOB_KIND_MASK_ALL);
-    assert_true(b.server.limits[1].rate_per_s == 3);
-    assert_int_equal(b.server.limits[1].applies_mask, JOB_KIND_MASK(JOB_KIND_CREATE));
-    assert_int_equal(b.server.limits[2].applies_mask,
-                     JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
+    assert_int_equal(b.server.limits[0].ep_mask, ep_selector_mask("writes"));
+    assert_int_equal(b.server.limits[1].ep_mask, ep_selector_mask("reads"));
+    assert_true(b.server.limits[2].rate_per_s == 3);
+    assert_int_equal(b.server.limits[2].ep_mask, EP_MASK(EP_POST_USERS));
+    assert_int_equal(b.server.limits[2].kind_mask, 0);
+    assert_int_equal(b.server.limits[3].ep_mask, EP_MASK(EP_PUT_USER) | EP_MASK(EP_PATCH_USER));
+    assert_true(b.server.limits[6].burst == 80);
+    assert_int_equal(b.client.requests, CLIENT_REQUESTS_OKTA);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].n, 2);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].ep[0], EP_GET_USERS);
+    assert_int_equal(b.client.recipe[JOB_KIND_CREATE].ep[1], EP_POST_USERS);
+    assert_int_equal(b.client.on_error, CLIENT_ON_ERROR_PARK);
+    assert_int_equal(b.client.retry_from, CLIENT_RETRY_FROM_START);
     assert_int_equal(b.server.ra_mode, SRV_RA_LIMITER);
     assert_int_equal(b.server.latency.type, DIST_LOGNORMAL);
     assert_true(b.server.reject_latency_s == 0.05);
     assert_true(b.server.error_rate == 0);
     assert_int_equal(b.server.count_rejected, 0);
-    assert_int_equal(b.client.workers, 8);
+    assert_int_equal(b.client.workers, 4);
     assert_true(b.client.max_rate_per_s == 0);
     assert_int_equal(b.client.retry.policy, RETRY_POLICY_RETRY_AFTER);
     assert_int_equal(b.client.error_retry.policy, RETRY_POLICY_EXPONENTIAL);
@@ -211,7 +220,7 @@ static void test_default_file_matches_builtin(void **state)
     assert_true(b.other.profile.weekday[10] == 3000);
     assert_true(b.series_step_s == 60);
     /* Notes: the array joined by newlines, no trailing newline. */
-    assert_true(strncmp(b.notes, "Limits:", 7) == 0);
+    assert_true(strncmp(b.notes, "Limits [C]:", 11) == 0);
     assert_non_null(strchr(b.notes, '\n'));
     assert_true(b.notes[strlen(b.notes) - 1] != '\n');
 
@@ -228,12 +237,24 @@ static void test_default_file_matches_builtin(void **state)
     assert_string_equal(scn_check(&t),
                         "rollouts[]: batch_size is not 0 (one batch) or less than users");
     t = b;
-    t.server.limits[1].applies_mask = 0;
+    t.server.limits[1].ep_mask = t.server.limits[1].kind_mask = 0;
     assert_string_equal(scn_check(&t),
-                        "server.limits[]: applies_mask is empty or has bits of no job kind");
+                        "server.limits[]: selects no request, or has bits of no endpoint or kind");
     t = b;
     t.series_step_s = t.horizon_s * 2;
     assert_string_equal(scn_check(&t), "series_step_s is not in (0, horizon_s]");
+    t = b;
+    t.server.limits[1].lockout_s = -1;
+    assert_string_equal(scn_check(&t), "server.limits[]: lockout_s is not finite and >= 0");
+    t = b;
+    t.client.retry.policy = RETRY_POLICY_SCHEDULE; /* with no delays */
+    assert_string_equal(scn_check(&t), "client.retry: nschedule is not in [1, RETRY_MAX_SCHEDULE]");
+    t.client.retry.nschedule = 2;
+    t.client.retry.schedule_s[0] = t.client.retry.schedule_s[1] = 60;
+    assert_string_equal(scn_check(&t),
+                        "client.retry: schedule_s is not finite, > 0 and strictly increasing");
+    t.client.retry.schedule_s[1] = 120;
+    assert_null(scn_check(&t));
 
     scn_fini(&f);
     scn_fini(&b);
@@ -364,7 +385,7 @@ static void test_unknown_and_duplicate_keys(void **state)
         "workload.rollouts[0].max_retries=3", NULL);
     /* A key of another limit type. */
     bad("server.limits[0]: unknown key \"burst\" for a fixed_window limit (it takes type, "
-        "name, applies_to, limit, window)",
+        "name, applies_to, limit, window",
         "server.limits[0]={\"type\":\"fixed_window\",\"limit\":5,\"window\":\"1m\",\"burst\":3}",
         NULL);
     /* cJSON keeps both copies of a repeated key. */
@@ -498,13 +519,18 @@ static void test_limits(void **state)
     bad("server.limits[0].retry_after: missing required key",
         "server.limits[0]={\"type\":\"concurrency\",\"limit\":5}", NULL);
     bad("server.limits[0].name: must not be empty", "server.limits[0].name=\"\"", NULL);
-    bad("server.limits[1].applies_to: must list at least one kind",
+    bad("server.limits[1].applies_to: must list at least one endpoint or kind",
         "server.limits[1].applies_to=[]", NULL);
-    bad("server.limits[1].applies_to[1]: duplicate kind \"create\"",
+    bad("server.limits[1].applies_to[1]: \"create\" is listed twice",
         "server.limits[1].applies_to=[\"create\",\"create\"]", NULL);
-    bad("server.limits[1].applies_to[0]: must be one of \"create\", \"update\", "
-        "\"deactivate\" (got \"delete\")",
+    bad("server.limits[1].applies_to[1]: \"POST /Users\" is listed twice",
+        "server.limits[1].applies_to=[\"POST /Users\",\"POST /Users\"]", NULL);
+    bad("server.limits[1].applies_to[0]: \"delete\" is not an endpoint (\"POST /Users\"), a "
+        "method (\"GET\"), a resource (\"/Users\"), \"reads\", \"writes\" or a job kind",
         "server.limits[1].applies_to=[\"delete\"]", NULL);
+    bad("(did you mean \"POST /Users\"?)", "server.limits[1].applies_to=[\"POST /User\"]", NULL);
+    bad("server.limits[1].applies_to[0]: expected a string, got a number",
+        "server.limits[1].applies_to=[3]", NULL);
     bad("server.limits: 17 limits is more than the limit of 16",
         "server.limits=[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}]", NULL);
     bad("server.limits[0]: expected an object, got a number", "server.limits=[1]", NULL);
@@ -524,8 +550,9 @@ static void test_limits(void **state)
     assert_true(s.server.limits[1].limit == 20);
     assert_true(s.server.limits[1].window_s == 5);
     assert_int_equal(s.server.limits[2].type, LIM_SLIDING_WINDOW);
-    assert_int_equal(s.server.limits[2].applies_mask,
+    assert_int_equal(s.server.limits[2].kind_mask,
                      JOB_KIND_MASK(JOB_KIND_UPDATE) | JOB_KIND_MASK(JOB_KIND_DEACTIVATE));
+    assert_int_equal(s.server.limits[2].ep_mask, 0);
     scn_fini(&s);
 
     good(&s, "server.limits=[]", NULL);

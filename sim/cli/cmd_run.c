@@ -222,8 +222,9 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
 {
     struct run_series so;
     struct run_trace to;
+    struct trace_csv tw;
     series_csv_out(&so, a->cc.out ? rundir_series(&out->rd) : out->series.f);
-    trace_csv_out(&to, out->trace.f);
+    trace_csv_out(&to, &tw, out->trace.f, s);
     struct run_opts o = {
         .reps = a->cc.reps > 0 ? (int)a->cc.reps : s->replications,
         .seed = s->seed,

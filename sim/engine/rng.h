@@ -27,6 +27,7 @@ enum rng_stream {
     RNG_OTHER,          /* other clients' request arrivals and kinds */
     RNG_LATENCY,        /* server latencies and 5xx draws */
     RNG_JITTER,         /* client retry jitter and server Retry-After jitter */
+    RNG_EXISTING,       /* whether a create's user already exists */
     RNG_NSTREAMS
 };
 

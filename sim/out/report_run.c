@@ -228,6 +228,63 @@ static void run_table(struct doc *d, const cJSON *ms, int rollout, double reps)
     }
 }
 
+static double stat_mean(const cJSON *o, const char *key)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, key);
+    return jsonfile_num(st, "mean");
+}
+
+/* Which limit binds (run.json's "limiters" and "endpoints"): the limiters
+ * that refused anything, most first, and the requests by endpoint. */
+static void limit_findings(struct doc *d, const cJSON *run)
+{
+    const cJSON *lims = cJSON_GetObjectItemCaseSensitive(run, "limiters");
+    const cJSON *eps = cJSON_GetObjectItemCaseSensitive(run, "endpoints");
+    int n = cJSON_IsArray(lims) ? cJSON_GetArraySize(lims) : 0;
+    char line[1024];
+    size_t len = 0;
+    int used[64] = {0}, shown = 0;
+    for (int k = 0; k < n && k < 64; k++) {
+        /* the next-largest refusals not shown yet */
+        int best = -1;
+        double bv = 0.0;
+        for (int i = 0; i < n && i < 64; i++) {
+            double v = stat_mean(cJSON_GetArrayItem(lims, i), "refusals");
+            if (!used[i] && isfinite(v) && v > bv) {
+                best = i;
+                bv = v;
+            }
+        }
+        if (best < 0)
+            break;
+        used[best] = 1;
+        const cJSON *l = cJSON_GetArrayItem(lims, best);
+        const char *name = jsonfile_str(l, "name"), *rule = jsonfile_str(l, "rule");
+        double share = stat_mean(l, "share_of_429s");
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s\"%s\" (%s) %.0f%%",
+                                shown++ ? "; " : "", name ? name : "?", rule ? rule : "?",
+                                100.0 * share);
+        if (len >= sizeof line)
+            break;
+    }
+    if (shown)
+        doc_add(&d->findings, "Which limit binds (share of all 429s, each counted against the "
+                              "limiter that set its Retry-After): %s.",
+                line);
+    len = 0;
+    shown = 0;
+    for (const cJSON *e = cJSON_IsObject(eps) ? eps->child : NULL; e && len < sizeof line;
+         e = e->next) {
+        char a[32], b[32];
+        report_fmt_count(a, sizeof a, stat_mean(e, "requests"));
+        report_fmt_count(b, sizeof b, stat_mean(e, "throttled"));
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s %s (%s 429s)",
+                                shown++ ? "; " : "", e->string, a, b);
+    }
+    if (shown && len < sizeof line)
+        doc_add(&d->findings, "Requests by endpoint, all clients, mean per replication: %s.", line);
+}
+
 int report_build_run(struct doc *d, const char *dir, char *err, size_t errlen)
 {
     cJSON *run = jsonfile_read(dir, RESDIR_RUN_JSON, err, errlen);
@@ -254,6 +311,7 @@ int report_build_run(struct doc *d, const char *dir, char *err, size_t errlen)
         rollout_findings(d, ms, &r);
     client_findings(d, ms);
     others_findings(d, ms);
+    limit_findings(d, run);
     run_table(d, ms, rollout, jsonfile_num(run, "replications"));
     cJSON_Delete(run);
     cJSON_Delete(meta);

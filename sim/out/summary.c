@@ -3,6 +3,7 @@
 
 #include "base/units.h"
 #include "base/util.h"
+#include "out/breakdown.h"
 #include "models/workload.h"
 
 #include <math.h>
@@ -99,6 +100,10 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         }
         fputs("\n", f);
     }
+    char head[256];
+    breakdown_headline(s, r, head, sizeof head);
+    if (*head)
+        fprintf(f, "  %s\n", head);
     fprintf(f, "\n  %-38s %12s   %s\n", "", "mean", "95% CI");
     if (s->nrollouts > 0) {
         fputs("Rollout\n", f);
@@ -117,11 +122,24 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         line(f, r, METRIC_ROLLOUT_P95);
         line(f, r, METRIC_ROLLOUT_P99);
         line(f, r, METRIC_ROLLOUT_MAX);
+        line(f, r, METRIC_ROLLOUT_JOB_ATTEMPTS);
+        int groups = 0;
+        for (int i = 0; i < s->nrollouts; i++)
+            groups |= s->rollouts[i].group.groups > 0;
+        if (groups) {
+            line(f, r, METRIC_GROUP_JOBS);
+            line(f, r, METRIC_GROUP_CLEAR_TIME);
+        }
     }
     fputs("Client (rollout + background jobs)\n", f);
     for (enum metric m = METRIC_JOBS; m <= METRIC_PEAK_FAILED_TASKS; m++)
-        if (m != METRIC_CLEARED)
+        if (m != METRIC_CLEARED && m != METRIC_ROLLOUT_JOB_ATTEMPTS &&
+            (m != METRIC_PARKED || s->client.on_error == CLIENT_ON_ERROR_PARK))
             line(f, r, m);
+    if (r->sum[METRIC_PARKED].mean > 0.0)
+        fprintf(f, "  -> %.0f jobs (mean) failed with a 5xx and were parked: an admin must "
+                   "retry them by hand\n",
+                r->sum[METRIC_PARKED].mean);
     if (s->background.enabled) {
         fputs("Background jobs (everyday joiners, movers, leavers)\n", f);
         line(f, r, METRIC_BACKGROUND_JOBS);
@@ -134,6 +152,7 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
         line(f, r, METRIC_OTHER_REQUESTS);
         line(f, r, METRIC_OTHER_THROTTLED);
     }
+    breakdown_text(f, s, r);
     fputs("Engine\n", f);
     line(f, r, METRIC_EVENTS);
     if (perf)
@@ -151,6 +170,17 @@ static void add_num(cJSON *o, const char *k, double v)
     cJSON_AddNumberToObject(o, k, v);
 }
 
+void summary_add_stats(cJSON *parent, const char *key, const struct stats_summary *st)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    add_num(o, "mean", st->mean);
+    add_num(o, "sd", st->sd);
+    add_num(o, "ci95_lo", st->ci_lo);
+    add_num(o, "ci95_hi", st->ci_hi);
+    add_num(o, "min", st->min);
+    add_num(o, "max", st->max);
+}
+
 char *summary_json(const struct scenario *s, const struct run_result *r,
                    const struct summary_perf *perf)
 {
@@ -164,16 +194,9 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
         cJSON_AddBoolToObject(pr, "reached", r->precision_reached);
     }
     cJSON *ms = cJSON_AddObjectToObject(root, "metrics");
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        const struct stats_summary *st = &r->sum[m];
-        cJSON *o = cJSON_AddObjectToObject(ms, metric_table[m].name);
-        add_num(o, "mean", st->mean);
-        add_num(o, "sd", st->sd);
-        add_num(o, "ci95_lo", st->ci_lo);
-        add_num(o, "ci95_hi", st->ci_hi);
-        add_num(o, "min", st->min);
-        add_num(o, "max", st->max);
-    }
+    for (int m = 0; m < METRIC_COUNT; m++)
+        summary_add_stats(ms, metric_table[m].name, &r->sum[m]);
+    breakdown_json(root, s, r);
     if (perf) {
         cJSON *p = cJSON_AddObjectToObject(root, "perf");
         add_num(p, "wall_s", perf->wall_s);

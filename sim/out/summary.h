@@ -22,6 +22,10 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
 /* Formats one value of metric m as the text summary does ("1h 32m", "378",
  * "97%"); "-" if not finite. */
 void summary_format_value(char *buf, size_t len, enum metric m, double v);
+/* Adds parent[key] = {mean, sd, ci95_lo, ci95_hi, min, max}: the one
+ * encoding of a summarised value in provsim's JSON. */
+struct cJSON;
+void summary_add_stats(struct cJSON *parent, const char *key, const struct stats_summary *st);
 /* Returns a JSON string (caller owns, free()). */
 char *summary_json(const struct scenario *s, const struct run_result *r,
                    const struct summary_perf *perf);

@@ -142,6 +142,7 @@ struct rep_job {
     int r;
     int rc;
     double row[METRIC_COUNT];
+    double detail[METRIC_DETAIL_COUNT];
     double lower_bound_s;
     char msg[256];
 };
@@ -169,8 +170,10 @@ static void run_one(struct rep_job *j)
         j->rc = run_hooked(p, o->audit ? j->msg : NULL, sizeof j->msg, smp);
     else
         j->rc = prov_run(p, NULL, NULL, NULL);
-    if (j->rc == 0)
+    if (j->rc == 0) {
         metric_compute(p, j->lower_bound_s, j->row);
+        metric_detail(p, j->detail);
+    }
 }
 
 static void *run_one_thread(void *arg)
@@ -219,6 +222,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     int reps = o->reps > 0 ? o->reps : s->replications;
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
+    res->detail = xcalloc((size_t)reps * METRIC_DETAIL_COUNT, sizeof(double));
     res->lower_bound_s = bound_clear_time_s(s);
 
     /* the seed may be overridden without touching the borrowed scenario */
@@ -263,6 +267,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
                 break;
             }
             memcpy(res->values + (size_t)r * METRIC_COUNT, w[i].row, sizeof w[i].row);
+            memcpy(res->detail + (size_t)r * METRIC_DETAIL_COUNT, w[i].detail,
+                   sizeof w[i].detail);
             res->events += (uint64_t)w[i].row[METRIC_EVENTS];
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
@@ -287,6 +293,11 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             col[r] = res->values[(size_t)r * METRIC_COUNT + m];
         stats_summarize(col, (size_t)reps, &res->sum[m]);
     }
+    for (int d = 0; d < METRIC_DETAIL_COUNT; d++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->detail[(size_t)r * METRIC_DETAIL_COUNT + d];
+        stats_summarize(col, (size_t)reps, &res->detail_sum[d]);
+    }
     free(col);
     return 0;
 }
@@ -295,4 +306,6 @@ void run_result_fini(struct run_result *res)
 {
     free(res->values);
     res->values = NULL;
+    free(res->detail);
+    res->detail = NULL;
 }

@@ -57,6 +57,9 @@ struct run_result {
     int reps;
     double *values;                 /* reps x METRIC_COUNT, row per replication; owned */
     struct stats_summary sum[METRIC_COUNT];
+    /* which limit binds: reps x METRIC_DETAIL_COUNT (metrics.h); owned */
+    double *detail;
+    struct stats_summary detail_sum[METRIC_DETAIL_COUNT];
     double lower_bound_s;
     double wall_s;                  /* elapsed time of the replications */
     uint64_t events;                /* over all replications */

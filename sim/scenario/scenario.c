@@ -13,7 +13,8 @@
  * every number is finite; nlimits <= SRV_MAX_LIMITS and nrollouts <=
  * WL_MAX_ROLLOUTS; each rollout's at_s is in [0, horizon_s); each enabled
  * traffic profile has a positive maximum and its mix sums to 1;
- * 0 < series_step_s <= horizon_s. */
+ * 0 < series_step_s <= horizon_s; a schedule retry policy lists 1 to
+ * RETRY_MAX_SCHEDULE strictly increasing delays > 0. */
 #include "scenario/scenario.h"
 
 #include "scenario/document.h"
@@ -68,8 +69,16 @@ static const char *traffic_check(const struct wl_traffic *t, int is_other)
 
 static const char *limit_check(const struct lim_cfg *l)
 {
-    if (l->applies_mask == 0 || (l->applies_mask & ~JOB_KIND_MASK_ALL))
-        return "server.limits[]: applies_mask is empty or has bits of no job kind";
+    if ((l->ep_mask | l->kind_mask) == 0 || (l->ep_mask & ~EP_MASK_ALL) ||
+        (l->kind_mask & ~JOB_KIND_MASK_ALL))
+        return "server.limits[]: selects no request, or has bits of no endpoint or kind";
+    if (!finite_in(l->lockout_s, 0, INFINITY))
+        return "server.limits[]: lockout_s is not finite and >= 0";
+    if (!finite_in(l->max_debt, 0, INFINITY) || (l->type != LIM_TOKEN_BUCKET && l->max_debt != 0))
+        return "server.limits[]: max_debt is not finite and >= 0, or set on a non-bucket";
+    if (!finite_in(l->phase_s, 0, INFINITY) || (l->type != LIM_FIXED_WINDOW && l->phase_s != 0) ||
+        (l->type == LIM_FIXED_WINDOW && !(l->phase_s < l->window_s)))
+        return "server.limits[]: phase_s is not in [0, window_s), or set on a non-fixed window";
     switch (l->type) {
     case LIM_FIXED_WINDOW:
     case LIM_SLIDING_WINDOW:
@@ -94,6 +103,21 @@ static const char *limit_check(const struct lim_cfg *l)
     return "server.limits[]: type is not a limiter type";
 }
 
+static const char *retry_check(const struct retry_cfg *r)
+{
+    if (!finite_in(r->fallback_s, 0, INFINITY) || !finite_in(r->then_every_s, 0, INFINITY))
+        return "client.retry: fallback_s or then_every_s is not finite and >= 0";
+    if (r->policy != RETRY_POLICY_SCHEDULE)
+        return NULL;
+    if (r->nschedule < 1 || r->nschedule > RETRY_MAX_SCHEDULE)
+        return "client.retry: nschedule is not in [1, RETRY_MAX_SCHEDULE]";
+    for (unsigned i = 0; i < r->nschedule; i++)
+        if (!finite_in(r->schedule_s[i], 1e-300, INFINITY) ||
+            (i > 0 && !(r->schedule_s[i] > r->schedule_s[i - 1])))
+            return "client.retry: schedule_s is not finite, > 0 and strictly increasing";
+    return NULL;
+}
+
 static const char *server_check(const struct srv_cfg *sv)
 {
     if (sv->nlimits < 0 || sv->nlimits > SRV_MAX_LIMITS)
@@ -104,6 +128,8 @@ static const char *server_check(const struct srv_cfg *sv)
         return "server.error_rate is not in [0, 1)";
     if (!isfinite(sv->latency.mean_s))
         return "server.latency.mean_s is not finite";
+    if (sv->ra_mode != SRV_RA_LIMITER && sv->ra_mode != SRV_RA_FIXED && sv->ra_mode != SRV_RA_NONE)
+        return "server.ra_mode is not a Retry-After mode";
     if (!finite_in(sv->ra_fixed_s, 0, INFINITY))
         return "server.ra_fixed_s is not finite and >= 0";
     if (!finite_in(sv->ra_jitter_s, 0, INFINITY))
@@ -159,6 +185,18 @@ const char *scn_check(const struct scenario *s)
         return "client.workers is not in [1, SCN_MAX_WORKERS]";
     if (!finite_in(s->client.max_rate_per_s, 0, INFINITY))
         return "client.max_rate_per_s is not finite and >= 0";
+    if ((broken = retry_check(&s->client.retry)))
+        return broken;
+    if (!finite_in(s->client.existing_fraction, 0, 1))
+        return "client.existing_fraction is not in [0, 1]";
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        const struct client_recipe *r = &s->client.recipe[k];
+        if (r->n < 1 || r->n > CLIENT_MAX_STEPS)
+            return "client.requests: a recipe has no request or more than CLIENT_MAX_STEPS";
+        for (int i = 0; i < r->n; i++)
+            if (r->ep[i] >= EP_COUNT)
+                return "client.requests: a recipe names no endpoint";
+    }
     if ((broken = rollouts_check(s)) || (broken = traffic_check(&s->background, 0)) ||
         (broken = traffic_check(&s->other, 1)))
         return broken;

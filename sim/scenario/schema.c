@@ -137,7 +137,8 @@ int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 
     const cJSON *it;
     size_t m;
-    if (val_enter(c, root, "server", 1, 0, &it, &m) < 0 || sch_parse_server(c, it, &s->server))
+    if (val_enter(c, root, "server", 1, 0, &it, &m) < 0 ||
+        sch_parse_server(c, it, s->start_epoch_s, &s->server))
         return -1;
     kp_pop(c, m);
     if (val_enter(c, root, "client", 1, 0, &it, &m) < 0 || sch_parse_client(c, it, &s->client))

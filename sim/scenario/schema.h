@@ -31,8 +31,8 @@ extern const char *const sch_kind_names[];
 
 /* The whole document: root is the top-level object. */
 int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s);
-/* o is the "server" object. */
-int sch_parse_server(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv);
+/* o is the "server" object; start_epoch_s places align "clock" windows. */
+int sch_parse_server(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s, struct srv_cfg *sv);
 /* o is the "client" object. */
 int sch_parse_client(struct kp_ctx *c, const cJSON *o, struct client_cfg *cl);
 /* o is the "workload" object; needs s->start_epoch_s and s->horizon_s, as

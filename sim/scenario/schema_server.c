@@ -13,6 +13,7 @@
 #include "scenario/keypath.h"
 #include "scenario/values.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,45 +28,98 @@ static const char *const dist_names[] = {[DIST_CONSTANT] = "constant",
                                          [DIST_GAMMA] = "gamma",
                                          [DIST_UNIFORM] = "uniform",
                                          NULL};
-static const char *const ra_mode_names[] = {[SRV_RA_LIMITER] = "limiter",
-                                            [SRV_RA_FIXED] = "fixed", NULL};
+static const char *const ra_mode_names[] = {
+    [SRV_RA_LIMITER] = "limiter", [SRV_RA_FIXED] = "fixed", [SRV_RA_NONE] = "none", NULL};
+static const char *const align_names[] = {"start", "clock", NULL};
 
-static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, unsigned *mask)
+/* align "clock": the part of a window of w seconds already past at t = 0,
+ * counting windows from the epoch in the scenario's naive local time (so
+ * for a w that divides a day, from the start day's midnight). fmod is
+ * exact, and start fits a double exactly. */
+static double clock_phase(int64_t start_epoch_s, double w)
 {
+    double ph = fmod((double)start_epoch_s, w);
+    if (ph < 0)
+        ph += w;
+    return ph < w ? ph : 0;
+}
+
+/* applies_to: endpoint selectors (endpoint.h: "POST /Users", "GET",
+ * "/Users", "reads", ...) and job kinds ("create": every request of a
+ * create job), each at most once. */
+static int parse_applies_to(struct kp_ctx *c, const cJSON *obj, struct lim_cfg *l)
+{
+    static const char *const kinds[] = {"create",       "update",        "deactivate",
+                                        "group_create", "group_members", NULL};
+    static const char *const words[] = {"reads",        "writes",        "GET",
+                                        "POST",         "PUT",           "PATCH",
+                                        "DELETE",       "/Users",        "/Users/{id}",
+                                        "/Groups",      "/Groups/{id}",  NULL};
     const cJSON *arr;
     size_t m;
     int rc = val_enter(c, obj, "applies_to", 0, 1, &arr, &m);
     if (rc <= 0)
         return rc;
     if (cJSON_GetArraySize(arr) == 0)
-        return kp_fail(c, "must list at least one kind (leave applies_to out for all kinds)");
-    *mask = 0;
+        return kp_fail(c, "must list at least one endpoint or kind (leave applies_to out for "
+                          "every request)");
+    l->ep_mask = l->kind_mask = 0;
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
         size_t mi = kp_push_index(c, i);
-        int k;
-        if (val_enum(c, it, sch_kind_names, &k))
+        const char *sel;
+        if (val_string(c, it, 1, &sel))
             return -1;
-        if (*mask & JOB_KIND_MASK(k))
-            return kp_fail(c, "duplicate kind \"%s\"", sch_kind_names[k]);
-        *mask |= JOB_KIND_MASK(k);
+        for (int j = 0; j < i; j++) {
+            const cJSON *prev = cJSON_GetArrayItem(arr, j);
+            if (cJSON_IsString(prev) && strcmp(prev->valuestring, sel) == 0)
+                return kp_fail(c, "\"%s\" is listed twice", sel);
+        }
+        int k = kp_find_name(kinds, sel);
+        unsigned em = ep_selector_mask(sel);
+        if (k >= 0) {
+            l->kind_mask |= JOB_KIND_MASK((unsigned)k);
+        } else if (em) {
+            l->ep_mask |= em;
+        } else {
+            /* did-you-mean over every form a selector takes */
+            const char *cands[64];
+            int n = 0;
+            for (int e = 0; e < EP_COUNT; e++)
+                cands[n++] = ep_names[e];
+            for (int w = 0; words[w]; w++)
+                cands[n++] = words[w];
+            for (int w = 0; kinds[w]; w++)
+                cands[n++] = kinds[w];
+            cands[n] = NULL;
+            char dym[96];
+            return kp_fail(c,
+                           "\"%s\" is not an endpoint (\"POST /Users\"), a method (\"GET\"), "
+                           "a resource (\"/Users\"), \"reads\", \"writes\" or a job kind%s",
+                           sel, kp_did_you_mean(dym, sizeof dym, sel, cands));
+        }
         kp_pop(c, mi);
     }
     kp_pop(c, m);
     return 1;
 }
 
-static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
+static int parse_limit(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s, struct lim_cfg *l)
 {
-    static const char *const all[] = {"type",  "name", "applies_to", "limit",       "window",
-                                      "rate",  "burst", "retry_after", NULL};
-    static const char *const windowed[] = {"type", "name", "applies_to", "limit", "window", NULL};
-    static const char *const bucket[] = {"type", "name", "applies_to", "rate", "burst", NULL};
-    static const char *const conc[] = {"type", "name", "applies_to", "limit", "retry_after",
-                                       NULL};
-    static const char *const *const by_type[] = {[LIM_FIXED_WINDOW] = windowed,
+    static const char *const all[] = {"type",    "name",     "applies_to", "limit",
+                                      "window",  "rate",     "burst",      "retry_after",
+                                      "lockout", "max_debt", "align",      NULL};
+    static const char *const fixed[] = {"type",   "name",    "applies_to", "limit",
+                                        "window", "lockout", "align",      NULL};
+    static const char *const sliding[] = {"type",   "name",    "applies_to", "limit",
+                                          "window", "lockout", NULL};
+    static const char *const bucket[] = {"type",  "name",    "applies_to", "rate",
+                                         "burst", "lockout", "max_debt",   NULL};
+    static const char *const conc[] = {"type",        "name",    "applies_to", "limit",
+                                       "retry_after", "lockout", NULL};
+    static const char *const *const by_type[] = {[LIM_FIXED_WINDOW] = fixed,
                                                  [LIM_TOKEN_BUCKET] = bucket,
-                                                 [LIM_SLIDING_WINDOW] = windowed,
+                                                 [LIM_SLIDING_WINDOW] = sliding,
                                                  [LIM_CONCURRENCY] = conc};
     if (!cJSON_IsObject(o))
         return kp_fail(c, "expected an object, got %s", kp_type_of(o));
@@ -76,6 +130,13 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
         return -1;
     char what[64];
     snprintf(what, sizeof what, "a %s limit", lim_names[type]);
+    if (type != LIM_FIXED_WINDOW && cJSON_GetObjectItemCaseSensitive(o, "align")) {
+        kp_push_key(c, "align");
+        return kp_fail(c,
+                       "only a fixed_window limit has windows to align (%s has none that "
+                       "start at a given time)",
+                       what);
+    }
     if (kp_variant_keys(c, o, by_type[type], what))
         return -1;
     l->type = (enum lim_type)type;
@@ -85,8 +146,9 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
         return -1;
     if (has_name)
         l->name = val_label_dup(name);
-    l->applies_mask = JOB_KIND_MASK_ALL;
-    if (parse_applies_to(c, o, &l->applies_mask) < 0)
+    l->ep_mask = EP_MASK_ALL;
+    l->kind_mask = 0;
+    if (parse_applies_to(c, o, l) < 0)
         return -1;
     switch (l->type) {
     case LIM_FIXED_WINDOW:
@@ -95,10 +157,18 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
                         &l->limit) < 0 ||
             val_get_num(c, o, "window", 1, VAL_DURATION, val_gt(0), &l->window_s) < 0)
             return -1;
+        if (l->type == LIM_FIXED_WINDOW) {
+            int align = 0;
+            if (val_get_enum(c, o, "align", 0, align_names, &align) < 0)
+                return -1;
+            if (align == 1)
+                l->phase_s = clock_phase(start_epoch_s, l->window_s);
+        }
         break;
     case LIM_TOKEN_BUCKET:
         if (val_get_num(c, o, "rate", 1, VAL_RATE, val_gt(0), &l->rate_per_s) < 0 ||
-            val_get_num(c, o, "burst", 1, VAL_NUMBER, val_ge(1), &l->burst) < 0)
+            val_get_num(c, o, "burst", 1, VAL_NUMBER, val_ge(1), &l->burst) < 0 ||
+            val_get_num(c, o, "max_debt", 0, VAL_NUMBER, val_gt(0), &l->max_debt) < 0)
             return -1;
         break;
     case LIM_CONCURRENCY:
@@ -108,7 +178,8 @@ static int parse_limit(struct kp_ctx *c, const cJSON *o, struct lim_cfg *l)
             return -1;
         break;
     }
-    return 0;
+    /* 0 is "no lockout", so a sweep can switch it off */
+    return val_get_num(c, o, "lockout", 0, VAL_DURATION, val_ge(0), &l->lockout_s) < 0 ? -1 : 0;
 }
 
 static int parse_retry_after(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv)
@@ -125,8 +196,13 @@ static int parse_retry_after(struct kp_ctx *c, const cJSON *o, struct srv_cfg *s
             return -1;
     } else if (cJSON_GetObjectItemCaseSensitive(o, "value")) {
         kp_push_key(c, "value");
-        return kp_fail(c, "only allowed with mode \"fixed\" (mode \"limiter\" sends each "
-                          "limiter's own Retry-After)");
+        return kp_fail(c, "only allowed with mode \"fixed\" (mode \"%s\" %s)", ra_mode_names[mode],
+                       mode == SRV_RA_NONE ? "sends no Retry-After"
+                                           : "sends each limiter's own Retry-After");
+    }
+    if (mode == SRV_RA_NONE && cJSON_GetObjectItemCaseSensitive(o, "jitter")) {
+        kp_push_key(c, "jitter");
+        return kp_fail(c, "not allowed with mode \"none\" (there is no Retry-After to jitter)");
     }
     return val_get_num(c, o, "jitter", 0, VAL_DURATION, val_ge(0), &sv->ra_jitter_s) < 0 ? -1 : 0;
 }
@@ -195,7 +271,7 @@ static int parse_latency(struct kp_ctx *c, const cJSON *o, struct dist *d)
     return kp_fail(c, "%s", msg);
 }
 
-int sch_parse_server(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv)
+int sch_parse_server(struct kp_ctx *c, const cJSON *o, int64_t start_epoch_s, struct srv_cfg *sv)
 {
     static const char *const keys[] = {"limits",         "retry_after", "latency",
                                        "reject_latency", "error_rate",  "count_rejected",
@@ -215,7 +291,7 @@ int sch_parse_server(struct kp_ctx *c, const cJSON *o, struct srv_cfg *sv)
         /* Counted before it is filled, so scn_fini frees a name taken by a
          * limit that then fails. */
         struct lim_cfg *l = &sv->limits[sv->nlimits++];
-        if (parse_limit(c, it, l))
+        if (parse_limit(c, it, start_epoch_s, l))
             return -1;
         kp_pop(c, mi);
     }

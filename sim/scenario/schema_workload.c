@@ -88,11 +88,34 @@ static int parse_at(struct kp_ctx *c, const cJSON *it, const struct scenario *s,
     return 0;
 }
 
+/* rollouts[i].group_push: the groups the users are pushed as members of. */
+static int parse_group_push(struct kp_ctx *c, const cJSON *o, struct wl_group_push *g)
+{
+    static const char *const keys[] = {"groups", "members_per_patch", "create_groups", "order",
+                                       NULL};
+    static const char *const orders[] = {"users_first", "groups_first", NULL};
+    if (kp_known_keys(c, o, keys))
+        return -1;
+    double groups, per = 0;
+    int order = 0, create = 1;
+    if (val_get_num(c, o, "groups", 1, VAL_INTEGER, val_in_cc(1, 1e6), &groups) < 0 ||
+        val_get_num(c, o, "members_per_patch", 1, VAL_INTEGER, val_in_cc(1, 1e9), &per) < 0)
+        return -1;
+    if (val_get_bool(c, o, "create_groups", &create) < 0 ||
+        val_get_enum(c, o, "order", 0, orders, &order) < 0)
+        return -1;
+    g->groups = (int)groups;
+    g->members_per_patch = (long)per;
+    g->create_groups = create;
+    g->groups_first = order;
+    return 0;
+}
+
 static int parse_rollout(struct kp_ctx *c, const cJSON *o, const struct scenario *s,
                          struct wl_rollout *r)
 {
-    static const char *const keys[] = {"kind", "users", "at", "batch_size", "batch_interval",
-                                       NULL};
+    static const char *const keys[] = {"kind",           "users",      "at", "batch_size",
+                                       "batch_interval", "group_push", NULL};
     if (!cJSON_IsObject(o))
         return kp_fail(c, "expected an object, got %s", kp_type_of(o));
     if (kp_known_keys(c, o, keys))
@@ -120,8 +143,16 @@ static int parse_rollout(struct kp_ctx *c, const cJSON *o, const struct scenario
         return kp_fail(c, "missing required key (batch_size %ld is less than users %ld)",
                        (long)batch, r->users);
     }
-    return val_get_num(c, o, "batch_interval", 0, VAL_DURATION, val_gt(0),
-                       &r->batch_interval_s) < 0 ? -1 : 0;
+    if (val_get_num(c, o, "batch_interval", 0, VAL_DURATION, val_gt(0),
+                    &r->batch_interval_s) < 0)
+        return -1;
+    const cJSON *gp;
+    int rc = val_enter(c, o, "group_push", 0, 0, &gp, &m);
+    if (rc < 0 || (rc == 1 && parse_group_push(c, gp, &r->group)))
+        return -1;
+    if (rc == 1)
+        kp_pop(c, m);
+    return 0;
 }
 
 static int parse_rollouts(struct kp_ctx *c, const cJSON *arr, struct scenario *s)
