@@ -9,6 +9,7 @@ prov=${1:?usage: man_page.sh PROVSIM MANPAGE} man=${2:?}
 [ -f "$man" ] || { echo "man_page: no $man (help2man not found at configure time): skipped"; exit 77; }
 # the roff source with its escapes undone: \- is -, \(aq is '
 text=$(sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\&//g' "$man")
+# the top level: every option of provsim --help
 fails=0
 need() { # word, where it comes from
   if ! grep -qF -- "$1" <<<"$text"; then
@@ -21,10 +22,20 @@ cmds=$("$prov" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]
 [ -n "$cmds" ] || { echo "FAIL: no commands found in provsim --help"; exit 1; }
 n=0
 for c in $cmds; do
-  need "provsim $c" "a subcommand in provsim --help"
+  # the subcommand's own section: from its .SS heading to the next heading
+  sect=$(awk -v h=".SS \"provsim $c\"" '$0 == h { on = 1; next } on && /^\.S[SH] / { exit } on' "$man" |
+         sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\&//g')
+  if [ -z "$sect" ]; then
+    echo "FAIL: the man page has no section .SS \"provsim $c\" (a subcommand in provsim --help)"
+    fails=$((fails + 1))
+    continue
+  fi
   help=$("$prov" "$c" --help) || { echo "FAIL: provsim $c --help exits $?"; fails=$((fails + 1)); continue; }
   for o in $(grep -oE -- '(^|[][ ,|(])--?[a-zA-Z][a-z-]*' <<<"$help" | grep -oE -- '--?[a-zA-Z][a-z-]*' | sort -u); do
-    need "$o" "an option in provsim $c --help"
+    if ! grep -qF -- "$o" <<<"$sect"; then
+      echo "FAIL: the man page's section on provsim $c lacks \"$o\" (an option in provsim $c --help)"
+      fails=$((fails + 1))
+    fi
     n=$((n + 1))
   done
 done
