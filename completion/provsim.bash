@@ -65,6 +65,13 @@ _provsim() {
       return ;;
     --reps|--seed|--jobs|--precision|--max-memory)
       return ;;
+    --*)
+      # an option whose help line shows a METRIC value takes metric names,
+      # whatever it is called
+      if [[ $prev != *=* ]] && _provsim_words "$cmd" --help | grep -qE -- "^ *$prev(=| )[A-Z,]*METRIC"; then
+        COMPREPLY=($(compgen -W "$(_provsim_words --complete metrics)" -- "$cur"))
+        return
+      fi ;;
   esac
   if [[ $cur == -* ]]; then
     local opts
