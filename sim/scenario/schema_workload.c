@@ -202,7 +202,10 @@ static int parse_mix(struct kp_ctx *c, const cJSON *o, double mix[JOB_KIND_COUNT
     double sum = 0;
     for (int k = 0; k < JOB_KIND_COUNT; k++) {
         mix[k] = 0; /* a kind left out of a given mix does not occur */
-        if (val_get_num(c, o, sch_kind_names[k], 0, VAL_NUMBER, val_in_cc(0, 1e12), &mix[k]) < 0)
+        /* sch_kind_names has the kinds a mix takes (not the group kinds):
+         * reading past its NULL was a buffer overflow */
+        if (k < JOB_KIND_DEACTIVATE + 1 &&
+            val_get_num(c, o, sch_kind_names[k], 0, VAL_NUMBER, val_in_cc(0, 1e12), &mix[k]) < 0)
             return -1;
         sum += mix[k];
     }
