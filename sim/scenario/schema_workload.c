@@ -200,12 +200,12 @@ static int parse_mix(struct kp_ctx *c, const cJSON *o, double mix[JOB_KIND_COUNT
     if (kp_known_keys(c, o, sch_kind_names))
         return -1;
     double sum = 0;
-    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
         mix[k] = 0; /* a kind left out of a given mix does not occur */
-        /* sch_kind_names has the kinds a mix takes (not the group kinds):
-         * reading past its NULL was a buffer overflow */
-        if (k < JOB_KIND_DEACTIVATE + 1 &&
-            val_get_num(c, o, sch_kind_names[k], 0, VAL_NUMBER, val_in_cc(0, 1e12), &mix[k]) < 0)
+    /* only the user kinds have names here (sch_kind_names has
+     * JOB_KIND_USER_COUNT entries; group jobs come from a group push) */
+    for (int k = 0; k < JOB_KIND_USER_COUNT; k++) {
+        if (val_get_num(c, o, sch_kind_names[k], 0, VAL_NUMBER, val_in_cc(0, 1e12), &mix[k]) < 0)
             return -1;
         sum += mix[k];
     }
