@@ -265,7 +265,8 @@ static void jobs_do_not_change_bytes(void **state)
     printf("sweep.csv, %zu bytes; header starts: %.80s\n", strlen(a), a);
     assert_string_equal(a, b);
     const char *head = "workload.rollouts[0].batch_size,workload.rollouts[0].at,"
-                       "clear_time_s_mean,clear_time_s_ci95_lo,clear_time_s_ci95_hi,";
+                       "clear_time_s_mean,clear_time_s_sd,clear_time_s_ci95_lo,"
+                       "clear_time_s_ci95_hi,clear_time_s_min,clear_time_s_max,";
     assert_true(!strncmp(a, head, strlen(head)));
     /* 1 header + 6 rows */
     int lines = 0;

@@ -1,6 +1,7 @@
 /* cmd_compare.c -- provsim compare: the command line of compare.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "out/resultdir.h"
 
 #include "plan/compare.h"
@@ -18,6 +19,7 @@
 static const char usage[] =
     "usage: provsim compare A.json B.json [C.json...] [options]\n"
     "       provsim compare SCENARIO.json --side LABEL [--set PATH=VALUE]... --side LABEL ...\n"
+    "(one of the scenarios may be \"-\": standard input)\n"
     "\n"
     "Runs every scenario with the same seed and replication count, so replication\n"
     "r of each draws the same random streams (common random numbers), and reports\n"
@@ -42,9 +44,14 @@ static const char usage[] =
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n";
 
+enum { O_FORMAT = CLI_O_OWN, O_SIDE };
+static const struct cli_opt compare_opts[] = {CLI_OPTS_COMMON, {"format", 1, O_FORMAT},
+                                              {"side", 1, O_SIDE}, CLI_OPT_HELP,
+                                              {NULL, 0, 0}};
+
 int cmd_compare(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
+    if (cli_help_requested(argc, argv, compare_opts)) {
         fputs(usage, stdout);
         return 0;
     }
@@ -56,16 +63,22 @@ int cmd_compare(int argc, char **argv)
      * cc.sets[first[k] .. first[k + 1]) (the last up to cc.nsets) */
     struct cmp_side *sides = xcalloc((size_t)argc, sizeof *sides);
     int *first = xcalloc((size_t)argc + 1, sizeof *first);
-    int nsides = 0, json = 0, rc = CMP_BAD_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("compare", argc, argv, &i, &cc);
+    int nsides = 0;
+    int json = 0, rc = CMP_BAD_INPUT, from_stdin = 0;
+    struct cli_parser p;
+    cli_parser_init(&p, "compare", argc, argv, compare_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            goto out;
+        int taken = cli_common_option("compare", id, v, &cc);
         if (taken == CLI_EXIT_USAGE)
             goto out;
         if (taken)
             continue;
-        if (!strcmp(a, "--side")) {
-            if (!v || !*v) {
+        if (id == O_SIDE) {
+            if (!*v) {
                 cli_usage_error("compare", "%s", "--side: expected a label");
                 goto out;
             }
@@ -76,19 +89,19 @@ int cmd_compare(int argc, char **argv)
                 }
             sides[nsides].label = v;
             first[nsides++] = cc.nsets;
-            i++;
-        } else if (!strcmp(a, "--format")) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+        } else if (id == O_FORMAT) {
+            if (strcmp(v, "text") && strcmp(v, "json")) {
                 cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
             }
             json = !strcmp(v, "json");
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_usage_error("compare", "unknown option \"%s\"", a);
-            goto out;
-        } else {
-            files[o.nfiles++] = a;
+        } else if (id == CLI_ARG) {
+            /* standard input can be read once */
+            if (!strcmp(v, "-") && from_stdin++) {
+                cli_usage_error("compare", "%s", "\"-\" (standard input) given more than once");
+                goto out;
+            }
+            files[o.nfiles++] = v;
         }
     }
     if (nsides > 0) {
@@ -100,6 +113,11 @@ int cmd_compare(int argc, char **argv)
         }
         if (nsides < 2) {
             cli_usage_error("compare", "%s", "give at least two --side LABEL");
+            goto out;
+        }
+        if (from_stdin) { /* every side reads the file again */
+            cli_usage_error("compare", "%s",
+                            "--side needs a scenario file: standard input can be read once");
             goto out;
         }
         first[nsides] = cc.nsets;
@@ -132,6 +150,7 @@ int cmd_compare(int argc, char **argv)
     if (cc.out)
         o.out_dir = cc.out;
 
+    cli_interrupt_install(); /* from here on, outputs may be open */
     struct cmp_result r;
     char err[1024];
     rc = cmp_run(&o, &r, err, sizeof err);

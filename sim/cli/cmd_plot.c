@@ -22,20 +22,25 @@ static const char usage_plot[] =
     "                     DIR/heatmap-clear-time.*, DIR/heatmap-other-throttled.*\n"
     "It lists the charts it drew.\n"
     "\n"
-    "Exit 0 when the charts are drawn; 1 when DIR holds no data, gnuplot is\n"
-    "missing or fails; 2 on bad usage.\n";
+    "Exit status: 0 when the charts are drawn; 2 on bad usage, when DIR does not\n"
+    "exist or holds no run, compare or sweep data; 1 when gnuplot is missing or\n"
+    "fails, or a chart cannot be written.\n";
+
+static const struct cli_opt plot_opts[] = {CLI_OPT_HELP, {NULL, 0, 0}};
 
 int cmd_plot(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    const char *dir;
+    int rc = cli_dir_arg("plot", argc, argv, plot_opts, &dir);
+    if (rc == 1) {
         fputs(usage_plot, stdout);
         return 0;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
-        return cli_usage_error_plain("plot", "%s", "plot takes exactly one directory");
+    if (rc != 0)
+        return rc;
     char err[1024];
     struct gp_drawn drawn;
-    int rc = plot_dir_drawn(argv[1], &drawn, err, sizeof err);
+    rc = plot_dir_drawn(dir, &drawn, err, sizeof err);
     /* a directory without provsim data is the user's mistake (2); a
      * failed or missing gnuplot is not (1) */
     if (rc == PLOT_NO_DATA)
@@ -45,6 +50,6 @@ int cmd_plot(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < drawn.n; i++)
-        printf("%s/%s.png (and .svg)\n", argv[1], drawn.names[i]);
+        printf("%s/%s.png (and .svg)\n", dir, drawn.names[i]);
     return fflush(stdout) == 0 ? 0 : 1;
 }

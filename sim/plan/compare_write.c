@@ -6,7 +6,7 @@
  * - Both files hold every metric of metric_table, the scenarios in
  *   argument order, the differences to the first scenario (A's are 0).
  * - A CI that one replication cannot give (NaN) is null in JSON and
- *   "nan" in CSV, never a made-up number.
+ *   an empty cell in CSV, never a made-up number.
  * - Each file is complete or absent (outfile). */
 #include "plan/compare_internal.h"
 

@@ -25,20 +25,21 @@ char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     char *text;
     int sys_errno;
+    const char *shown = file_shown_name(path);
     switch (file_read(path, FILE_MAX_SCENARIO, &text, len, &sys_errno)) {
     case FILE_OK:
         return text;
     case FILE_CANNOT_OPEN:
-        xerr(err, errlen, "%s: cannot read: %s", path, strerror(sys_errno));
+        xerr(err, errlen, "%s: cannot read: %s", shown, strerror(sys_errno));
         return NULL;
     case FILE_TOO_LARGE:
-        xerr(err, errlen, "%s: larger than 16 MiB", path); /* FILE_MAX_SCENARIO */
+        xerr(err, errlen, "%s: larger than 16 MiB", shown); /* FILE_MAX_SCENARIO */
         return NULL;
     case FILE_IS_DIRECTORY: /* fopen opens a directory; reading it fails */
     case FILE_READ_ERROR:
         break;
     }
-    xerr(err, errlen, "%s: read error", path);
+    xerr(err, errlen, "%s: read error", shown);
     return NULL;
 }
 

@@ -59,7 +59,7 @@ while IFS=$'\t' read -r name code want args; do
     envs+=("$1")
     shift
   done
-  (cd "$out" && env "${envs[@]}" "$prov" "$@" > "$work/stdout" 2> "$work/stderr")
+  (cd "$out" && env "${envs[@]}" "$prov" "$@" < /dev/null > "$work/stdout" 2> "$work/stderr")
   rc=$?
   err=$(cat "$work/stderr")
   if [ "$rc" != "$code" ]; then

@@ -4,7 +4,8 @@
  * are). The selector picks the parser:
  *   0  --set: the text is up to 8 assignments PATH=VALUE, one a line,
  *      applied to the built-in default scenario, which is then validated
- *   1  units_parse_duration, then units_format_duration of the result
+ *   1  units_parse_duration, then units_format_duration of the result,
+ *      which must parse back
  *   2  units_parse_datetime, then formatted back (must round-trip)
  *   3  units_parse_clock
  *   4  the rate parser, through --set server.limits[0].rate=TEXT
@@ -108,6 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             units_format_duration(v, buf, sizeof buf);
             if (!buf[0] || buf[0] == '-')
                 fuzz_fail("units_format_duration printed nothing for a duration", text);
+            /* what provsim prints, a user may copy back into a scenario */
+            double back;
+            if (v < 1e15 && units_parse_duration(buf, &back, err, sizeof err) != 0)
+                fuzz_fail("a duration provsim printed does not parse back", buf);
         } else if (!err[0]) {
             fuzz_fail("units_parse_duration refused without a message", text);
         }
