@@ -5,10 +5,13 @@
 # Variables: n, files[n] (series CSVs), names[n] (legend), clock (1: x is
 # wall-clock time, the scenarios share one timeline; 0: x is the time since
 # each scenario's backlog began, so their curves lie over each other),
-# xoffs[n], xscale (x = (t_s + xoffs[i]) / xscale), xmin, xmax, xtitle.
+# xoffs[n], xscale (x = (t_s + xoffs[i]) / xscale), xmin, xmax, xtitle,
+# xtic0, xticstep (wall-clock ticks, with clock = 1). Counts are drawn as
+# steps: a sample holds until the next.
 if (clock) {
     set xdata time
     fmtx = "%a %H:%M"
+    set xtics xtic0, xticstep, xmax
 } else {
     fmtx = '%g'
 }
@@ -27,7 +30,7 @@ set bmargin at screen 0.50
 set ylabel 'backlog (jobs)'
 unset xlabel
 set format x ''
-plot for [i=1:n] files[i] skip 1 using (x($1, i)):($3+$4+$5) with lines lw 2 \
+plot for [i=1:n] files[i] skip 1 using (x($1, i)):($3+$4+$5) with steps lw 2 \
      lc rgb palette[(i-1) % 10 + 1] dt dtn(i) title names[i]
 set tmargin at screen 0.44
 set bmargin at screen 0.12
@@ -35,6 +38,6 @@ set format x fmtx
 set xlabel xtitle
 set ylabel 'failed tasks'
 set offsets 0, 0, graph 0.05, 0
-plot for [i=1:n] files[i] skip 1 using (x($1, i)):6 with lines lw 2 \
+plot for [i=1:n] files[i] skip 1 using (x($1, i)):6 with steps lw 2 \
      lc rgb palette[(i-1) % 10 + 1] dt dtn(i) notitle
 unset multiplot

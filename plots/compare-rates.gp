@@ -6,6 +6,7 @@
 if (clock) {
     set xdata time
     fmtx = "%a %H:%M"
+    set xtics xtic0, xticstep, xmax
 } else {
     fmtx = '%g'
 }
@@ -31,7 +32,7 @@ if (other) {
     set format x fmtx
     set xlabel xtitle
 }
-plot for [i=1:n] files[i] skip 1 using (x($1, i)):9 with lines lw 2 \
+plot for [i=1:n] files[i] skip 1 using (x($1, i)):9 with fsteps lw 2 \
      lc rgb palette[(i-1) % 10 + 1] dt dtn(i) title names[i]
 if (other) {
     set tmargin at screen 0.44
@@ -41,7 +42,7 @@ if (other) {
     set ylabel '429s per minute'
     set label 1 "other clients of the API (collateral damage)" at graph 0.01, graph 0.9 left
     set offsets 0, 0, graph 0.15, 0
-    plot for [i=1:n] files[i] skip 1 using (x($1, i)):10 with lines lw 2 \
+    plot for [i=1:n] files[i] skip 1 using (x($1, i)):10 with fsteps lw 2 \
          lc rgb palette[(i-1) % 10 + 1] dt dtn(i) notitle
 }
 unset multiplot

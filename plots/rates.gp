@@ -4,10 +4,13 @@
 #
 # Variables: datafile (series CSV: ...,attempts_per_min,throttled_per_min,
 # other_clients_throttled_per_min), name (scenario), xoff, xmin, xmax (as in
-# backlog.gp), other (1: draw the other clients' panel).
+# backlog.gp), xtic0, xticstep (as in backlog.gp), other (1: draw the other
+# clients' panel). Each value counts the step that ends at its sample, so
+# it is drawn as a step over that interval (fsteps).
 set xdata time
 set format x "%a %H:%M"
 set xrange [xmin:xmax]
+set xtics xtic0, xticstep, xmax
 set yrange [0:*]
 # the panels share the x axis: fixed margins keep them aligned
 set lmargin at screen 0.09
@@ -27,15 +30,15 @@ if (other) {
     set bmargin at screen 0.12
     set xlabel 'wall-clock time (scenario local time)'
 }
-plot datafile skip 1 using (x($1)):8 with lines lw 2 lc rgb '#4e79a7' title 'attempts (this client)', \
-     '' skip 1 using (x($1)):9 with lines lw 2 lc rgb '#e15759' title '429s (this client)'
+plot datafile skip 1 using (x($1)):8 with fsteps lw 2 lc rgb '#4e79a7' title 'attempts (this client)', \
+     '' skip 1 using (x($1)):9 with fsteps lw 2 lc rgb '#e15759' title '429s (this client)'
 if (other) {
     set tmargin at screen 0.36
     set bmargin at screen 0.12
     set format x "%a %H:%M"
     set xlabel 'wall-clock time (scenario local time)'
     set ylabel '429s per minute'
-    plot datafile skip 1 using (x($1)):10 with lines lw 2 lc rgb '#b07aa1' \
+    plot datafile skip 1 using (x($1)):10 with fsteps lw 2 lc rgb '#b07aa1' \
          title "other clients' 429s (collateral)"
 }
 unset multiplot

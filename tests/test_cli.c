@@ -149,7 +149,8 @@ static void usage_errors_word_for_word(void **state)
          "provsim: run: --format: expected text or json, got \"xml\"\n(see provsim run --help)\n"},
         {"run --plot", "provsim: run: --plot needs --out DIR (the charts are drawn from its data)\n"
                        "(see provsim run --help)\n"},
-        {"validate", "provsim: validate takes exactly one scenario file\n(see provsim --help)\n"},
+        {"validate",
+         "provsim: validate takes exactly one scenario file\n(see provsim validate --help)\n"},
         {"sweep x.json", "provsim: sweep: nothing to vary: give at least one --vary "
                          "PATH=VALUES\n(see provsim sweep --help)\n"},
         {"compare a.json",
@@ -158,9 +159,10 @@ static void usage_errors_word_for_word(void **state)
         {"plot", "provsim: plot takes exactly one directory\n(see provsim plot --help)\n"},
         {"report a b", "provsim: report takes exactly one directory\n(see provsim report "
                        "--help)\n"},
-        {"report /nonexistent-provsim-dir",
-         "provsim: /nonexistent-provsim-dir: nothing to report (no run.json, compare.json or "
-         "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
+        {"report /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
+        {"plot /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
+        {"report /", "provsim: /: nothing to report (no run.json, compare.json or "
+                     "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512], *o;
@@ -175,12 +177,34 @@ static void usage_errors_word_for_word(void **state)
     }
 }
 
+/* plot and report say in their help the exit codes they use, and use them:
+ * 2 for a directory that is missing or holds no provsim data. */
+static void plot_report_exit_codes(void **state)
+{
+    (void)state;
+    const char *cmds[] = {"plot", "report"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[256], *o;
+        snprintf(cmd, sizeof cmd, BIN " %s --help", cmds[i]);
+        assert_int_equal(run(cmd, &o), 0);
+        assert_non_null(strstr(o, "2 on bad usage, when DIR does not\n") ||
+                        strstr(o, "2 on bad usage, when DIR\ndoes not exist"));
+        assert_non_null(strstr(o, "holds no run, compare or sweep data"));
+        free(o);
+        snprintf(cmd, sizeof cmd, BIN " %s / 2>/dev/null", cmds[i]); /* no data there */
+        assert_int_equal(run(cmd, NULL), 2);
+        snprintf(cmd, sizeof cmd, BIN " %s /nonexistent-provsim-dir 2>/dev/null", cmds[i]);
+        assert_int_equal(run(cmd, NULL), 2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help_and_version),       cmocka_unit_test(default_scenario_runs),
         cmocka_unit_test(json_is_byte_identical), cmocka_unit_test(set_overrides_a_key),
         cmocka_unit_test(series_and_trace_files), cmocka_unit_test(usage_errors_word_for_word),
+        cmocka_unit_test(plot_report_exit_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

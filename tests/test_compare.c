@@ -238,6 +238,93 @@ static void command_line(void **state)
     free(errf);
 }
 
+/* One file, two sides: each side is the file under the common --sets and
+ * its own, with its label as its name; the results are exactly those of
+ * two files that hold the same overrides. */
+static void sides_of_one_file(void **state)
+{
+    struct fixture *f = *state;
+    char *later = th_path(f->dir, "later.json");
+    char *text = th_read(f->scenario);
+    char *at = strstr(text, "\"at\": \"10:00\"");
+    assert_non_null(at);
+    memcpy(at + 7, "13", 2); /* "at": "13:00" */
+    th_write(later, text);
+    const char *common[] = {"workload.rollouts[0].users=200"};
+    const char *files[] = {f->scenario, later};
+    char *d1 = th_path(f->dir, "files"), *d2 = th_path(f->dir, "sides");
+    struct cmp_opts o = {.files = files, .nfiles = 2, .sets = common, .nsets = 1, .reps = 3,
+                         .seed = -1, .out_dir = d1};
+    struct cmp_result a, b;
+    char err[512];
+    assert_int_equal(cmp_run(&o, &a, err, sizeof err), CMP_OK);
+    const char *pm[] = {"workload.rollouts[0].at=10:00"}, *pa[] = {"workload.rollouts[0].at=13:00"};
+    struct cmp_side sides[2] = {{"morning", pm, 1}, {"after lunch", pa, 1}};
+    const char *same[] = {f->scenario, f->scenario};
+    struct cmp_opts s = o;
+    s.files = same;
+    s.sides = sides;
+    s.out_dir = d2;
+    assert_int_equal(cmp_run(&s, &b, err, sizeof err), CMP_OK);
+    assert_string_equal(b.sc[0].name, "morning");
+    assert_string_equal(b.sc[1].name, "after lunch");
+    for (int i = 0; i < 2; i++)
+        for (int m = 0; m < METRIC_COUNT; m++)
+            if (memcmp(&a.sc[i].sum[m], &b.sc[i].sum[m], sizeof a.sc[i].sum[m]) ||
+                memcmp(&a.sc[i].diff[m], &b.sc[i].diff[m], sizeof a.sc[i].diff[m]))
+                fail_msg("scenario %d, %s: files mean %.17g, sides mean %.17g", i,
+                         metric_table[m].name, a.sc[i].sum[m].mean, b.sc[i].sum[m].mean);
+    /* a real difference, so the test above compares something */
+    int differ = 0;
+    for (int m = 0; m < METRIC_COUNT; m++)
+        differ += b.sc[1].diff[m].mean != 0.0;
+    printf("%d metrics differ between the sides\n", differ);
+    assert_true(differ > 0);
+    cmp_result_fini(&a);
+    cmp_result_fini(&b);
+
+    /* the command line: --sets before the first --side are every side's */
+    char *out = th_path(f->dir, "out.txt"), *errf = th_path(f->dir, "err.txt");
+    char *argv[] = {"provsim", "compare", f->scenario, "--reps", "3", "--set",
+                    "workload.rollouts[0].users=200", "--side", "morning", "--side",
+                    "after lunch", "--set", "workload.rollouts[0].at=13:00", "--out", d2, NULL};
+    assert_int_equal(th_run(argv, out, errf), 0);
+    char *t = th_read(out);
+    assert_non_null(t);
+    printf("%s", t ? t : "");
+    assert_non_null(strstr(t, "  B  after lunch  ("));
+    assert_non_null(strstr(t, " --set workload.rollouts[0].at=13:00)\n"));
+    assert_non_null(strstr(t, "  - B (after lunch) "));
+    free(t);
+    char *jp = th_path(d2, "compare.json");
+    t = th_read(jp);
+    assert_non_null(strstr(t, "\"name\":\t\"after lunch\""));
+    assert_non_null(strstr(t, "\"set\":\t[\"workload.rollouts[0].at=13:00\"]"));
+    assert_non_null(strstr(t, "\"set\":\t[]"));
+    free(t);
+    free(jp);
+
+    /* refusals: two files with --side, one side, a label twice */
+    char *two[] = {"provsim", "compare", f->scenario, later, "--side", "x", "--side", "y", NULL};
+    assert_int_equal(th_run(two, out, errf), 2);
+    t = th_read(errf);
+    assert_non_null(strstr(t, "give exactly one scenario file"));
+    free(t);
+    char *lone[] = {"provsim", "compare", f->scenario, "--side", "x", NULL};
+    assert_int_equal(th_run(lone, out, errf), 2);
+    char *twice[] = {"provsim", "compare", f->scenario, "--side", "x", "--side", "x", NULL};
+    assert_int_equal(th_run(twice, out, errf), 2);
+    t = th_read(errf);
+    assert_non_null(strstr(t, "--side \"x\" is given twice"));
+    free(t);
+    free(out);
+    free(errf);
+    free(text);
+    free(later);
+    free(d1);
+    free(d2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(paired_difference_sees_a_real_change, setup, teardown),
         cmocka_unit_test_setup_teardown(slack_after_hours_beats_business_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(command_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(sides_of_one_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

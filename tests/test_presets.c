@@ -123,7 +123,8 @@ static int report_first_difference(const char *what, const char *want, size_t wl
 static int is_preset(const char *name)
 {
     size_t n = strlen(name);
-    return n > 5 && strcmp(name + n - 5, ".json") == 0 && strncmp(name, "bench-", 6) != 0;
+    return n > 5 && strcmp(name + n - 5, ".json") == 0 && strncmp(name, "bench-", 6) != 0 &&
+           !strstr(name, ".schema."); /* configs/scenario.schema.json is the JSON Schema */
 }
 
 /* ---- reference outputs ------------------------------------------------ */

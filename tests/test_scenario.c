@@ -370,10 +370,22 @@ static void test_unknown_and_duplicate_keys(void **state)
     d = scn_doc_default();
     assert_int_equal(scn_doc_set(d, "zzzz=1", err, sizeof err), 0);
     assert_int_equal(scn_from_doc(d, &s, err, sizeof err), -1);
-    assert_string_equal(err, "top level: unknown key \"zzzz\"");
+    assert_string_equal(err, "top level: unknown key \"zzzz\"; allowed here: $schema, name, "
+                             "notes, start, horizon, horizon_cap, settle, seed, replications, "
+                             "server, client, workload, output");
     scn_doc_free(d);
+    /* Far from any key, but a word people use for one: the key it means
+     * (only where that key is allowed), then the list. */
+    bad("workload.rollouts[0]: unknown key \"interval\" (did you mean \"batch_interval\"?); "
+        "allowed here: kind, users, at, batch_size, batch_interval",
+        "workload.rollouts[0].interval=1", NULL);
+    bad("client.retry: unknown key \"max_retries\" (did you mean \"max_attempts\"?)",
+        "client.retry.max_retries=3", NULL);
+    bad("workload.rollouts[0]: unknown key \"max_retries\"; allowed here: kind,",
+        "workload.rollouts[0].max_retries=3", NULL);
     /* A key of another limit type. */
-    bad("server.limits[0]: unknown key \"burst\" for a fixed_window limit",
+    bad("server.limits[0]: unknown key \"burst\" for a fixed_window limit (it takes type, "
+        "name, applies_to, limit, window",
         "server.limits[0]={\"type\":\"fixed_window\",\"limit\":5,\"window\":\"1m\",\"burst\":3}",
         NULL);
     /* cJSON keeps both copies of a repeated key. */
@@ -415,7 +427,16 @@ static void test_top_level_values(void **state)
     bad("horizon: must be > 0 and <= 366d (got 0)", "horizon=0", NULL);
     bad("horizon: must be > 0 and <= 366d (got 400d)", "horizon=400d", NULL);
     bad("horizon: \"-1h\": a duration must not be negative", "horizon=-1h", NULL);
-    bad("horizon: \"2 h\" is not a duration", "horizon=2 h", NULL);
+    bad("horizon: \"2 hx\" is not a duration", "horizon=2 hx", NULL);
+    bad("horizon: \"15m 1h\" is not a duration (each unit at most once, largest first",
+        "horizon=15m 1h", NULL);
+    struct scenario hs;
+    good(&hs, "horizon=1d 12h", NULL); /* as people write it, and as provsim prints it */
+    assert_true(hs.horizon_s == 1.5 * 86400);
+    scn_fini(&hs);
+    good(&hs, "horizon=2d 00h", "workload.rollouts[0].batch_interval=10 min", NULL);
+    assert_true(hs.horizon_s == 2 * 86400 && hs.rollouts[0].batch_interval_s == 600);
+    scn_fini(&hs);
     bad("seed: must be between 0 and 9007199254740992 (got -1)", "seed=-1", NULL);
     bad("seed: expected an integer, got 1.5", "seed=1.5", NULL);
     bad("seed: must be between 0 and 9007199254740992", "seed=9007199254740994", NULL);

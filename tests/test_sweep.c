@@ -142,6 +142,40 @@ static void axis_parse(void **state)
     assert_non_null(strstr(err, "--vary x=0..5/0"));
 }
 
+/* Linked paths: "P1=V1+P2=V2" is one axis whose paths move together. */
+static void axis_parse_linked(void **state)
+{
+    (void)state;
+    struct sweep_axis ax;
+    char err[256];
+    assert_int_equal(sweep_axis_parse("workload.rollouts[0].batch_size=250,500,1000"
+                                      "+workload.rollouts[0].batch_interval=5m..15m/5m",
+                                      &ax, err, sizeof err),
+                     0);
+    assert_string_equal(ax.path, "workload.rollouts[0].batch_size");
+    assert_string_equal(ax.spec, "250,500,1000");
+    assert_int_equal(ax.nvalues, 3);
+    assert_int_equal(ax.nlinked, 1);
+    const struct sweep_axis *l = sweep_axis_part(&ax, 1);
+    assert_string_equal(l->path, "workload.rollouts[0].batch_interval");
+    assert_string_equal(l->spec, "5m..15m/5m");
+    assert_string_equal(l->values[2], "15m");
+    assert_ptr_equal(sweep_axis_part(&ax, 0), &ax);
+    sweep_axis_fini(&ax);
+    /* a '+' not followed by PATH= stays in the value */
+    assert_int_equal(sweep_axis_parse("name=a+b,c+1", &ax, err, sizeof err), 0);
+    assert_int_equal(ax.nlinked, 0);
+    assert_string_equal(ax.values[0], "a+b");
+    assert_string_equal(ax.values[1], "c+1");
+    sweep_axis_fini(&ax);
+    /* counts must agree */
+    assert_int_equal(sweep_axis_parse("a=1,2,3+b=1,2", &ax, err, sizeof err), -1);
+    printf("%s\n", err);
+    assert_non_null(strstr(err, "same number of values (a has 3, b has 2)"));
+    assert_int_equal(sweep_axis_parse("a=1,2+b=", &ax, err, sizeof err), -1);
+    assert_non_null(strstr(err, "expected PATH=VALUES"));
+}
+
 /* ---- sweeps in-process ------------------------------------------------------ */
 
 struct fixture {
@@ -231,7 +265,8 @@ static void jobs_do_not_change_bytes(void **state)
     printf("sweep.csv, %zu bytes; header starts: %.80s\n", strlen(a), a);
     assert_string_equal(a, b);
     const char *head = "workload.rollouts[0].batch_size,workload.rollouts[0].at,"
-                       "clear_time_s_mean,clear_time_s_ci95_lo,clear_time_s_ci95_hi,";
+                       "clear_time_s_mean,clear_time_s_sd,clear_time_s_ci95_lo,"
+                       "clear_time_s_ci95_hi,clear_time_s_min,clear_time_s_max,";
     assert_true(!strncmp(a, head, strlen(head)));
     /* 1 header + 6 rows */
     int lines = 0;
@@ -320,6 +355,9 @@ static void resume_refuses_another_sweep(void **state)
     printf("%s\n", msg);
     assert_non_null(strstr(msg, "different sweep"));
     assert_non_null(strstr(msg, "--reps"));
+    /* only what changed: --precision is the same (off) in both */
+    assert_null(strstr(msg, "--precision"));
+    assert_non_null(strstr(msg, "(changed: --reps)"));
     free(msg);
 
     /* different values on an axis */
@@ -363,9 +401,25 @@ static void resume_refuses_another_sweep(void **state)
     assert_int_equal(sw.ran, 3);
     sweep_fini(&sw);
 
-    /* without --resume a different sweep starts fresh */
+    /* without --resume or --fresh an existing journal is refused and kept */
     p = opts_2x3(f, d, 2);
     p.axes = ax;
+    msg = run_sweep(&p, SWEEP_BAD_INPUT, NULL);
+    printf("%s\n", msg);
+    assert_non_null(strstr(msg, "holds the journal of an earlier sweep"));
+    assert_non_null(strstr(msg, "--resume"));
+    assert_non_null(strstr(msg, "--fresh"));
+    free(msg);
+    assert_int_equal(th_count(journal, "cell-"), 6);
+    /* both at once is refused too */
+    p.resume = p.fresh = 1;
+    free(run_sweep(&p, SWEEP_BAD_INPUT, NULL));
+    assert_int_equal(th_count(journal, "cell-"), 6);
+
+    /* --fresh: a different sweep starts over */
+    p = opts_2x3(f, d, 2);
+    p.axes = ax;
+    p.fresh = 1;
     p.stop_after = 1;
     free(run_sweep(&p, SWEEP_INTERRUPTED, NULL));
     assert_int_equal(th_count(journal, "cell-"), 1);
@@ -377,6 +431,76 @@ static void resume_refuses_another_sweep(void **state)
     sweep_axis_fini(&ax[1]);
     free(journal);
     free(text);
+    free(d);
+}
+
+/* A linked axis's cell k is the scenario with value k of every linked
+ * path: the same results as a one-cell sweep given those values. */
+static void linked_axis_cells(void **state)
+{
+    struct fixture *f = *state;
+    struct sweep_axis lk, one;
+    char err[256];
+    assert_int_equal(sweep_axis_parse("workload.rollouts[0].batch_size=100,200"
+                                      "+workload.rollouts[0].batch_interval=1m,4m",
+                                      &lk, err, sizeof err),
+                     0);
+    char *d = th_path(f->dir, "linked");
+    struct sweep_opts o = {.scenario = f->scenario, .axes = &lk, .naxes = 1, .reps = 2,
+                           .seed = -1, .jobs = 2, .out_dir = d};
+    struct sweep sw;
+    free(run_sweep(&o, SWEEP_OK, &sw));
+    assert_int_equal(sw.ncells, 2); /* linked paths add no cells */
+    char *csv = csv_of(d);
+    const char *head = "workload.rollouts[0].batch_size,workload.rollouts[0].batch_interval,"
+                       "clear_time_s_mean,";
+    assert_true(!strncmp(csv, head, strlen(head)));
+    assert_non_null(strstr(csv, "\n200,4m,"));
+    char *jp = th_path(d, "sweep.json");
+    char *js = th_read(jp);
+    assert_non_null(strstr(js, "\"linked\":"));
+    /* cell 1 against the same values given as --set on a one-value axis */
+    const char *sets[] = {"workload.rollouts[0].batch_interval=4m"};
+    assert_int_equal(sweep_axis_parse("workload.rollouts[0].batch_size=200", &one, err,
+                                      sizeof err),
+                     0);
+    char *d1 = th_path(f->dir, "linked-ref");
+    struct sweep_opts r = o;
+    r.axes = &one;
+    r.sets = sets;
+    r.nsets = 1;
+    r.out_dir = d1;
+    struct sweep ref;
+    free(run_sweep(&r, SWEEP_OK, &ref));
+    printf("linked cell 1 clear time %.6g s, reference %.6g s; cell 0 %.6g s\n",
+           sw.cells[1].sum[METRIC_CLEAR_TIME].mean, ref.cells[0].sum[METRIC_CLEAR_TIME].mean,
+           sw.cells[0].sum[METRIC_CLEAR_TIME].mean);
+    assert_true(sw.cells[1].sum[METRIC_CLEAR_TIME].mean ==
+                ref.cells[0].sum[METRIC_CLEAR_TIME].mean);
+    /* and the two cells differ (the interval moved with the size) */
+    assert_true(sw.cells[0].sum[METRIC_CLEAR_TIME].mean !=
+                sw.cells[1].sum[METRIC_CLEAR_TIME].mean);
+    sweep_fini(&ref);
+    sweep_fini(&sw);
+    /* a path both linked and on its own axis is refused */
+    struct sweep_axis two[2] = {lk, one};
+    struct sweep_axis dup;
+    assert_int_equal(sweep_axis_parse("workload.rollouts[0].batch_interval=1m", &dup, err,
+                                      sizeof err),
+                     0);
+    two[1] = dup;
+    o.axes = two;
+    o.naxes = 2;
+    char *msg = run_sweep(&o, SWEEP_BAD_INPUT, NULL);
+    assert_non_null(strstr(msg, "--vary workload.rollouts[0].batch_interval is given twice"));
+    free(msg);
+    sweep_axis_fini(&dup);
+    sweep_axis_fini(&one);
+    sweep_axis_fini(&lk);
+    free(js);
+    free(jp);
+    free(csv);
+    free(d1);
     free(d);
 }
 
@@ -597,11 +721,13 @@ int main(void)
         cmocka_unit_test(values_duration_ranges),
         cmocka_unit_test(values_bad),
         cmocka_unit_test(axis_parse),
+        cmocka_unit_test(axis_parse_linked),
         cmocka_unit_test(precision_stops_early_and_is_deterministic),
         cmocka_unit_test_setup_teardown(jobs_do_not_change_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(interrupted_then_resumed, setup, teardown),
         cmocka_unit_test_setup_teardown(resume_refuses_another_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_cell_runs_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(linked_axis_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(binary_signals_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(binary_usage_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(precision_on_the_command_line, setup, teardown),

@@ -54,6 +54,89 @@ static void test_duration_units(void **state)
     assert_true(fabs(dur("1.5ms") - 0.0015) < 1e-15);
 }
 
+/* The units people write, and compounds largest first. */
+static void test_duration_as_people_write(void **state)
+{
+    (void)state;
+    assert_true(dur("5min") == 300);
+    assert_true(dur("5 min") == 300);
+    assert_true(dur("5 s") == 5);
+    assert_true(dur("30sec") == 30);
+    assert_true(dur("2hr") == 7200);
+    assert_true(dur("2 hrs") == 7200);
+    assert_true(dur("1 hour") == 3600);
+    assert_true(dur("3 days") == 3 * 86400);
+    assert_true(dur("1h15m") == 4500);
+    assert_true(dur("1h 15m") == 4500);
+    assert_true(dur("1h  15m") == 4500);
+    assert_true(dur("1d 2h 3m 4s") == 86400 + 7200 + 180 + 4);
+    assert_true(dur("1m 500ms") == 60.5);
+    assert_true(dur("1 hr 30 min") == 5400);
+}
+
+/* Every duration provsim prints reads back as the value it shows: the
+ * formatter rounds to the second and cuts to two units, so the text is
+ * what the reader copies into a scenario. */
+static void test_duration_printed_forms_parse(void **state)
+{
+    (void)state;
+    static const double values[] = {0,     0.25,  1.5,    9.99,  10,     59,
+                                    61,    725,   3599,   3600,  5520,   86399,
+                                    86400, 90000, 172800, 1e6,   31e6,   366 * 86400.0};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        char buf[64], err[256];
+        units_format_duration(values[i], buf, sizeof buf);
+        double back;
+        if (units_parse_duration(buf, &back, err, sizeof err) != 0) {
+            print_error("provsim prints %g s as \"%s\", which does not parse: %s\n", values[i],
+                        buf, err);
+            fail();
+        }
+        char again[64];
+        units_format_duration(back, again, sizeof again);
+        assert_string_equal(buf, again);
+    }
+    assert_true(dur("2d 00h") == 172800);
+    assert_true(dur("1h 32m") == 5520);
+    assert_true(dur("12m 05s") == 725);
+    assert_true(dur("0.64s") == 0.64);
+}
+
+static double rate(const char *s)
+{
+    double v = -1;
+    if (units_parse_rate(s, &v) != 0) {
+        print_error("rate \"%s\" refused\n", s);
+        fail();
+    }
+    return v;
+}
+
+static void test_rates(void **state)
+{
+    (void)state;
+    assert_true(rate("600/min") == 10);
+    assert_true(rate("600 / min") == 10);
+    assert_true(rate("600 per minute") == 10);
+    assert_true(rate("3600/hr") == 1);
+    assert_true(rate("3600 per hour") == 1);
+    assert_true(rate("10/s") == 10);
+    assert_true(rate("10/sec") == 10);
+    assert_true(rate("86400/day") == 1);
+    assert_true(rate("2.5") == 2.5);
+    static const char *const bad[] = {"",      "/min",    "10/",  "10 min", "10/ms",
+                                      "10/mn", "10/min ", " 10/s", "10per min", "10/min/s",
+                                      "1e3/s", "-1/s",    NULL};
+    for (int i = 0; bad[i]; i++) {
+        double v = 7;
+        if (units_parse_rate(bad[i], &v) == 0) {
+            print_error("rate \"%s\" accepted as %g\n", bad[i], v);
+            fail();
+        }
+        assert_true(v == 7);
+    }
+}
+
 static void test_duration_bad(void **state)
 {
     (void)state;
@@ -63,7 +146,6 @@ static void test_duration_bad(void **state)
     dur_bad("-1");
     dur_bad("abc");
     dur_bad("5x");
-    dur_bad("5 s");
     dur_bad(" 5s");
     dur_bad("5s ");
     dur_bad("5ss");
@@ -77,7 +159,14 @@ static void test_duration_bad(void **state)
     dur_bad("0x10");
     dur_bad("+5s");
     dur_bad("s");
-    dur_bad("5min");
+    dur_bad("15m 1h");   /* largest unit first */
+    dur_bad("1h 2h");    /* each unit once */
+    dur_bad("1h 15");    /* a bare number only alone */
+    dur_bad("1h  ");     /* trailing spaces */
+    dur_bad("1h,15m");
+    dur_bad("5 mn");
+    dur_bad("5 minutess");
+    dur_bad("5S");
     /* 400 digits: finite for strtod only up to ~1e308, then inf. */
     char big[420];
     memset(big, '9', 400);
@@ -254,7 +343,10 @@ static void test_format_times(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_duration_units), cmocka_unit_test(test_duration_bad),
+        cmocka_unit_test(test_duration_units),
+        cmocka_unit_test(test_duration_as_people_write),
+        cmocka_unit_test(test_duration_printed_forms_parse),
+        cmocka_unit_test(test_rates), cmocka_unit_test(test_duration_bad),
         cmocka_unit_test(test_datetime),       cmocka_unit_test(test_weekday),
         cmocka_unit_test(test_clock),          cmocka_unit_test(test_format_duration),
         cmocka_unit_test(test_format_times),

@@ -65,14 +65,15 @@ enum file_status file_read(const char *path, size_t max, char **text, size_t *le
     *text = NULL;
     *len = 0;
     *sys_errno = 0;
+    int is_stdin = strcmp(path, "-") == 0;
     struct stat st;
-    if (stat(path, &st) == 0) {
+    if (!is_stdin && stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return FILE_IS_DIRECTORY;
         if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
             return FILE_TOO_LARGE; /* without reading it; pipes are counted below */
     }
-    FILE *f = fopen(path, "rb");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         *sys_errno = errno;
         return FILE_CANNOT_OPEN;
@@ -84,7 +85,8 @@ enum file_status file_read(const char *path, size_t max, char **text, size_t *le
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (n > max) {
-            fclose(f);
+            if (!is_stdin)
+                fclose(f);
             free(buf);
             return FILE_TOO_LARGE;
         }
@@ -93,7 +95,8 @@ enum file_status file_read(const char *path, size_t max, char **text, size_t *le
     }
     int bad = ferror(f);
     int saved = errno;
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (bad) {
         free(buf);
         *sys_errno = saved;
@@ -103,4 +106,9 @@ enum file_status file_read(const char *path, size_t max, char **text, size_t *le
     *text = buf;
     *len = n;
     return FILE_OK;
+}
+
+const char *file_shown_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard input" : path;
 }

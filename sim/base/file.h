@@ -30,11 +30,15 @@ enum file_status {
 };
 
 /* Reads path to its end (pipes and process substitution too, without
- * trusting a size), at most max bytes. On FILE_OK *text is the content
+ * trusting a size), at most max bytes; path "-" is standard input (the
+ * one way every command reads a scenario from a pipe). On FILE_OK *text is the content
  * with a NUL after it (caller owns, free()) and *len its length; otherwise
  * *text is NULL and *sys_errno holds errno where one applies (else 0).
  * Callers word their own messages, naming the path. */
 enum file_status file_read(const char *path, size_t max, char **text, size_t *len,
                            int *sys_errno);
+
+/* The name messages give path: "standard input" for "-", else path. */
+const char *file_shown_name(const char *path);
 
 #endif

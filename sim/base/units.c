@@ -1,9 +1,10 @@
 /* units.c -- durations and calendar times: parsing what people write in
  * scenarios, formatting what they read in reports. See units.h.
  *
- * Parsing is strict on purpose: a scenario value like "15 min" or "2hrs"
- * is far more likely a typo than an intent, and guessing would turn it into
- * a silently wrong run. Numbers are plain decimals (digits, optionally a
+ * Parsing takes the units people write ("15 min", "2 hrs", "1h15m") and
+ * every form provsim prints ("2d 00h", "12m 05s"), but guesses nothing: an
+ * unknown unit, units out of order ("15m 1h") or repeated, and spaces at
+ * either end are refused, as likely typos. Numbers are plain decimals (digits, optionally a
  * point and more digits): no sign, exponent, hex, "inf" or "nan", which
  * strtod would all accept.
  *
@@ -54,14 +55,43 @@ static size_t scan_decimal(const char *s, double *out)
     return n;
 }
 
+/* The unit words of durations and rates, with their seconds and a rank
+ * (d 4, h 3, m 2, s 1, ms 0): a compound duration names each unit at most
+ * once, largest first ("1h 15m", never "15m 1h"). The short forms are the
+ * ones provsim prints; the long ones are what people type. */
+static const struct unit_word {
+    const char *word;
+    double seconds;
+    int rank;
+} unit_words[] = {
+    {"ms", 0.001, 0},   {"msec", 0.001, 0},   {"s", 1, 1},          {"sec", 1, 1},
+    {"secs", 1, 1},     {"second", 1, 1},     {"seconds", 1, 1},    {"m", 60, 2},
+    {"min", 60, 2},     {"mins", 60, 2},      {"minute", 60, 2},    {"minutes", 60, 2},
+    {"h", 3600, 3},     {"hr", 3600, 3},      {"hrs", 3600, 3},     {"hour", 3600, 3},
+    {"hours", 3600, 3}, {"d", 86400, 4},      {"day", 86400, 4},    {"days", 86400, 4},
+};
+
+/* The unit word of the n letters at s, or NULL. */
+static const struct unit_word *find_unit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof unit_words / sizeof unit_words[0]; i++)
+        if (strlen(unit_words[i].word) == n && strncmp(unit_words[i].word, s, n) == 0)
+            return &unit_words[i];
+    return NULL;
+}
+
+static size_t count_letters(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= 'a' && s[n] <= 'z')
+        n++;
+    return n;
+}
+
 int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen)
 {
-    static const struct {
-        const char *suffix;
-        double seconds;
-    } units[] = {{"ms", 0.001}, {"s", 1.0}, {"m", 60.0}, {"h", 3600.0}, {"d", 86400.0}};
-    static const char hint[] = "a number of seconds, or a number with ms, s, m, h or d, "
-                               "e.g. \"90s\", \"1.5h\"";
+    static const char hint[] = "a number of seconds, or numbers with units ms, s (sec), "
+                               "m (min), h (hr), d, e.g. \"90s\", \"1.5h\", \"1h 15m\"";
 
     if (!s || !*s)
         return xerr(err, errlen, "empty duration (expected %s)", hint);
@@ -71,21 +101,77 @@ int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen)
     size_t n = scan_decimal(s, &v);
     if (n == 0)
         return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
-    double mult = 0.0;
     if (s[n] == '\0') {
-        mult = 1.0;
-    } else {
-        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-            if (strcmp(s + n, units[i].suffix) == 0)
-                mult = units[i].seconds;
-        if (mult == 0.0)
+        *out_s = v; /* a plain number: seconds */
+        return 0;
+    }
+    /* Components NUMBER [spaces] UNIT, optionally separated by spaces, as
+     * provsim prints them ("2d 00h", "12m 05s") and people write them
+     * ("1h15m", "15 min"); no space before the first or after the last. */
+    double total = 0;
+    int last_rank = 5;
+    size_t i = 0;
+    for (;;) {
+        n = scan_decimal(s + i, &v);
+        if (n == 0)
+            return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
+        i += n;
+        while (s[i] == ' ')
+            i++;
+        size_t ul = count_letters(s + i);
+        const struct unit_word *u = ul ? find_unit(s + i, ul) : NULL;
+        if (!u)
+            return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
+        if (u->rank >= last_rank)
+            return xerr(err, errlen,
+                        "\"%s\" is not a duration (each unit at most once, largest first: "
+                        "\"1h 15m\")",
+                        s);
+        last_rank = u->rank;
+        total += v * u->seconds;
+        i += ul;
+        if (s[i] == '\0')
+            break;
+        while (s[i] == ' ')
+            i++;
+        if (s[i] == '\0')
             return xerr(err, errlen, "\"%s\" is not a duration (expected %s)", s, hint);
     }
-    v *= mult;
     /* Hundreds of digits overflow to infinity; no run can use that. */
-    if (!isfinite(v))
+    if (!isfinite(total))
         return xerr(err, errlen, "\"%s\": duration is too large", s);
-    *out_s = v;
+    *out_s = total;
+    return 0;
+}
+
+int units_parse_rate(const char *s, double *out_per_s)
+{
+    double v;
+    size_t n = s ? scan_decimal(s, &v) : 0;
+    if (n == 0)
+        return -1;
+    if (s[n] == '\0') {
+        *out_per_s = v;
+        return 0;
+    }
+    /* "600/min", "600 / min", "600 per minute", "10/s" */
+    size_t i = n;
+    while (s[i] == ' ')
+        i++;
+    if (s[i] == '/') {
+        i++;
+    } else if (i > n && strncmp(s + i, "per ", 4) == 0) {
+        i += 4;
+    } else {
+        return -1;
+    }
+    while (s[i] == ' ')
+        i++;
+    size_t ul = count_letters(s + i);
+    const struct unit_word *u = ul ? find_unit(s + i, ul) : NULL;
+    if (!u || u->rank == 0 || s[i + ul] != '\0')
+        return -1; /* no unit, trailing text, or per millisecond (nobody means it) */
+    *out_per_s = v / u->seconds;
     return 0;
 }
 

@@ -1,8 +1,13 @@
 /* units.h -- durations and calendar times as people write them in
  * scenarios and on the command line, and durations as people read them.
  *
- * Durations: a number of seconds (JSON number or "90"), or a number with a
- * unit: "250ms", "90s", "15m", "2h", "1d" (fractions allowed: "1.5h").
+ * Durations: a number of seconds (JSON number or "90"), or numbers with
+ * units: "250ms", "90s", "15m", "2h", "1d" (fractions allowed: "1.5h"),
+ * also sec, min, hr, hour(s), day(s) and so on, with or without a space
+ * ("15 min"), and compounds, largest unit first ("1h15m", "1h 15m", and
+ * what provsim prints: "2d 00h", "12m 05s").
+ * Rates: per second (a number), or "N/unit" or "N per unit" with a unit of
+ * time as above but ms ("600/min", "10 /s", "3600 per hour").
  * Date-times: "YYYY-MM-DDTHH:MM" (optionally ":SS"), a naive local time;
  * only its date (weekday or weekend) and time of day matter to the model. */
 #ifndef PROVSIM_UNITS_H
@@ -14,6 +19,10 @@
 /* Parses a duration string into seconds (finite, >= 0). Returns 0, or -1
  * with a message in err. */
 int units_parse_duration(const char *s, double *out_s, char *err, size_t errlen);
+
+/* Parses a rate string into per second. Returns 0, or -1 (the caller
+ * words the message). */
+int units_parse_rate(const char *s, double *out_per_s);
 
 /* A naive local date-time, as seconds since 1970-01-01T00:00 (no zone). */
 int units_parse_datetime(const char *s, int64_t *out_epoch_s, char *err, size_t errlen);

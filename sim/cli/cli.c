@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_parse_long(const char *s, long lo, long hi, long *out)
@@ -58,11 +59,32 @@ int cli_input_error(const char *fmt, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
-int cli_wants_help(int argc, char **argv)
+int cli_dir_arg(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                const char **dir)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-            return 1;
+    if (cli_help_requested(argc, argv, opts))
+        return 1;
+    char one[64];
+    snprintf(one, sizeof one, "%s takes exactly one directory", cmd);
+    struct cli_parser p;
+    cli_parser_init(&p, cmd, argc, argv, opts);
+    const char *v;
+    int id;
+    *dir = NULL;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            return CLI_EXIT_USAGE;
+        if (id != CLI_ARG || *dir)
+            return cli_usage_error_plain(cmd, "%s", one);
+        *dir = v;
+    }
+    if (!*dir)
+        return cli_usage_error_plain(cmd, "%s", one);
+    struct stat st;
+    if (stat(*dir, &st) != 0)
+        return cli_input_error("%s: no such directory", *dir);
+    if (!S_ISDIR(st.st_mode))
+        return cli_input_error("%s: not a directory", *dir);
     return 0;
 }
 
@@ -79,48 +101,58 @@ void cli_common_init(struct cli_common *c, int argc)
     c->sets = xcalloc((size_t)(argc > 0 ? argc : 1), sizeof *c->sets);
 }
 
-int cli_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c)
+int cli_common_option(const char *cmd, int id, const char *v, struct cli_common *c)
 {
-    const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    if (!strcmp(a, "--plot")) {
+    switch (id) {
+    case CLI_O_PLOT:
         c->plot = 1;
         return 1;
-    }
-    if (!strcmp(a, "--reps")) {
+    case CLI_O_REPS:
         if (cli_parse_long(v, 1, SCN_MAX_REPLICATIONS, &c->reps))
             return cli_usage_error(cmd, "--reps: expected an integer from 1 to 100000, got \"%s\"",
                                    v);
-    } else if (!strcmp(a, "--seed")) {
+        return 1;
+    case CLI_O_SEED:
         if (cli_parse_long(v, 0, 1L << 53, &c->seed))
             return cli_usage_error(cmd, "--seed: expected an integer from 0 to 2^53, got \"%s\"",
                                    v);
-    } else if (!strcmp(a, "--jobs")) {
+        return 1;
+    case CLI_O_JOBS:
         if (cli_parse_long(v, 1, CLI_MAX_JOBS, &c->jobs))
             return cli_usage_error(cmd, "--jobs: expected an integer from 1 to 1024, got \"%s\"",
                                    v);
-    } else if (!strcmp(a, "--precision")) {
+        return 1;
+    case CLI_O_PRECISION:
         if (run_parse_precision(v, &c->precision))
             return cli_usage_error(cmd,
                                    "--precision: expected a fraction like 2%% or 0.02 (above 0, "
                                    "at most 100%%), got \"%s\"",
                                    v);
-    } else if (!strcmp(a, "--set")) {
-        if (!v || !strchr(v, '='))
+        return 1;
+    case CLI_O_SET:
+        if (!strchr(v, '='))
             return cli_usage_error(cmd, "--set %s: expected PATH=VALUE", v);
         c->sets[c->nsets++] = v;
-    } else if (!strcmp(a, "--out")) {
-        if (!v || !*v)
+        return 1;
+    case CLI_O_OUT:
+        if (!*v)
             return cli_usage_error(cmd, "%s", "--out: expected a directory");
         c->out = v;
-    } else {
-        return 0;
+        return 1;
     }
-    ++*i;
-    return 1;
+    return 0;
 }
 
 int cli_jobs(const struct cli_common *c)
 {
     long j = c->jobs > 0 ? c->jobs : cli_online_cores();
     return (int)(j > CLI_MAX_JOBS ? CLI_MAX_JOBS : j);
+}
+
+double cli_progress_delay(void)
+{
+    const char *e = getenv("PROVSIM_PROGRESS_DELAY");
+    char *end;
+    double v = e && *e ? strtod(e, &end) : -1.0;
+    return e && *e && *end == '\0' && v >= 0 && v <= 3600 ? v : 0.5;
 }

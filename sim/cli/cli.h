@@ -3,6 +3,8 @@
 #ifndef PROVSIM_CLI_H
 #define PROVSIM_CLI_H
 
+#include "cli/opts.h"
+
 #define CLI_EXIT_USAGE 2
 
 /* Parses a whole decimal integer in [lo, hi] (no sign, no spaces, no
@@ -23,9 +25,18 @@ int cli_usage_error_plain(const char *help_cmd, const char *fmt, const char *arg
  * in it); returns CLI_EXIT_USAGE. */
 int cli_input_error(const char *fmt, const char *arg);
 
-/* 1 if any argument after the subcommand's name is -h or --help (run,
- * sweep and compare print their help whatever else is given). */
-int cli_wants_help(int argc, char **argv);
+/* The one argument of plot and report: a directory that exists. Parses
+ * argv with the options in opts ("--" and -h too); returns 0 with *dir
+ * set, 1 if help was asked for (the caller prints it), or CLI_EXIT_USAGE
+ * with the message printed (no directory, more than one, "DIR: no such
+ * directory", "DIR: not a directory"). */
+int cli_dir_arg(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                const char **dir);
+
+/* Seconds a run or compare waits before drawing its progress bar: 0.5,
+ * or PROVSIM_PROGRESS_DELAY when that is a number >= 0 (tests set it to 0
+ * so a short run shows the bar). */
+double cli_progress_delay(void);
 
 /* Online processors (1 if unknown): the default for --jobs. */
 int cli_online_cores(void);
@@ -47,10 +58,10 @@ struct cli_common {
 /* Starts c with every option at its default and room for argc --sets
  * (free c->sets when done). */
 void cli_common_init(struct cli_common *c, int argc);
-/* If argv[*i] is one of the shared options, takes it (and its value,
- * advancing *i) and returns 1; returns 0 if it is not one of them, or
+/* If id (from cli_next, opts.h) is one of the shared options, takes it
+ * with its value v and returns 1; returns 0 if it is not one of them, or
  * CLI_EXIT_USAGE after printing a usage error naming cmd. */
-int cli_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c);
+int cli_common_option(const char *cmd, int id, const char *v, struct cli_common *c);
 /* --jobs, or one per core, at most CLI_MAX_JOBS. */
 int cli_jobs(const struct cli_common *c);
 

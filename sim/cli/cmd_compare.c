@@ -1,6 +1,7 @@
 /* cmd_compare.c -- provsim compare: the command line of compare.c. */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "out/resultdir.h"
 
 #include "plan/compare.h"
@@ -17,6 +18,8 @@
 
 static const char usage[] =
     "usage: provsim compare A.json B.json [C.json...] [options]\n"
+    "       provsim compare SCENARIO.json --side LABEL [--set PATH=VALUE]... --side LABEL ...\n"
+    "(one of the scenarios may be \"-\": standard input)\n"
     "\n"
     "Runs every scenario with the same seed and replication count, so replication\n"
     "r of each draws the same random streams (common random numbers), and reports\n"
@@ -29,7 +32,10 @@ static const char usage[] =
     "  --precision P       replicate until every scenario's 95% CI half-width of\n"
     "                      clear_time_s is within P of its mean (\"2%\" or 0.02)\n"
     "  --seed S            seed for all (default: the first scenario's)\n"
-    "  --set PATH=VALUE    override a key in every scenario (repeatable)\n"
+    "  --set PATH=VALUE    override a key in every scenario (repeatable); after a\n"
+    "                      --side, in that side only\n"
+    "  --side LABEL        one file compared with itself: each --side is the file\n"
+    "                      under the --sets that follow it, called LABEL (2 to 26)\n"
     "  --jobs J            replications on J threads (default: one per core);\n"
     "                      results do not depend on J\n"
     "  --out DIR           output directory (default compare-out): compare.csv,\n"
@@ -38,9 +44,14 @@ static const char usage[] =
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n";
 
+enum { O_FORMAT = CLI_O_OWN, O_SIDE };
+static const struct cli_opt compare_opts[] = {CLI_OPTS_COMMON, {"format", 1, O_FORMAT},
+                                              {"side", 1, O_SIDE}, CLI_OPT_HELP,
+                                              {NULL, 0, 0}};
+
 int cmd_compare(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
+    if (cli_help_requested(argc, argv, compare_opts)) {
         fputs(usage, stdout);
         return 0;
     }
@@ -48,34 +59,83 @@ int cmd_compare(int argc, char **argv)
     struct cli_common cc;
     cli_common_init(&cc, argc);
     const char **files = xcalloc((size_t)argc, sizeof *files);
-    int json = 0, rc = CMP_BAD_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("compare", argc, argv, &i, &cc);
+    /* side k takes the --sets given between its --side and the next:
+     * cc.sets[first[k] .. first[k + 1]) (the last up to cc.nsets) */
+    struct cmp_side *sides = xcalloc((size_t)argc, sizeof *sides);
+    int *first = xcalloc((size_t)argc + 1, sizeof *first);
+    int nsides = 0;
+    int json = 0, rc = CMP_BAD_INPUT, from_stdin = 0;
+    struct cli_parser p;
+    cli_parser_init(&p, "compare", argc, argv, compare_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            goto out;
+        int taken = cli_common_option("compare", id, v, &cc);
         if (taken == CLI_EXIT_USAGE)
             goto out;
         if (taken)
             continue;
-        if (!strcmp(a, "--format")) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json"))) {
+        if (id == O_SIDE) {
+            if (!*v) {
+                cli_usage_error("compare", "%s", "--side: expected a label");
+                goto out;
+            }
+            for (int k = 0; k < nsides; k++)
+                if (!strcmp(sides[k].label, v)) {
+                    cli_usage_error("compare", "--side \"%s\" is given twice", v);
+                    goto out;
+                }
+            sides[nsides].label = v;
+            first[nsides++] = cc.nsets;
+        } else if (id == O_FORMAT) {
+            if (strcmp(v, "text") && strcmp(v, "json")) {
                 cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
                 goto out;
             }
             json = !strcmp(v, "json");
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            cli_usage_error("compare", "unknown option \"%s\"", a);
-            goto out;
-        } else {
-            files[o.nfiles++] = a;
+        } else if (id == CLI_ARG) {
+            /* standard input can be read once */
+            if (!strcmp(v, "-") && from_stdin++) {
+                cli_usage_error("compare", "%s", "\"-\" (standard input) given more than once");
+                goto out;
+            }
+            files[o.nfiles++] = v;
         }
+    }
+    if (nsides > 0) {
+        if (o.nfiles != 1) {
+            cli_usage_error("compare", "%s",
+                            "--side compares one scenario with itself: give exactly one "
+                            "scenario file");
+            goto out;
+        }
+        if (nsides < 2) {
+            cli_usage_error("compare", "%s", "give at least two --side LABEL");
+            goto out;
+        }
+        if (from_stdin) { /* every side reads the file again */
+            cli_usage_error("compare", "%s",
+                            "--side needs a scenario file: standard input can be read once");
+            goto out;
+        }
+        first[nsides] = cc.nsets;
+        for (int k = 0; k < nsides; k++) {
+            sides[k].sets = cc.sets + first[k];
+            sides[k].nsets = first[k + 1] - first[k];
+            files[k] = files[0];
+        }
+        o.nfiles = nsides;
+        o.sides = sides;
+        cc.nsets = first[0]; /* the --sets before the first --side: every side's */
     }
     if (o.nfiles < 2) {
         cli_usage_error("compare", "%s", "give at least two scenarios to compare");
         goto out;
     }
     if (o.nfiles > CMP_MAX_SCENARIOS) {
-        cli_usage_error("compare", "%s", "at most 26 scenarios (A to Z)");
+        cli_usage_error("compare", "%s", "at most 26 scenarios or sides (A to Z)");
         goto out;
     }
     o.files = files;
@@ -85,9 +145,12 @@ int cmd_compare(int argc, char **argv)
     o.seed = cc.seed;
     o.precision = cc.precision;
     o.threads = cli_jobs(&cc);
+    o.progress = isatty(STDERR_FILENO);
+    o.progress_delay_s = cli_progress_delay();
     if (cc.out)
         o.out_dir = cc.out;
 
+    cli_interrupt_install(); /* from here on, outputs may be open */
     struct cmp_result r;
     char err[1024];
     rc = cmp_run(&o, &r, err, sizeof err);
@@ -105,12 +168,14 @@ int cmd_compare(int argc, char **argv)
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;
         if (cc.plot && rc == CMP_OK)
-            rc = plot_after_run(o.out_dir);
+            rc = plot_after_run(o.out_dir, json ? stderr : stdout);
     } else {
         fprintf(stderr, "provsim: %s\n", err);
     }
     cmp_result_fini(&r);
 out:
+    free(sides);
+    free(first);
     free(files);
     free(cc.sets);
     return rc;

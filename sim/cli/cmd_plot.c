@@ -2,6 +2,7 @@
  * compare directory from the data saved there (see plot.h). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "out/gnuplot.h"
 #include "out/plot.h"
 
 #include <stdio.h>
@@ -15,22 +16,31 @@ static const char usage_plot[] =
     "SVG, with gnuplot (found on PATH):\n"
     "  run --out DIR      DIR/backlog.*, DIR/rates.*\n"
     "  compare --out DIR  the same, one colour per scenario\n"
-    "  sweep --out DIR    DIR/clear-time.*, DIR/heatmap-clear-time.*,\n"
-    "                     DIR/heatmap-other-throttled.* (two or more --vary)\n"
+    "  sweep --out DIR    DIR/clear-time.*; with one --vary also every other goal\n"
+    "                     (DIR/other-clients-throttled.*, DIR/background-latency-p95.*,\n"
+    "                     DIR/harm-*.* when the data has them); with two or more\n"
+    "                     DIR/heatmap-clear-time.*, DIR/heatmap-other-throttled.*\n"
+    "It lists the charts it drew.\n"
     "\n"
-    "Exit 0 when the charts are drawn; 1 when DIR holds no data, gnuplot is\n"
-    "missing or fails; 2 on bad usage.\n";
+    "Exit status: 0 when the charts are drawn; 2 on bad usage, when DIR does not\n"
+    "exist or holds no run, compare or sweep data; 1 when gnuplot is missing or\n"
+    "fails, or a chart cannot be written.\n";
+
+static const struct cli_opt plot_opts[] = {CLI_OPT_HELP, {NULL, 0, 0}};
 
 int cmd_plot(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    const char *dir;
+    int rc = cli_dir_arg("plot", argc, argv, plot_opts, &dir);
+    if (rc == 1) {
         fputs(usage_plot, stdout);
         return 0;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
-        return cli_usage_error_plain("plot", "%s", "plot takes exactly one directory");
+    if (rc != 0)
+        return rc;
     char err[1024];
-    int rc = plot_dir(argv[1], err, sizeof err);
+    struct gp_drawn drawn;
+    rc = plot_dir_drawn(dir, &drawn, err, sizeof err);
     /* a directory without provsim data is the user's mistake (2); a
      * failed or missing gnuplot is not (1) */
     if (rc == PLOT_NO_DATA)
@@ -39,12 +49,7 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
-    const char *const *charts = plot_chart_names(resdir_kind(argv[1]));
-    for (int i = 0; charts[i]; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.png", argv[1], charts[i]);
-        if (access(path, F_OK) == 0)
-            printf("%s (and .svg)\n", path);
-    }
+    for (int i = 0; i < drawn.n; i++)
+        printf("%s/%s.png (and .svg)\n", dir, drawn.names[i]);
     return fflush(stdout) == 0 ? 0 : 1;
 }

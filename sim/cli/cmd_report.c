@@ -17,31 +17,36 @@ static const char usage_report[] =
     "confidence intervals, and the charts, drawn first with gnuplot when they\n"
     "are missing or older than the data.\n"
     "\n"
-    "Exit 0 when the report is written (also without charts when gnuplot is\n"
-    "missing: the message says how to install it); 1 when DIR holds no data,\n"
-    "a file cannot be written or the charts fail; 2 on bad usage.\n";
+    "Exit status: 0 when the report is written (also without charts when gnuplot\n"
+    "is missing: the message says how to install it); 2 on bad usage, when DIR\n"
+    "does not exist or holds no run, compare or sweep data; 1 when a file cannot\n"
+    "be read or written, or the charts fail.\n";
+
+static const struct cli_opt report_opts[] = {CLI_OPT_HELP, {NULL, 0, 0}};
 
 int cmd_report(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    const char *dir;
+    int rc = cli_dir_arg("report", argc, argv, report_opts, &dir);
+    if (rc == 1) {
         fputs(usage_report, stdout);
         return 0;
     }
-    if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
-        return cli_usage_error_plain("report", "%s", "report takes exactly one directory");
+    if (rc != 0)
+        return rc;
     char err[2048];
-    if (resdir_kind(argv[1]) == RESDIR_KIND_NONE)
+    if (resdir_kind(dir) == RESDIR_KIND_NONE)
         return cli_input_error("%s: nothing to report (no run.json, compare.json or "
                                "sweep.csv; make one with provsim run/compare/sweep --out DIR)",
-                               argv[1]);
-    int rc = report_write(argv[1], err, sizeof err);
+                               dir);
+    rc = report_write(dir, err, sizeof err);
     if (rc == REPORT_FAILED) {
         fprintf(stderr, "provsim: %s\n", err);
         return 1;
     }
     if (rc != REPORT_OK)
         fprintf(stderr, "provsim: %s\n", err);
-    printf("%s/report.md\n%s/report.html\n", argv[1], argv[1]);
+    printf("%s/report.md\n%s/report.html\n", dir, dir);
     if (fflush(stdout) != 0)
         return 1;
     return rc == REPORT_CHARTS_FAILED ? 1 : 0;

@@ -9,8 +9,10 @@
  * commit leaves the other outputs committed (exit 1). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 #include "base/outfile.h"
+#include "base/progress.h"
 #include "out/plot.h"
 #include "out/summary.h"
 #include "out/rundir.h"
@@ -23,14 +25,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char usage_run[] =
-    "usage: provsim run [SCENARIO.json] [options]\n"
+    "usage: provsim run [SCENARIO.json|-] [options]\n"
     "\n"
     "Runs the scenario's replications and prints each metric's mean and 95%\n"
     "confidence interval. Without SCENARIO.json it runs the built-in default\n"
-    "(configs/default.json: a Slack-like 5,000-user rollout at 10:00 on a weekday).\n"
+    "(configs/default.json: a Slack-like 5,000-user rollout at 10:00 on a weekday);\n"
+    "\"-\" reads the scenario from standard input.\n"
     "\n"
     "options:\n"
     "  --reps N            replications (default: the scenario's); the cap with\n"
@@ -41,8 +45,9 @@ static const char usage_run[] =
     "  --set PATH=VALUE    override a scenario key, e.g.\n"
     "                      --set workload.rollouts[0].batch_size=250 (repeatable)\n"
     "  --format text|json  output format (default text)\n"
-    "  --series FILE.csv   backlog and failed tasks over time (replication 0)\n"
-    "  --trace FILE.csv    one line per request (replication 0)\n"
+    "  --series FILE.csv   backlog and failed tasks over time (replication 0);\n"
+    "                      \"-\" writes it on stdout (the summary then goes to stderr)\n"
+    "  --trace FILE.csv    one line per request (replication 0); \"-\" as for --series\n"
     "  --out DIR           write DIR/run.json, DIR/series.csv and DIR/meta.json,\n"
     "                      the data of provsim plot DIR and provsim report DIR\n"
     "  --plot              draw DIR's charts with gnuplot after the run (needs --out)\n"
@@ -63,57 +68,72 @@ struct run_args {
     const char *max_memory; /* --max-memory SIZE, or NULL */
 };
 
+enum { O_FORMAT = CLI_O_OWN, O_SERIES, O_TRACE, O_PERF, O_AUDIT, O_MAX_MEMORY };
+static const struct cli_opt run_opts[] = {
+    CLI_OPTS_COMMON,         {"format", 1, O_FORMAT}, {"series", 1, O_SERIES},
+    {"trace", 1, O_TRACE},   {"perf", 0, O_PERF},     {"audit", 0, O_AUDIT},
+    {"max-memory", 1, O_MAX_MEMORY}, CLI_OPT_HELP,    {NULL, 0, 0}};
+
 /* Returns 0, or CLI_EXIT_USAGE with the message printed; a->cc.sets is
  * allocated either way (the caller frees it). */
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
     cli_common_init(&a->cc, argc);
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("run", argc, argv, &i, &a->cc);
+    struct cli_parser p;
+    cli_parser_init(&p, "run", argc, argv, run_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            return CLI_EXIT_USAGE;
+        int taken = cli_common_option("run", id, v, &a->cc);
         if (taken == CLI_EXIT_USAGE)
             return CLI_EXIT_USAGE;
         if (taken)
             continue;
-        if (!strcmp(o, "--format")) {
-            if (!v || (strcmp(v, "text") && strcmp(v, "json")))
-                return cli_usage_error("run", "--format: expected text or json, got \"%s\"",
-                                       v ? v : "");
+        switch (id) {
+        case O_FORMAT:
+            if (strcmp(v, "text") && strcmp(v, "json"))
+                return cli_usage_error("run", "--format: expected text or json, got \"%s\"", v);
             a->json = !strcmp(v, "json");
-            i++;
-        } else if (!strcmp(o, "--series") || !strcmp(o, "--trace")) {
-            if (!v || !*v)
-                return cli_usage_error("run", "%s: expected a file name", o);
-            if (o[2] == 's')
+            break;
+        case O_SERIES:
+        case O_TRACE:
+            if (!*v)
+                return cli_usage_error("run", "%s: expected a file name", p.name);
+            if (id == O_SERIES)
                 a->series = v;
             else
                 a->trace = v;
-            i++;
-        } else if (!strcmp(o, "--perf")) {
+            break;
+        case O_PERF:
             a->perf = 1;
-        } else if (!strcmp(o, "--audit")) {
+            break;
+        case O_AUDIT:
             a->audit = 1;
-        } else if (!strcmp(o, "--max-memory")) {
+            break;
+        case O_MAX_MEMORY: {
             uint64_t bytes;
             char msg[SCN_ERRLEN];
-            if (!v || mem_parse_size(v, &bytes, msg, sizeof msg))
-                return cli_usage_error("run", "--max-memory: %s",
-                                       v ? msg : "expected a size like 64G");
+            if (mem_parse_size(v, &bytes, msg, sizeof msg))
+                return cli_usage_error("run", "--max-memory: %s", msg);
             a->max_memory = v;
-            i++;
-        } else if (o[0] == '-' && o[1] != '\0') {
-            return cli_usage_error("run", "unknown option \"%s\"", o);
-        } else if (!a->scenario) {
-            a->scenario = o;
-        } else {
-            return cli_usage_error("run", "more than one scenario given (\"%s\")", o);
+            break;
+        }
+        case CLI_ARG:
+            if (a->scenario)
+                return cli_usage_error("run", "more than one scenario given (\"%s\")", v);
+            a->scenario = v;
+            break;
         }
     }
     if (a->cc.plot && !a->cc.out)
         return cli_usage_error("run", "%s",
                                "--plot needs --out DIR (the charts are drawn from its data)");
+    if (a->series && a->trace && !strcmp(a->series, "-") && !strcmp(a->trace, "-"))
+        return cli_usage_error("run", "%s",
+                               "--series - and --trace - would both write to standard output");
     return 0;
 }
 
@@ -145,6 +165,7 @@ struct run_outputs {
     struct outfile series, trace;
     struct rundir rd;
     int has_series, has_trace, has_rd;
+    int series_std, trace_std; /* "-": .f is stdout, nothing to commit or abort */
 };
 
 /* Discards the open outputs, in the order they were opened. */
@@ -175,16 +196,28 @@ static int open_outputs(const struct run_args *a, struct run_outputs *o)
 {
     char err[SCN_ERRLEN];
     memset(o, 0, sizeof *o);
-    if (a->series && outfile_open(&o->series, a->series, err, sizeof err) != 0)
+    o->series_std = a->series && !strcmp(a->series, "-");
+    o->trace_std = a->trace && !strcmp(a->trace, "-");
+    if (o->series_std)
+        o->series.f = stdout;
+    else if (a->series && outfile_open(&o->series, a->series, err, sizeof err) != 0)
         return open_failed(o, "--series %s", err);
-    o->has_series = a->series != NULL;
-    if (a->trace && outfile_open(&o->trace, a->trace, err, sizeof err) != 0)
+    o->has_series = a->series != NULL && !o->series_std;
+    if (o->trace_std)
+        o->trace.f = stdout;
+    else if (a->trace && outfile_open(&o->trace, a->trace, err, sizeof err) != 0)
         return open_failed(o, "--trace %s", err);
-    o->has_trace = a->trace != NULL;
+    o->has_trace = a->trace != NULL && !o->trace_std;
     if (a->cc.out && rundir_open(&o->rd, a->cc.out, err, sizeof err) != 0)
         return open_failed(o, "--out %s", err);
     o->has_rd = a->cc.out != NULL;
     return 0;
+}
+
+/* The progress bar's hook (run_opts.on_progress): arg is the bar. */
+static void draw_bar(void *arg, int done, int total)
+{
+    progress_draw(arg, done, total, done, total, 0);
 }
 
 /* Runs the replications, replication 0's series going to the run
@@ -209,25 +242,36 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
         .series = a->cc.out || a->series ? &so : NULL,
         .trace = a->trace ? &to : NULL,
     };
-    if (run_scenario(s, &o, res) == 0)
+    /* on a terminal only; the bar shows after half a second and is wiped
+     * before the summary */
+    struct progress bar;
+    progress_init(&bar, stderr, "replications", cli_progress_delay());
+    if (isatty(STDERR_FILENO)) {
+        o.on_progress = draw_bar;
+        o.progress_arg = &bar;
+    }
+    int rc = run_scenario(s, &o, res);
+    progress_end(&bar, 0);
+    if (rc == 0)
         return 0;
     fprintf(stderr, "provsim: %s\n", res->audit_msg);
     abort_outputs(out);
     return 1;
 }
 
-/* The summary on stdout, as text or JSON, with the measured speed and
- * memory if --perf. */
+/* The summary, as text or JSON, with the measured speed and memory if
+ * --perf: on stdout, or on stderr when --series - or --trace - has
+ * taken stdout (the data stays a clean CSV for the next program). */
 static void print_summary(const struct run_args *a, const struct scenario *s,
-                          const struct run_result *res)
+                          const struct run_result *res, FILE *to)
 {
     struct summary_perf perf = {res->wall_s, (double)res->events, run_peak_rss_bytes()};
     if (a->json) {
         char *js = summary_json(s, res, a->perf ? &perf : NULL);
-        puts(js);
+        fprintf(to, "%s\n", js);
         free(js);
     } else {
-        summary_text(stdout, s, res, a->perf ? &perf : NULL);
+        summary_text(to, s, res, a->perf ? &perf : NULL);
     }
 }
 
@@ -239,8 +283,9 @@ static int commit_outputs(const struct scenario *s, const struct run_result *res
     char err[SCN_ERRLEN];
     int rc = 0;
     /* before the --series commit: the run dir's series is copied there */
-    if (o->has_rd &&
-        rundir_commit(&o->rd, s, res, o->has_series ? o->series.f : NULL, err, sizeof err)) {
+    if (o->has_rd && rundir_commit(&o->rd, s, res,
+                                   o->has_series || o->series_std ? o->series.f : NULL, err,
+                                   sizeof err)) {
         fprintf(stderr, "provsim: %s\n", err);
         if (o->has_series)
             outfile_abort(&o->series); /* it may lack the copy */
@@ -264,18 +309,18 @@ static int commit_outputs(const struct scenario *s, const struct run_result *res
 static int write_results(const struct run_args *a, const struct scenario *s,
                          const struct run_result *res, struct run_outputs *out)
 {
-    print_summary(a, s, res);
+    print_summary(a, s, res, out->series_std || out->trace_std ? stderr : stdout);
     int rc = commit_outputs(s, res, out);
     if (fflush(stdout) != 0)
         rc = 1;
     if (rc == 0 && a->cc.plot)
-        rc = plot_after_run(a->cc.out);
+        rc = plot_after_run(a->cc.out, a->json ? stderr : stdout);
     return rc;
 }
 
 int cmd_run(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
+    if (cli_help_requested(argc, argv, run_opts)) {
         fputs(usage_run, stdout);
         return 0;
     }
@@ -287,6 +332,7 @@ int cmd_run(int argc, char **argv)
     free(a.cc.sets);
     if (rc != 0)
         return rc;
+    cli_interrupt_install(); /* from here on, outputs may be open */
     struct run_outputs out;
     rc = open_outputs(&a, &out);
     if (rc == 0) {

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: provsim sweep SCENARIO.json --vary PATH=VALUES [--vary PATH=VALUES]... [options]\n"
+    "usage: provsim sweep SCENARIO.json|- --vary PATH=VALUES [--vary PATH=VALUES]... [options]\n"
     "\n"
     "Runs every combination of the varied values (a grid; the first --vary varies\n"
     "slowest) with common random numbers: replication r of every cell draws the\n"
@@ -29,6 +29,8 @@ static const char usage[] =
     "  100..1000/100        numbers from 100 to 1000 step 100 (inclusive)\n"
     "  00:00..23:00/1h      times of day (HH:MM), step in whole minutes\n"
     "  5m..60m/5m           durations\n"
+    "  P1=VALUES+P2=VALUES  linked paths: one axis, value k of each in the same\n"
+    "                       cell (the same number of values each)\n"
     "\n"
     "options:\n"
     "  --reps N            replications per cell (default: the scenario's); the\n"
@@ -42,6 +44,8 @@ static const char usage[] =
     "  --out DIR           output directory (default sweep-out): DIR/sweep.csv,\n"
     "                      DIR/sweep.json and the journal DIR/journal/\n"
     "  --resume            keep the journal's finished cells, run only the others\n"
+    "  --fresh             discard DIR's journal and results and start over (a\n"
+    "                      journal in DIR is refused without --resume or --fresh)\n"
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n"
     "\n"
@@ -63,6 +67,11 @@ struct sweep_args {
     struct sweep_axis *axes; /* room for argc; o.naxes of them parsed */
 };
 
+enum { O_VARY = CLI_O_OWN, O_RESUME, O_FRESH };
+static const struct cli_opt sweep_opts[] = {CLI_OPTS_COMMON,        {"vary", 1, O_VARY},
+                                            {"resume", 0, O_RESUME}, {"fresh", 0, O_FRESH},
+                                            CLI_OPT_HELP,           {NULL, 0, 0}};
+
 /* Parses argv into *a. Returns 0, or CLI_EXIT_USAGE with the message
  * printed; either way a is to be finished with sweep_args_fini. */
 static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
@@ -72,28 +81,30 @@ static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
     cli_common_init(&a->cc, argc);
     a->axes = xcalloc((size_t)argc, sizeof *a->axes);
     char err[1024];
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int taken = cli_common_option("sweep", argc, argv, &i, &a->cc);
+    struct cli_parser p;
+    cli_parser_init(&p, "sweep", argc, argv, sweep_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            return CLI_EXIT_USAGE;
+        int taken = cli_common_option("sweep", id, v, &a->cc);
         if (taken == CLI_EXIT_USAGE)
             return CLI_EXIT_USAGE;
         if (taken)
             continue;
-        if (!strcmp(arg, "--vary")) {
-            if (!v)
-                return cli_usage_error("sweep", "%s", "--vary: expected PATH=VALUES");
+        if (id == O_VARY) {
             if (sweep_axis_parse(v, &a->axes[o->naxes], err, sizeof err))
                 return cli_usage_error("sweep", "%s", err);
             o->naxes++;
-            i++;
-        } else if (!strcmp(arg, "--resume")) {
+        } else if (id == O_RESUME) {
             o->resume = 1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("sweep", "unknown option \"%s\"", arg);
-        } else if (!o->scenario) {
-            o->scenario = arg;
-        } else {
-            return cli_usage_error("sweep", "more than one scenario given (\"%s\")", arg);
+        } else if (id == O_FRESH) {
+            o->fresh = 1;
+        } else if (id == CLI_ARG && !o->scenario) {
+            o->scenario = v;
+        } else if (id == CLI_ARG) {
+            return cli_usage_error("sweep", "more than one scenario given (\"%s\")", v);
         }
     }
     if (!o->scenario)
@@ -189,7 +200,7 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
 
 int cmd_sweep(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
+    if (cli_help_requested(argc, argv, sweep_opts)) {
         fputs(usage, stdout);
         return 0;
     }
@@ -204,7 +215,7 @@ int cmd_sweep(int argc, char **argv)
             if (fflush(stdout) != 0)
                 rc = SWEEP_FAILED;
             if (a.cc.plot && rc == SWEEP_OK)
-                rc = plot_after_run(a.o.out_dir);
+                rc = plot_after_run(a.o.out_dir, stdout);
         } else {
             fprintf(stderr, "provsim: %s\n", err);
         }

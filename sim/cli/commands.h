@@ -11,5 +11,7 @@ int cmd_sweep(int argc, char **argv);    /* cmd_sweep.c */
 int cmd_compare(int argc, char **argv);  /* cmd_compare.c */
 int cmd_plot(int argc, char **argv);     /* cmd_plot.c */
 int cmd_report(int argc, char **argv);   /* cmd_report.c */
+int cmd_presets(int argc, char **argv);  /* cmd_presets.c */
+int cmd_init(int argc, char **argv);     /* cmd_init.c */
 
 #endif

@@ -2,9 +2,13 @@
  * the dispatch to one subcommand (commands.h); all else is in cmd_*.c.
  *
  * Exit codes: 0 success; 2 bad usage or a bad scenario (nothing written);
- * 1 any other failure (an audit violation, a failed write). */
+ * 1 any other failure (an audit violation, a failed write); 128 + the
+ * signal when SIGINT or SIGTERM stopped a run (130, 143). */
 #include "cli/cli.h"
 #include "cli/commands.h"
+
+#include "models/metrics.h"
+#include "scenario/presets.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +27,51 @@ static const char usage_main[] =
     "  compare A.json B.json [...]  paired comparison of scenarios\n"
     "  plot DIR                redraw the charts of a run, sweep or compare\n"
     "  report DIR              write DIR/report.md and DIR/report.html\n"
+    "  presets                 list the built-in presets\n"
+    "  init [--preset NAME] FILE.json  write a starting scenario\n"
     "\n"
-    "  provsim run --help      options of run\n"
-    "  provsim --version       print the version\n";
+    "  provsim COMMAND --help  the options of COMMAND\n"
+    "  provsim --version       print the version\n"
+    "\n"
+    "Options take --opt=value or --opt value, and any unambiguous prefix of\n"
+    "their name (--rep 5); -- ends the options; a scenario \"-\" is read from\n"
+    "standard input.\n"
+    "\n"
+    "Exit status: 0 success; 2 bad usage or a bad scenario (nothing written);\n"
+    "1 any other failure (an audit violation, a failed write); 130 or 143 when\n"
+    "interrupted by SIGINT or SIGTERM.\n";
+
+/* The subcommands in the order of the help: what dispatch and
+ * `provsim --complete commands` (bash completion) both use. */
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} commands[] = {{"run", cmd_run},         {"validate", cmd_validate}, {"sweep", cmd_sweep},
+                {"compare", cmd_compare}, {"plot", cmd_plot},         {"report", cmd_report},
+                {"presets", cmd_presets}, {"init", cmd_init}};
+
+/* provsim --complete commands|metrics|presets: the words bash
+ * completion offers (completion/provsim.bash), from the tables the
+ * program itself uses, so completion cannot go stale. Not in the help:
+ * it is for the completion script. */
+static int complete(int argc, char **argv)
+{
+    const char *what = argc == 2 ? argv[1] : "";
+    if (!strcmp(what, "commands")) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            puts(commands[i].name);
+    } else if (!strcmp(what, "metrics")) {
+        for (int i = 0; i < METRIC_COUNT; i++)
+            puts(metric_table[i].name);
+    } else if (!strcmp(what, "presets")) {
+        for (const struct scn_preset *p = scn_presets; p->name; p++)
+            puts(p->name);
+    } else {
+        return cli_usage_error(NULL, "--complete: expected commands, metrics or presets, got "
+                                     "\"%s\"", what);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -45,17 +91,10 @@ int main(int argc, char **argv)
         printf("provsim %s\n", PROVSIM_VERSION);
         return 0;
     }
-    if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "validate"))
-        return cmd_validate(argc - 1, argv + 1);
-    if (!strcmp(cmd, "sweep"))
-        return cmd_sweep(argc - 1, argv + 1);
-    if (!strcmp(cmd, "compare"))
-        return cmd_compare(argc - 1, argv + 1);
-    if (!strcmp(cmd, "plot"))
-        return cmd_plot(argc - 1, argv + 1);
-    if (!strcmp(cmd, "report"))
-        return cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "--complete"))
+        return complete(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
     return cli_usage_error(NULL, "unknown command \"%s\"", cmd);
 }

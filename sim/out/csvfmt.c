@@ -24,6 +24,10 @@ void csvfmt_number(char *buf, size_t len, double v)
 
 void csvfmt_num(FILE *f, double v)
 {
+    /* where JSON writes null: an empty cell, which pandas, spreadsheets
+     * and tbl_num all read as missing ("nan" is a string to most) */
+    if (!isfinite(v))
+        return;
     char buf[40];
     csvfmt_number(buf, sizeof buf, v);
     fputs(buf, f);

@@ -2,8 +2,9 @@
  *
  * Numbers are printed in the shortest form that reads back as the same
  * double (%.15g if that round-trips, else %.17g), so a file is a pure
- * function of the values: the same results give the same bytes. NaN and
- * infinities print as "nan", "inf" and "-inf" in CSV. */
+ * function of the values: the same results give the same bytes. A NaN or
+ * infinity (a CI one replication cannot give) is an empty CSV cell, and
+ * null in JSON; csvfmt_number spells them "nan", "inf", "-inf". */
 #ifndef PROVSIM_CSVFMT_H
 #define PROVSIM_CSVFMT_H
 
@@ -12,7 +13,7 @@
 
 /* Formats v as described above into buf (len >= 32). */
 void csvfmt_number(char *buf, size_t len, double v);
-/* Writes v as a CSV number. */
+/* Writes v as a CSV number; nothing (an empty cell) if v is not finite. */
 void csvfmt_num(FILE *f, double v);
 /* The same digits as a JSON number for cJSON (a raw item; cJSON's own
  * printing may drop the last bit), or null if v is not finite. Caller

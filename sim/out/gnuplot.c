@@ -147,9 +147,37 @@ char *gp_shorten(const char *s, size_t max)
 
 void gp_var_title(struct gp_text *b, const char *name, const char *value, size_t max)
 {
-    char *t = gp_shorten(value, max);
-    gp_var_str(b, name, t);
-    free(t);
+    gp_printf(b, "%s = ", name);
+    const char *p = value;
+    for (int line = 0;; line++) {
+        while (line && *p == ' ')
+            p++;
+        if (line)
+            gp_add(b, " . \"\\n\" . ");
+        if (strlen(p) <= max || line == GP_TITLE_LINES - 1 || max < 4) {
+            char *t = gp_shorten(p, max < 4 ? 4 : max);
+            gp_add_quoted(b, t);
+            free(t);
+            break;
+        }
+        /* the last space that keeps the line within max; a word longer
+         * than a line is cut at a character boundary */
+        size_t k = max;
+        while (k > 0 && p[k] != ' ')
+            k--;
+        if (k == 0) {
+            k = max;
+            while (k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80)
+                k--;
+        }
+        char *t = xmalloc(k + 1);
+        memcpy(t, p, k);
+        t[k] = '\0';
+        gp_add_quoted(b, t);
+        free(t);
+        p += k;
+    }
+    gp_add(b, "\n");
 }
 
 char *gp_path(const char *dir, const char *name)
@@ -440,5 +468,7 @@ int gp_draw(const struct gp_ctx *c, const char *chart, const char *name,
             free(tmp[k]);
         }
     free(prog.p);
+    if (rc == 0 && c->drawn && c->drawn->n < GP_MAX_DRAWN)
+        snprintf(c->drawn->names[c->drawn->n++], sizeof c->drawn->names[0], "%s", chart);
     return rc;
 }

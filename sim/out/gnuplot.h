@@ -38,8 +38,11 @@ size_t gp_quote(char *buf, size_t len, const char *s);
 
 /* The variables a chart's script reads, one assignment line each:
  * name = 'value'; name = number (0 if not finite); an array name[n] of
- * strings (gnuplot arrays need n >= 1); and a string shortened for a
- * title line (gp_shorten). */
+ * strings (gnuplot arrays need n >= 1); and a title: value wrapped at
+ * spaces into lines of at most max bytes (gnuplot does not wrap), at most
+ * GP_TITLE_LINES of them, the last shortened (gp_shorten) if text is left;
+ * the lines are joined by "\n" in the expression, never in the text. */
+#define GP_TITLE_LINES 3
 void gp_var_str(struct gp_text *b, const char *name, const char *value);
 void gp_var_num(struct gp_text *b, const char *name, double v);
 void gp_var_strs(struct gp_text *b, const char *name, const char *const *v, size_t n);
@@ -57,9 +60,19 @@ char *gp_path(const char *dir, const char *name);
 const char *gp_base_name(const char *path);
 
 /* Where the charts of one directory are drawn, with which gnuplot. */
+/* The charts a plot_dir call drew, in order (names without extension;
+ * each has a .png and a .svg). */
+#define GP_MAX_DRAWN 32
+struct gp_drawn {
+    char names[GP_MAX_DRAWN][64];
+    int n;
+};
+
 struct gp_ctx {
     const char *dir;     /* borrowed */
     char exe[PATH_MAX];  /* absolute path of gnuplot (gp_find) */
+    struct gp_drawn *drawn; /* borrowed, may be NULL: gp_draw adds each chart
+                             * it writes */
 };
 
 /* Looks for an executable gnuplot on PATH; the result is absolute, since

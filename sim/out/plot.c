@@ -15,6 +15,13 @@ static const char install_hint[] = "install it with: apt-get install gnuplot-nox
 
 int plot_dir(const char *dir, char *err, size_t errlen)
 {
+    return plot_dir_drawn(dir, NULL, err, errlen);
+}
+
+int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t errlen)
+{
+    if (drawn)
+        drawn->n = 0;
     struct stat st;
     if (stat(dir, &st) != 0) {
         snprintf(err, errlen, "%s: %s", dir, strerror(errno));
@@ -34,7 +41,7 @@ int plot_dir(const char *dir, char *err, size_t errlen)
                  dir);
         return PLOT_NO_DATA;
     }
-    struct gp_ctx c = {.dir = dir};
+    struct gp_ctx c = {.dir = dir, .drawn = drawn};
     if (gp_find(c.exe, sizeof c.exe) != 0) {
         snprintf(err, errlen, "gnuplot not found: the data is in %s; %s", dir, install_hint);
         return PLOT_NO_GNUPLOT;
@@ -52,12 +59,21 @@ int plot_dir(const char *dir, char *err, size_t errlen)
     return PLOT_NO_DATA;
 }
 
-int plot_after_run(const char *dir)
+void plot_print_drawn(FILE *f, const char *dir, const struct gp_drawn *drawn)
+{
+    for (int i = 0; i < drawn->n; i++)
+        fprintf(f, "wrote %s/%s." RESDIR_PNG " and %s/%s." RESDIR_SVG "\n", dir,
+                drawn->names[i], dir, drawn->names[i]);
+}
+
+int plot_after_run(const char *dir, FILE *out)
 {
     char err[1024];
-    int rc = plot_dir(dir, err, sizeof err);
+    struct gp_drawn drawn;
+    int rc = plot_dir_drawn(dir, &drawn, err, sizeof err);
+    plot_print_drawn(out, dir, &drawn); /* also the charts before a failure */
     if (rc == PLOT_OK)
-        return 0;
+        return fflush(out) == 0 ? 0 : 1;
     fprintf(stderr, "provsim: %s\n", err);
     return rc == PLOT_NO_GNUPLOT ? 0 : 1;
 }
@@ -65,8 +81,17 @@ int plot_after_run(const char *dir)
 const char *const *plot_chart_names(enum resdir_kind kind)
 {
     static const char *const series[] = {"backlog", "rates", NULL};
-    static const char *const sweep[] = {"clear-time", "heatmap-clear-time",
-                                        "heatmap-other-throttled", NULL};
+    /* the goals of plot_sweep_lines.c in its order, then the heatmaps */
+    static const char *const sweep[] = {"clear-time",
+                                        "harm-other-clients-throttled",
+                                        "harm-background-throttled",
+                                        "harm-background-delay-mean",
+                                        "harm-background-delay-max",
+                                        "other-clients-throttled",
+                                        "background-latency-p95",
+                                        "heatmap-clear-time",
+                                        "heatmap-other-throttled",
+                                        NULL};
     static const char *const none[] = {NULL};
     switch (kind) {
     case RESDIR_KIND_RUN:
@@ -98,6 +123,16 @@ const char *plot_chart_caption(enum resdir_kind kind, const char *chart)
     if (!strcmp(chart, "clear-time"))
         return "Mean rollout clear time against the first varied value, one line per value "
                "of the second, with 95% confidence intervals as error bars.";
+    if (!strncmp(chart, "harm-", 5))
+        return "The harm the rollout causes (the same day with and without it, paired) "
+               "against the varied value, with 95% confidence intervals as error bars.";
+    if (!strcmp(chart, "other-clients-throttled"))
+        return "Mean 429s received by other clients of the API over the whole horizon "
+               "(the collateral damage) against the varied value, with 95% confidence "
+               "intervals.";
+    if (!strcmp(chart, "background-latency-p95"))
+        return "Background jobs' p95 latency (the day's ordinary joiners and leavers) "
+               "against the varied value, with 95% confidence intervals.";
     if (!strcmp(chart, "heatmap-clear-time"))
         return "Mean rollout clear time over the grid: darker is slower; \xe2\x89\xa5 marks "
                "cells where not every replication cleared within the horizon (the value is a "

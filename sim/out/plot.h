@@ -15,14 +15,17 @@
  * What a directory holds decides what is drawn:
  *   compare.json            compare: backlog.*, rates.* (overlaid, one
  *                           colour per scenario, from series-N.csv)
- *   sweep.csv               sweep: clear-time.* and, with two or more
- *                           varied paths, heatmap-clear-time.* and
+ *   sweep.csv               sweep: clear-time.*; with one axis every
+ *                           other goal metric against it
+ *                           (plot_sweep_lines.c); with two or more axes
+ *                           heatmap-clear-time.* and
  *                           heatmap-other-throttled.*
  *   series.csv              run: backlog.*, rates.* */
 #ifndef PROVSIM_PLOT_H
 #define PROVSIM_PLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "out/resultdir.h"
 
@@ -36,13 +39,19 @@ enum plot_status {
 /* Draws every chart DIR's data allows. Returns a plot_status; on anything
  * but PLOT_OK err holds one line for the user. */
 int plot_dir(const char *dir, char *err, size_t errlen);
+/* The same, and the charts drawn into *drawn (borrowed, may be NULL). */
+struct gp_drawn;
+int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t errlen);
+/* "wrote DIR/NAME.png and DIR/NAME.svg" on f, one line per chart drawn. */
+void plot_print_drawn(FILE *f, const char *dir, const struct gp_drawn *drawn);
 
 /* For commands that have just written their data to DIR (run/sweep/compare
- * --plot): draws the charts and prints the outcome on stderr. Returns the
+ * --plot): draws the charts, lists the files written on out (stdout, or
+ * stderr when stdout carries JSON) and any problem on stderr. Returns the
  * exit code to use: 0 when the charts are drawn or gnuplot is missing (the
  * data is written; the message says how to install gnuplot), 1 when
  * drawing failed. */
-int plot_after_run(const char *dir);
+int plot_after_run(const char *dir, FILE *out);
 
 /* The chart files (without extension) plot_dir can draw for a kind, in
  * the order a report shows them, NULL-terminated (a sweep with one varied

@@ -35,6 +35,15 @@ int plot_activity_scan(const char *path, struct plot_activity *s, char *err, siz
 void plot_window(double act_lo, double act_hi, double first, double last, double off,
                  double *x0, double *x1);
 
+/* Where the ticks of a wall-clock x axis [x0, x1] go: every *step
+ * seconds from *first (the first multiple of step at or after x0, so
+ * ticks fall on round clock times), step the smallest of 5m, 10m, 15m,
+ * 30m, 1h, 2h, 3h, 6h, 12h, 1d, 2d, 7d that gives at most PLOT_MAX_TICKS
+ * ticks. The scripts reserve a right margin wider than half a tick label
+ * ("Tue 10:50"), so a tick at x1 keeps its whole label. */
+#define PLOT_MAX_TICKS 9
+void plot_time_ticks(double x0, double x1, double *first, double *step);
+
 /* Draw the charts of one kind of directory in c->dir. Each returns a
  * plot_status; on anything but PLOT_OK err holds one line for the user. */
 int plot_draw_run(const struct gp_ctx *c, char *err, size_t errlen);

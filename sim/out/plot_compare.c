@@ -161,6 +161,11 @@ static int draw_lineup(const struct gp_ctx *c, const struct lineup *u, const str
     gp_var_num(&v, "xscale", x->scale);
     gp_var_num(&v, "xmin", x->x0);
     gp_var_num(&v, "xmax", x->x1);
+    double tic0 = 0, ticstep = 0; /* wall-clock ticks; 0: gnuplot's own */
+    if (x->clock)
+        plot_time_ticks(x->x0, x->x1, &tic0, &ticstep);
+    gp_var_num(&v, "xtic0", tic0);
+    gp_var_num(&v, "xticstep", ticstep);
     gp_var_str(&v, "xtitle", x->xtitle);
     gp_var_num(&v, "other", other);
     int rc = gp_draw(c, "backlog", "compare-backlog", &v, err, errlen);

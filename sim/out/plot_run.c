@@ -100,6 +100,17 @@ void plot_window(double act_lo, double act_hi, double first, double last, double
         *x1 = *x0 + step;
 }
 
+void plot_time_ticks(double x0, double x1, double *first, double *step)
+{
+    static const double steps[] = {300,   600,   900,   1800,  3600,   7200,
+                                   10800, 21600, 43200, 86400, 172800, 604800};
+    size_t n = sizeof steps / sizeof steps[0], i = 0;
+    while (i + 1 < n && (x1 - x0) / steps[i] > PLOT_MAX_TICKS - 1)
+        i++;
+    *step = steps[i];
+    *first = ceil(x0 / *step) * *step;
+}
+
 static const char *scenario_name(const char *dir)
 {
     static char name[1024];
@@ -141,6 +152,10 @@ int plot_draw_run(const struct gp_ctx *c, char *err, size_t errlen)
     gp_var_num(&v, "xoff", (double)s.start);
     gp_var_num(&v, "xmin", x0);
     gp_var_num(&v, "xmax", x1);
+    double tic0, ticstep;
+    plot_time_ticks(x0, x1, &tic0, &ticstep);
+    gp_var_num(&v, "xtic0", tic0);
+    gp_var_num(&v, "xticstep", ticstep);
     gp_var_num(&v, "other", other);
     rc = gp_draw(c, "backlog", "backlog", &v, err, errlen);
     if (rc == 0)

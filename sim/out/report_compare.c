@@ -29,10 +29,18 @@ static void compare_facts(struct doc *d, const cJSON *cj, const cJSON *scns, int
             label = lab;
         char key[64];
         snprintf(key, sizeof key, "Scenario %s", label);
+        /* a side of one file: its own overrides, after the file */
+        char sets[512] = "";
+        const cJSON *ss = cJSON_GetObjectItemCaseSensitive(s, "set");
+        size_t sl = 0;
+        for (const cJSON *e = cJSON_IsArray(ss) ? ss->child : NULL; e && sl < sizeof sets;
+             e = e->next)
+            if (cJSON_IsString(e))
+                sl += (size_t)snprintf(sets + sl, sizeof sets - sl, " --set %s", e->valuestring);
         if (file)
-            doc_fact(d, key, "%s (%s)", name ? name : "", file);
+            doc_fact(d, key, "%s (%s%s)", name ? name : "", file, sets);
         else
-            doc_fact(d, key, "%s", name ? name : "");
+            doc_fact(d, key, "%s%s", name ? name : "", sets);
         /* the file's SHA-256 and the --set, once per scenario */
         char pk[64];
         snprintf(pk, sizeof pk, "Scenario %s", label);

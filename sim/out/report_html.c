@@ -1,6 +1,9 @@
 /* report_html.c -- a report (struct doc) as one self-contained HTML
  * file, DIR/report.html: the style sheet inline and the charts embedded
- * as data: URIs, so it can be mailed or attached as it is. */
+ * as data: URIs, so it can be mailed or attached as it is. Each chart is
+ * a <picture>: the SVG (sharp when zoomed and printed) with the PNG as
+ * the <img> fallback; a print style puts whole figures and tables on A4
+ * pages. */
 #include "out/report.h"
 
 #include "out/report_parts.h"
@@ -58,29 +61,34 @@ size_t report_base64(const unsigned char *in, size_t n, char *out)
     return o;
 }
 
-/* Writes DIR/<chart>.png as a data: URI. Returns 0, or -1 if unreadable
- * (missing, over the chart cap, not a PNG). */
-static int write_png_uri(FILE *f, const char *dir, const char *chart)
+/* DIR/<chart>.<ext> as a data: URI of type mime (caller owns), or NULL
+ * if unreadable (missing, over the chart cap, not a PNG or SVG). */
+static char *chart_uri(const char *dir, const char *chart, const char *ext, const char *mime)
 {
     char name[128];
-    resdir_chart_name(name, sizeof name, chart, RESDIR_PNG);
+    resdir_chart_name(name, sizeof name, chart, ext);
     char *p = file_join(dir, name);
     char *buf;
     size_t len;
     int sys_errno;
     enum file_status st = file_read(p, FILE_MAX_CHART, &buf, &len, &sys_errno);
     free(p);
-    if (st != FILE_OK || len < 8 || memcmp(buf, "\x89PNG\r\n\x1a\n", 8) != 0) {
+    if (st != FILE_OK)
+        return NULL;
+    int png = !strcmp(ext, RESDIR_PNG);
+    if (png ? len < 8 || memcmp(buf, "\x89PNG\r\n\x1a\n", 8) != 0
+            : !strstr(buf, "<svg") || !strstr(buf, "</svg>")) {
         free(buf);
-        return -1;
+        return NULL;
     }
-    char *b64 = xmalloc(4 * ((len + 2) / 3) + 1);
-    report_base64((const unsigned char *)buf, len, b64);
-    fputs("data:image/png;base64,", f);
-    fputs(b64, f);
-    free(b64);
+    /* base64 for the SVG too: its text never meets the HTML parser, so
+     * nothing in it (a scenario name in a title) can be markup here */
+    size_t head = strlen(mime) + 13; /* "data:" mime ";base64," */
+    char *uri = xmalloc(head + 4 * ((len + 2) / 3) + 1);
+    snprintf(uri, head + 1, "data:%s;base64,", mime);
+    report_base64((const unsigned char *)buf, len, uri + head);
     free(buf);
-    return 0;
+    return uri;
 }
 
 static const char css[] =
@@ -113,13 +121,18 @@ static const char css[] =
     "tbody tr:nth-child(even){background:#fafbfc}\n"
     "p.note{color:var(--muted);font-size:13px;margin:8px 0 0}\n"
     "figure{margin:18px 0 30px}\n"
+    "figure picture{display:block}\n"
     "figure img{display:block;width:100%;height:auto;border:1px solid var(--line)}\n"
     "figcaption{color:var(--muted);font-size:13.5px;margin-top:6px}\n"
     "footer{margin-top:30px;padding-top:10px;border-top:1px solid var(--line);"
     "color:var(--muted);font-size:12.5px}\n"
+    "@page{size:A4;margin:14mm 12mm}\n"
     "@media print{html{background:#fff}body{font-size:10.5pt}"
-    "main{box-shadow:none;margin:0;max-width:none;padding:0}"
-    "figure,table,tr{break-inside:avoid}h2{break-after:avoid}}\n";
+    "main{box-shadow:none;border-radius:0;margin:0;max-width:none;padding:0}"
+    "figure,table,tr,dl.facts{break-inside:avoid}h2{break-after:avoid}"
+    "figure img{max-height:105mm;object-fit:contain}"
+    "footer{break-before:avoid;margin-top:12px}"
+    "section{orphans:3;widows:3}}\n";
 
 /* The table, with its title and note; nothing when it is empty. */
 static void html_table(FILE *f, const struct doc *d)
@@ -169,12 +182,19 @@ static void html_charts(FILE *f, const struct doc *d, const char *dir)
         fputs("</p>\n", f);
     }
     for (size_t i = 0; i < d->charts.n; i++) {
-        fputs("<figure>\n<img alt=\"", f);
+        /* the SVG (sharp when zoomed and printed), the PNG where a
+         * browser takes no SVG in <picture> */
+        fputs("<figure>\n<picture>\n", f);
+        char *svg = chart_uri(dir, d->charts.v[i], RESDIR_SVG, "image/svg+xml");
+        char *png = chart_uri(dir, d->charts.v[i], RESDIR_PNG, "image/png");
+        if (svg)
+            fprintf(f, "<source type=\"image/svg+xml\" srcset=\"%s\">\n", svg);
+        fputs("<img alt=\"", f);
         html_esc(f, d->captions.v[i]);
-        fputs("\" src=\"", f);
-        if (write_png_uri(f, dir, d->charts.v[i]) != 0)
-            fputs("data:,", f);
-        fputs("\">\n<figcaption>", f);
+        fprintf(f, "\" src=\"%s", png ? png : svg ? svg : "data:,");
+        free(svg);
+        free(png);
+        fputs("\">\n</picture>\n<figcaption>", f);
         html_esc(f, d->captions.v[i]);
         fputs("</figcaption>\n</figure>\n", f);
     }

@@ -94,6 +94,12 @@ static void sweep_facts(struct doc *d, const cJSON *sj, int nc)
         const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
         doc_fact(d, "Varied", "%s = %s (%d values)", path ? path : "?", spec ? spec : "?",
                  cJSON_IsArray(vals) ? cJSON_GetArraySize(vals) : 0);
+        const cJSON *linked = cJSON_GetObjectItemCaseSensitive(v, "linked");
+        for (const cJSON *l = cJSON_IsArray(linked) ? linked->child : NULL; l; l = l->next) {
+            const char *lp = jsonfile_str(l, "path"), *ls = jsonfile_str(l, "spec");
+            doc_fact(d, "Varied", "%s = %s (together with %s)", lp ? lp : "?", ls ? ls : "?",
+                     path ? path : "?");
+        }
     }
     doc_fact(d, "Cells", "%d, %.0f replications each (seed %.0f), with common random numbers: "
                          "differences between cells are the scenario's, not noise",

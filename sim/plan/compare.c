@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "base/outfile.h"
+#include "base/progress.h"
 #include "out/summary.h"
 #include "out/origin.h"
 #include "out/resultdir.h"
@@ -225,18 +226,19 @@ void cmp_print_text(FILE *f, const struct cmp_result *r)
                                 : " (NOT reached by every scenario within the cap; raise "
                                   "--reps)");
     }
-    for (int i = 0; i < r->n; i++)
-        fprintf(f, "  %c  %s  (%s, SHA-256 %s)\n", 'A' + i, r->sc[i].name, r->sc[i].file,
+    for (int i = 0; i < r->n; i++) {
+        /* its file's SHA-256, then every --set it ran with (the common ones
+         * and its side's), in order */
+        fprintf(f, "  %c  %s  (%s, SHA-256 %s", 'A' + i, r->sc[i].name, r->sc[i].file,
                 r->sc[i].sha256);
-    /* the same --set went to every scenario: say them once */
-    const cJSON *ov = r->n ? cJSON_GetObjectItemCaseSensitive(r->sc[0].provenance, "overrides")
-                           : NULL;
-    for (const cJSON *e = ov ? ov->child : NULL; e; e = e->next)
-        if (cJSON_IsString(e)) {
-            fputs("  --set ", f);
-            origin_put_text(f, e->valuestring);
-            fputs(" (every scenario)\n", f);
-        }
+        const cJSON *ov = cJSON_GetObjectItemCaseSensitive(r->sc[i].provenance, "overrides");
+        for (const cJSON *e = ov ? ov->child : NULL; e; e = e->next)
+            if (cJSON_IsString(e)) {
+                fputs(" --set ", f);
+                origin_put_text(f, e->valuestring);
+            }
+        fputs(")\n", f);
+    }
     fprintf(f, "  provsim %s\n", PROVSIM_VERSION);
     fprintf(f, "\n%-26s %-3s %12s   %-21s %12s   %s\n", "metric", "", "mean", "95% CI", "diff to A",
             "95% CI of the paired diff");
@@ -310,8 +312,19 @@ static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work 
     char msg[SCN_ERRLEN];
     for (; w->loaded < r->n; w->loaded++) {
         int i = w->loaded;
-        if (scn_load(o->files[i], o->sets, o->nsets, &w->s[i], msg, sizeof msg))
-            return xerr(err, errlen, "%s", msg);
+        /* the common --sets, then the side's own */
+        const struct cmp_side *side = o->sides ? &o->sides[i] : NULL;
+        int nsets = o->nsets + (side ? side->nsets : 0);
+        const char **sets = xcalloc((size_t)nsets + 1, sizeof *sets);
+        for (int k = 0; k < o->nsets; k++)
+            sets[k] = o->sets[k];
+        for (int k = 0; side && k < side->nsets; k++)
+            sets[o->nsets + k] = side->sets[k];
+        int bad = scn_load(o->files[i], sets, nsets, &w->s[i], msg, sizeof msg);
+        free(sets);
+        if (bad)
+            return side ? xerr(err, errlen, "side %c (%s): %s", 'A' + i, side->label, msg)
+                        : xerr(err, errlen, "%s", msg);
         /* scenarios run one after the other, each on o->threads threads */
         if (mem_guard(&w->s[i], o->threads > 1 ? o->threads : 1, NULL, msg, sizeof msg)) {
             xerr(err, errlen, "%s: %s", o->files[i], msg);
@@ -319,7 +332,8 @@ static int load_all(const struct cmp_opts *o, struct cmp_result *r, struct work 
             return -1;
         }
         r->sc[i].file = o->files[i];
-        r->sc[i].name = xstrdup(w->s[i].name);
+        r->sc[i].name = xstrdup(side ? side->label : w->s[i].name);
+        r->sc[i].side = side;
     }
     r->seed = o->seed >= 0 ? (uint64_t)o->seed : w->s[0].seed;
     r->reps = o->reps;
@@ -341,22 +355,42 @@ static int open_outputs(const struct cmp_opts *o, int n, struct work *w, char *e
     return 0;
 }
 
+/* The progress of a compare: scenario i's replications after the
+ * i * reps of the ones before it (an upper bound with --precision). */
+struct cmp_bar {
+    struct progress bar;
+    int scenario, n;
+};
+
+static void draw_bar(void *arg, int done, int total)
+{
+    struct cmp_bar *b = arg;
+    int all = b->n * total, sofar = b->scenario * total + done;
+    progress_draw(&b->bar, sofar, all, sofar, all, 0);
+}
+
 /* Runs every scenario with the same seed (with --precision, each until
  * its own target or the cap). Returns the most replications any took. */
 static int run_all(const struct cmp_opts *o, struct cmp_result *r, struct work *w)
 {
     int need = 0;
+    struct cmp_bar bar = {.n = r->n};
+    progress_init(&bar.bar, stderr, "replications", o->progress_delay_s);
     for (int i = 0; i < r->n; i++) {
         series_csv_out(&w->so[i], w->series[i].f);
+        bar.scenario = i;
         struct run_opts ro = {.reps = r->reps,
                               .seed = r->seed,
                               .precision = o->precision,
                               .threads = o->threads,
-                              .series = &w->so[i]};
+                              .series = &w->so[i],
+                              .on_progress = o->progress ? draw_bar : NULL,
+                              .progress_arg = &bar};
         run_scenario(&w->s[i], &ro, &w->res[i]);
         r->sc[i].precision_reached = w->res[i].precision_reached;
         need = w->res[i].reps > need ? w->res[i].reps : need;
     }
+    progress_end(&bar.bar, 0);
     return need;
 }
 

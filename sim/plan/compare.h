@@ -26,6 +26,16 @@ struct cJSON;
 #define CMP_MAX_SCENARIOS 26 /* labelled A..Z */
 #define CMP_SHORT_NAME 32    /* longer names appear in the legend only */
 
+/* A side of a compare of one file with itself: the file under its own
+ * overrides (the same rollout at 10:00 and at 19:00), with a label. */
+struct cmp_side {
+    const char *label;        /* borrowed: what the side is called, in place
+                               * of the scenario's name */
+    const char *const *sets;  /* borrowed: nsets "PATH=VALUE", applied after
+                               * the common sets */
+    int nsets;
+};
+
 struct cmp_opts {
     const char *const *files;  /* borrowed: nfiles >= 2 scenario files */
     int nfiles;
@@ -37,11 +47,18 @@ struct cmp_opts {
     int threads;               /* replications of each scenario on this many
                                 * threads (<= 1: one); results do not change */
     const char *out_dir;       /* borrowed: DIR for compare.csv, compare.json, series-N.csv */
+    const struct cmp_side *sides; /* borrowed, may be NULL: nfiles sides, the
+                                * label and own --sets of scenario i */
+    int progress;              /* draw a progress bar on stderr (replications
+                                * of all scenarios) */
+    double progress_delay_s;   /* seconds before the bar first shows */
 };
 
 struct cmp_scenario {
     const char *file;                  /* borrowed from the options */
-    char *name;                        /* owned */
+    char *name;                        /* owned: the side's label, else the
+                                        * scenario's name */
+    const struct cmp_side *side;       /* borrowed from the options, or NULL */
     struct stats_summary sum[METRIC_COUNT]; /* over the replications */
     struct stats_summary diff[METRIC_COUNT];/* paired difference to the first (the
                                         * first's is all 0) */

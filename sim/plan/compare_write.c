@@ -6,7 +6,7 @@
  * - Both files hold every metric of metric_table, the scenarios in
  *   argument order, the differences to the first scenario (A's are 0).
  * - A CI that one replication cannot give (NaN) is null in JSON and
- *   "nan" in CSV, never a made-up number.
+ *   an empty cell in CSV, never a made-up number.
  * - Each file is complete or absent (outfile). */
 #include "plan/compare_internal.h"
 
@@ -59,6 +59,12 @@ char *cmp_json(const struct cmp_result *r)
         cJSON_AddNumberToObject(o, "censored_replications", r->sc[i].censored);
         if (r->sc[i].provenance)
             cJSON_AddItemToObject(o, "provenance", cJSON_Duplicate(r->sc[i].provenance, 1));
+        if (r->sc[i].side) {
+            /* a side of one file: name is its label, set its own overrides */
+            cJSON *sets = cJSON_AddArrayToObject(o, "set");
+            for (int k = 0; k < r->sc[i].side->nsets; k++)
+                cJSON_AddItemToArray(sets, cJSON_CreateString(r->sc[i].side->sets[k]));
+        }
         if (r->precision > 0)
             cJSON_AddBoolToObject(o, "precision_reached", r->sc[i].precision_reached);
         cJSON_AddItemToArray(scs, o);

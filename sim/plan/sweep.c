@@ -27,20 +27,21 @@ char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     char *text;
     int sys_errno;
+    const char *shown = file_shown_name(path);
     switch (file_read(path, FILE_MAX_SCENARIO, &text, len, &sys_errno)) {
     case FILE_OK:
         return text;
     case FILE_CANNOT_OPEN:
-        xerr(err, errlen, "%s: cannot read: %s", path, strerror(sys_errno));
+        xerr(err, errlen, "%s: cannot read: %s", shown, strerror(sys_errno));
         return NULL;
     case FILE_TOO_LARGE:
-        xerr(err, errlen, "%s: larger than 16 MiB", path); /* FILE_MAX_SCENARIO */
+        xerr(err, errlen, "%s: larger than 16 MiB", shown); /* FILE_MAX_SCENARIO */
         return NULL;
     case FILE_IS_DIRECTORY: /* fopen opens a directory; reading it fails */
     case FILE_READ_ERROR:
         break;
     }
-    xerr(err, errlen, "%s: read error", path);
+    xerr(err, errlen, "%s: read error", shown);
     return NULL;
 }
 
@@ -54,9 +55,14 @@ static int check_grid(const struct sweep_opts *o, struct sweep *sw, char *err, s
         return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES);
     long long ncells = 1;
     for (int a = 0; a < o->naxes; a++) {
-        for (int b = 0; b < a; b++)
-            if (!strcmp(o->axes[a].path, o->axes[b].path))
-                return xerr(err, errlen, "--vary %s is given twice", o->axes[a].path);
+        /* every path of every axis, linked ones included, once */
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const char *p = sweep_axis_part(&o->axes[a], k)->path;
+            for (int b = 0; b <= a; b++)
+                for (int l = 0; l <= o->axes[b].nlinked && (b < a || l < k); l++)
+                    if (!strcmp(p, sweep_axis_part(&o->axes[b], l)->path))
+                        return xerr(err, errlen, "--vary %s is given twice", p);
+        }
         ncells *= o->axes[a].nvalues;
         if (ncells > SWEEP_MAX_CELLS)
             return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS);
@@ -141,6 +147,17 @@ static int prepare_dir(struct sweep_ctx *c, const cJSON *manifest, int *lockfd, 
 {
     c->dir = xstrdup(c->o->out_dir);
     c->journal = file_join(c->dir, RESDIR_JOURNAL);
+    /* before anything is created: a refusal leaves DIR as it was. An
+     * earlier sweep's journal may be hours of work; it is never deleted
+     * unless asked. */
+    if (c->o->resume && c->o->fresh)
+        return xerr(err, errlen, "--resume and --fresh: give one of them"), SWEEP_BAD_INPUT;
+    if (!c->o->resume && !c->o->fresh && sweep_journal_exists(c->journal))
+        return xerr(err, errlen,
+                    "%s holds the journal of an earlier sweep; rerun with --resume to "
+                    "continue it, or with --fresh to discard it and start over",
+                    c->journal),
+               SWEEP_BAD_INPUT;
     if (file_mkdirs(c->journal, err, errlen))
         return SWEEP_BAD_INPUT;
     if (sweep_journal_lock(c->journal, lockfd, err, errlen))

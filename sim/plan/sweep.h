@@ -32,13 +32,22 @@
 #define SWEEP_MAX_CELLS 100000  /* cells in the grid */
 #define SWEEP_MAX_JOBS 1024
 
-/* One --vary. */
+/* One --vary. An axis may carry linked paths ("P1=V1+P2=V2"): paths whose
+ * values vary together with its own, value k of each in the same cell, so
+ * they add no cells. Every linked path has the axis's nvalues values. */
 struct sweep_axis {
     char *path;    /* owned: the key path, as given */
     char *spec;    /* owned: the VALUES text, as given */
     char **values; /* owned: nvalues strings, each applied as "PATH=VALUE" */
     int nvalues;
+    struct sweep_axis *linked; /* owned: nlinked paths linked to this one
+                                * (each with nlinked = 0), or NULL */
+    int nlinked;
 };
+
+/* The paths of an axis, its own first then the linked ones: path k
+ * (0 <= k < 1 + nlinked) as an axis of its own (borrowed from ax). */
+const struct sweep_axis *sweep_axis_part(const struct sweep_axis *ax, int k);
 
 /* Expands VALUES: a list "100,250,500" (each element kept as written), a
  * numeric range "100..1000/100" (inclusive; decimals allowed, computed in
@@ -49,8 +58,10 @@ struct sweep_axis {
  * owns: n strings and the array, free each), or -1 with a message. */
 int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size_t errlen);
 
-/* Parses "PATH=VALUES" into *ax (caller owns: sweep_axis_fini). Returns 0
- * or -1 with a message quoting the argument. */
+/* Parses "PATH=VALUES", or linked paths "PATH=VALUES+PATH=VALUES..." (a
+ * '+' followed by a key path and '=' starts the next path; each VALUES
+ * expands to the same number of values), into *ax (caller owns:
+ * sweep_axis_fini). Returns 0 or -1 with a message quoting the argument. */
 int sweep_axis_parse(const char *arg, struct sweep_axis *ax, char *err, size_t errlen);
 void sweep_axis_fini(struct sweep_axis *ax);
 
@@ -67,6 +78,9 @@ struct sweep_opts {
     int jobs;                  /* threads, 1..SWEEP_MAX_JOBS */
     const char *out_dir;       /* borrowed: DIR */
     int resume;                /* keep the journal's matching cells */
+    int fresh;                 /* discard an existing journal; without
+                                * resume or fresh an existing journal is
+                                * refused (SWEEP_BAD_INPUT) */
     int progress;              /* draw a progress bar on stderr */
     volatile sig_atomic_t *stop; /* borrowed, may be NULL: when it becomes
                                 * non-zero no new cell starts. Read only by

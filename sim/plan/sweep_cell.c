@@ -5,7 +5,8 @@
  * - Cell i's index on each axis is i written in the mixed radix of the
  *   axis sizes, the first axis the most significant (it varies slowest).
  * - A cell's scenario is the base text, then every --set in order, then
- *   each axis's "PATH=VALUE" in axis order, all through scn_doc_set (so a
+ *   each axis's "PATH=VALUE" in axis order (an axis's linked paths right
+ *   after its own, with the same value index), all through scn_doc_set (so a
  *   value is JSON if it parses as JSON, else a string, as with --set).
  * - Every cJSON parse here holds parse_mu, so cells may be built on any
  *   thread. */
@@ -33,13 +34,15 @@ void sweep_cell_label(const struct sweep_opts *o, int cell, char *buf, size_t le
     sweep_cell_index(o->axes, o->naxes, cell, idx);
     size_t used = 0;
     buf[0] = '\0';
-    for (int a = 0; a < o->naxes && used < len; a++) {
-        int n = snprintf(buf + used, len - used, "%s%s=%s", a ? ", " : "", o->axes[a].path,
-                         o->axes[a].values[idx[a]]);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
+    for (int a = 0; a < o->naxes && used < len; a++)
+        for (int k = 0; k <= o->axes[a].nlinked && used < len; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            int n = snprintf(buf + used, len - used, "%s%s=%s", used ? ", " : "", p->path,
+                             p->values[idx[a]]);
+            if (n < 0)
+                return;
+            used += (size_t)n;
+        }
 }
 
 /* cJSON's parser writes a global (its last error position) on every call,
@@ -67,14 +70,16 @@ int sweep_cell_build(const struct sweep_ctx *c, int cell, struct scenario *s, ch
         rc = scn_doc_set(d, o->sets[i], err, errlen);
     int idx[SWEEP_MAX_AXES];
     sweep_cell_index(o->axes, o->naxes, cell, idx);
-    for (int a = 0; a < o->naxes && rc == 0; a++) {
-        const char *path = o->axes[a].path, *val = o->axes[a].values[idx[a]];
-        size_t n = strlen(path) + strlen(val) + 2;
-        char *assign = xmalloc(n);
-        snprintf(assign, n, "%s=%s", path, val);
-        rc = scn_doc_set(d, assign, err, errlen);
-        free(assign);
-    }
+    for (int a = 0; a < o->naxes && rc == 0; a++)
+        for (int k = 0; k <= o->axes[a].nlinked && rc == 0; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            const char *path = p->path, *val = p->values[idx[a]];
+            size_t n = strlen(path) + strlen(val) + 2;
+            char *assign = xmalloc(n);
+            snprintf(assign, n, "%s=%s", path, val);
+            rc = scn_doc_set(d, assign, err, errlen);
+            free(assign);
+        }
     if (rc == 0)
         rc = scn_from_doc(d, s, err, errlen);
     scn_doc_free(d);
@@ -106,6 +111,9 @@ cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell)
     sweep_cell_index(o->axes, o->naxes, cell, idx);
     cJSON *vals = cJSON_CreateObject();
     for (int a = 0; a < o->naxes; a++)
-        cJSON_AddItemToObject(vals, o->axes[a].path, sweep_value_json(o->axes[a].values[idx[a]]));
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            cJSON_AddItemToObject(vals, p->path, sweep_value_json(p->values[idx[a]]));
+        }
     return vals;
 }

@@ -71,6 +71,9 @@ int sweep_journal_lock(const char *journal, int *fd, char *err, size_t errlen);
 /* --resume: checks the manifest and every cell file, loads matching cells
  * into c->sw->cells. Returns 0, or -1 (refused: err says why). */
 int sweep_journal_load(struct sweep_ctx *c, const cJSON *manifest, char *err, size_t errlen);
+/* 1 if the journal directory holds a manifest or a cell file (the journal
+ * of an earlier sweep), else 0. */
+int sweep_journal_exists(const char *journal);
 /* Removes the journal's cells, leftovers of interrupted writes and the
  * manifest. Returns 0, or -1 with a message. */
 int sweep_journal_clear(const char *journal, char *err, size_t errlen);

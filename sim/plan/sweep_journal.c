@@ -225,9 +225,16 @@ static cJSON *manifest_json(const struct sweep_ctx *c, uint64_t text_h)
         cJSON_AddItemToArray(sets, cJSON_CreateString(o->sets[i]));
     cJSON *vary = cJSON_AddArrayToObject(root, "vary");
     for (int a = 0; a < o->naxes; a++) {
-        size_t n = strlen(o->axes[a].path) + strlen(o->axes[a].spec) + 2;
+        size_t n = 1, used = 0;
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            n += strlen(p->path) + strlen(p->spec) + 2;
+        }
         char *s = xmalloc(n);
-        snprintf(s, n, "%s=%s", o->axes[a].path, o->axes[a].spec);
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = sweep_axis_part(&o->axes[a], k);
+            used += (size_t)snprintf(s + used, n - used, "%s%s=%s", k ? "+" : "", p->path, p->spec);
+        }
         cJSON_AddItemToArray(vary, cJSON_CreateString(s));
         free(s);
     }
@@ -254,6 +261,17 @@ static void fingerprint(const struct sweep_ctx *c, uint64_t text_h)
     for (int a = 0; a < o->naxes; a++) {
         h = fnv_str(h, o->axes[a].path, strlen(o->axes[a].path));
         h = fnv_str(h, o->axes[a].spec, strlen(o->axes[a].spec));
+        /* linked paths only when there are some, so the fingerprint of an
+         * axis without them is what it always was */
+        if (o->axes[a].nlinked) {
+            snprintf(buf, sizeof buf, "linked %d", o->axes[a].nlinked);
+            h = fnv_str(h, buf, strlen(buf));
+        }
+        for (int k = 0; k < o->axes[a].nlinked; k++) {
+            const struct sweep_axis *p = &o->axes[a].linked[k];
+            h = fnv_str(h, p->path, strlen(p->path));
+            h = fnv_str(h, p->spec, strlen(p->spec));
+        }
     }
     snprintf(buf, sizeof buf, "reps %d seed %lld precision %.17g", o->reps, (long long)o->seed,
              o->precision);
@@ -289,6 +307,19 @@ static void manifest_diff(const cJSON *old, const cJSON *now, char *buf, size_t 
     }
     if (!used)
         snprintf(buf, len, "unknown");
+}
+
+int sweep_journal_exists(const char *journal)
+{
+    DIR *d = opendir(journal);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int found = 0;
+    while (!found && (e = readdir(d)))
+        found = cell_prefixed(e->d_name) || !strcmp(e->d_name, RESDIR_MANIFEST_JSON);
+    closedir(d);
+    return found;
 }
 
 cJSON *sweep_journal_fingerprint(const struct sweep_ctx *c)
@@ -336,18 +367,25 @@ static int check_manifest(const struct sweep_ctx *c, const cJSON *manifest, char
         const cJSON *fp = cJSON_GetObjectItemCaseSensitive(old, "fingerprint");
         if (!cJSON_IsString(fp)) {
             cJSON_Delete(old);
-            xerr(err, errlen, "--resume: %s is unreadable; run without --resume to start over",
+            xerr(err, errlen, "--resume: %s is unreadable; run with --fresh to start over",
                  mpath);
             free(mpath);
             return -1;
         }
         if (strcmp(fp->valuestring, c->sw->fingerprint) != 0) {
             char why[512];
-            manifest_diff(old, manifest, why, sizeof why);
+            /* compared as read back: the manifest in memory holds raw
+             * numbers (csvfmt_json_number), the file's parse holds
+             * numbers, and cJSON_Compare calls those types different */
+            char *now_text = cJSON_PrintUnformatted(manifest);
+            cJSON *now = cJSON_Parse(now_text);
+            manifest_diff(old, now, why, sizeof why);
+            cJSON_Delete(now);
+            free(now_text);
             cJSON_Delete(old);
             xerr(err, errlen,
                  "--resume: the journal in %s is from a different sweep (changed: %s); run "
-                 "without --resume to start over, or use another --out",
+                 "with --fresh instead to start over, or use another --out",
                  c->journal, why);
             free(mpath);
             return -1;
@@ -374,7 +412,7 @@ static int load_entry(struct sweep_ctx *c, const char *name, char *err, size_t e
     } else if (cell < 0 || cell >= c->sw->ncells) {
         rc = xerr(err, errlen,
                   "--resume: %s is from a different sweep (this one has %d cells); run "
-                  "without --resume to start over",
+                  "with --fresh instead to start over",
                   p, c->sw->ncells);
     } else {
         struct sweep_cell sc;
@@ -383,7 +421,7 @@ static int load_entry(struct sweep_ctx *c, const char *name, char *err, size_t e
         if (r == 0) {
             c->sw->cells[cell] = sc;
         } else if (r == -2) {
-            rc = xerr(err, errlen, "--resume: %s; run without --resume to start over", msg);
+            rc = xerr(err, errlen, "--resume: %s; run with --fresh to start over", msg);
         } else {
             fprintf(stderr, "provsim: sweep: ignoring %s; the cell runs again\n", msg);
         }

@@ -14,6 +14,7 @@
  *   itself, so a sweep never depends on threads being available. */
 #include "plan/sweep_internal.h"
 
+#include "base/progress.h"
 #include "base/util.h"
 
 #include <pthread.h>
@@ -102,40 +103,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void fmt_clock(char *buf, size_t len, double s)
-{
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else
-        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
-}
-
-/* "[=====>    ] 12/240 cells, 0:07 elapsed, ETA 2:10" */
-static void draw_progress(int done, int total, int ran, int todo, double elapsed)
-{
-    enum { WIDTH = 30 };
-    char bar[WIDTH + 1], el[32], eta[32];
-    int fill = total > 0 ? (int)((long long)done * WIDTH / total) : WIDTH;
-    for (int i = 0; i < WIDTH; i++)
-        bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
-    bar[WIDTH] = '\0';
-    fmt_clock(el, sizeof el, elapsed);
-    if (ran > 0)
-        fmt_clock(eta, sizeof eta, elapsed / ran * (todo - ran));
-    else
-        snprintf(eta, sizeof eta, "-:--");
-    fprintf(stderr, "\r[%s] %d/%d cells, %s elapsed, ETA %s ", bar, done, total, el, eta);
-    fflush(stderr);
-}
-
 /* Starts up to jobs workers (the caller holds p->mu, so none takes a cell
  * before all are started). Workers start with SIGINT and SIGTERM blocked,
  * so the handler runs on this thread, which passes the request on under
@@ -163,11 +130,10 @@ static int start_workers(struct pool *p, pthread_t *th, int jobs)
 /* Waits (holding p->mu between wake-ups) until every worker has left its
  * loop, passing a stop request on and drawing the progress bar every
  * 0.1 s. */
-static void wait_workers(struct pool *p, double t0)
+static void wait_workers(struct pool *p, struct progress *bar)
 {
     const struct sweep_opts *o = p->c->o;
     const struct sweep *sw = p->c->sw;
-    double last = -1.0;
     while (p->running > 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -179,11 +145,8 @@ static void wait_workers(struct pool *p, double t0)
         pthread_cond_timedwait(&p->cv, &p->mu, &ts);
         if (o->stop && *o->stop)
             p->stop = 1;
-        double now = mono_s();
-        if (o->progress && now - last >= 0.1) {
-            draw_progress(sw->loaded + p->finished, sw->ncells, p->finished, p->ntodo, now - t0);
-            last = now;
-        }
+        if (o->progress)
+            progress_draw(bar, sw->loaded + p->finished, sw->ncells, p->finished, p->ntodo, 0);
     }
 }
 
@@ -197,7 +160,8 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
     if (jobs > ntodo)
         jobs = ntodo > 0 ? ntodo : 1;
     pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
-    double t0 = mono_s();
+    struct progress bar;
+    progress_init(&bar, stderr, "cells", 0.0); /* from the start: a sweep is long */
     pthread_mutex_lock(&p.mu);
     int nth = start_workers(&p, th, jobs);
     if (nth == 0) {
@@ -208,14 +172,14 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
         worker(&p);
         pthread_mutex_lock(&p.mu);
     }
-    wait_workers(&p, t0);
+    wait_workers(&p, &bar);
     pthread_mutex_unlock(&p.mu);
     for (int i = 0; i < nth; i++)
         pthread_join(th[i], NULL);
     free(th);
     if (o->progress) {
-        draw_progress(c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo, mono_s() - t0);
-        fputc('\n', stderr);
+        progress_draw(&bar, c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo, 1);
+        progress_end(&bar, 1);
     }
     c->sw->ran = p.finished;
     pthread_cond_destroy(&p.cv);

@@ -270,28 +270,95 @@ int sweep_values_parse(const char *spec, char ***values, int *n, char *err, size
     return 0;
 }
 
-int sweep_axis_parse(const char *arg, struct sweep_axis *ax, char *err, size_t errlen)
+/* Where the next linked path starts in "P1=V1+P2=V2": the '+' before a
+ * key path and its '=' (a '+' inside a value is kept). NULL if none. */
+static const char *next_link(const char *p)
+{
+    for (const char *q = strchr(p, '+'); q; q = strchr(q + 1, '+')) {
+        const char *r = q + 1;
+        if (!((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') || *r == '_'))
+            continue;
+        while ((*r >= 'a' && *r <= 'z') || (*r >= 'A' && *r <= 'Z') || (*r >= '0' && *r <= '9') ||
+               *r == '_' || *r == '.' || *r == '[' || *r == ']')
+            r++;
+        if (*r == '=')
+            return q;
+    }
+    return NULL;
+}
+
+/* One "PATH=VALUES" of len bytes at part, for --vary ARG. */
+static int parse_part(const char *arg, const char *part, size_t len, struct sweep_axis *ax,
+                      char *err, size_t errlen)
 {
     memset(ax, 0, sizeof *ax);
-    const char *eq = arg ? strchr(arg, '=') : NULL;
-    if (!eq || eq == arg || eq[1] == '\0')
+    char *text = xmalloc(len + 1);
+    memcpy(text, part, len);
+    text[len] = '\0';
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || eq[1] == '\0') {
+        free(text);
         return xerr(err, errlen,
                     "--vary \"%s\": expected PATH=VALUES, e.g. "
                     "workload.rollouts[0].batch_size=100..1000/100",
-                    arg ? arg : "");
+                    arg);
+    }
     char msg[SCN_ERRLEN];
-    if (sweep_values_parse(eq + 1, &ax->values, &ax->nvalues, msg, sizeof msg))
-        return xerr(err, errlen, "--vary %s: %s", arg, msg);
-    size_t plen = (size_t)(eq - arg);
+    if (sweep_values_parse(eq + 1, &ax->values, &ax->nvalues, msg, sizeof msg)) {
+        xerr(err, errlen, "--vary %s: %s", arg, msg);
+        free(text);
+        return -1;
+    }
+    size_t plen = (size_t)(eq - text);
     ax->path = xmalloc(plen + 1);
-    memcpy(ax->path, arg, plen);
+    memcpy(ax->path, text, plen);
     ax->path[plen] = '\0';
     ax->spec = xstrdup(eq + 1);
+    free(text);
     return 0;
+}
+
+int sweep_axis_parse(const char *arg, struct sweep_axis *ax, char *err, size_t errlen)
+{
+    memset(ax, 0, sizeof *ax);
+    if (!arg)
+        arg = "";
+    const char *end = next_link(arg);
+    if (parse_part(arg, arg, end ? (size_t)(end - arg) : strlen(arg), ax, err, errlen))
+        return -1;
+    while (end) {
+        const char *p = end + 1;
+        end = next_link(p);
+        ax->linked = xrealloc(ax->linked, (size_t)(ax->nlinked + 1) * sizeof *ax->linked);
+        struct sweep_axis *l = &ax->linked[ax->nlinked];
+        if (parse_part(arg, p, end ? (size_t)(end - p) : strlen(p), l, err, errlen)) {
+            sweep_axis_fini(ax);
+            return -1;
+        }
+        ax->nlinked++;
+        /* linked paths move together: value k of each in the same cell */
+        if (l->nvalues != ax->nvalues) {
+            xerr(err, errlen,
+                 "--vary %s: linked paths need the same number of values (%s has %d, %s has "
+                 "%d)",
+                 arg, ax->path, ax->nvalues, l->path, l->nvalues);
+            sweep_axis_fini(ax);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const struct sweep_axis *sweep_axis_part(const struct sweep_axis *ax, int k)
+{
+    return k == 0 ? ax : &ax->linked[k - 1];
 }
 
 void sweep_axis_fini(struct sweep_axis *ax)
 {
+    for (int k = 0; k < ax->nlinked; k++)
+        sweep_axis_fini(&ax->linked[k]);
+    free(ax->linked);
     free_values(ax->values, ax->nvalues);
     free(ax->path);
     free(ax->spec);

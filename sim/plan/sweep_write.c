@@ -7,8 +7,9 @@
  *   from the cells' values and the options alone (no timings, no thread
  *   or journal state): the same sweep gives the same bytes whatever
  *   --jobs is and however often it was resumed.
- * - sweep.json writes NaN as null (a CI one replication cannot give);
- *   the journal spells it "nan" instead, to read it back exactly.
+ * - sweep.json writes NaN as null (a CI one replication cannot give) and
+ *   sweep.csv an empty cell; the journal spells it "nan" instead, to read
+ *   it back exactly.
  * - Every file is complete or absent (outfile). */
 #include "plan/sweep_internal.h"
 
@@ -49,29 +50,33 @@ int sweep_write_csv(const struct sweep_ctx *c, char *err, size_t errlen)
     if (rc)
         return -1;
     FILE *f = of.f;
-    for (int a = 0; a < o->naxes; a++) {
-        csvfmt_field(f, o->axes[a].path);
-        fputc(',', f);
-    }
+    for (int a = 0; a < o->naxes; a++)
+        for (int k = 0; k <= o->axes[a].nlinked; k++) {
+            csvfmt_field(f, sweep_axis_part(&o->axes[a], k)->path);
+            fputc(',', f);
+        }
+    /* per metric, the statistics of sweep.json in its order */
+    static const char *const stat_cols[] = {"mean", "sd", "ci95_lo", "ci95_hi", "min", "max"};
     for (int m = 0; m < METRIC_COUNT; m++)
-        fprintf(f, "%s_mean,%s_ci95_lo,%s_ci95_hi,", metric_table[m].name, metric_table[m].name,
-                metric_table[m].name);
+        for (size_t k = 0; k < sizeof stat_cols / sizeof stat_cols[0]; k++)
+            fprintf(f, "%s_%s,", metric_table[m].name, stat_cols[k]);
     fputs("replications\n", f);
     int idx[SWEEP_MAX_AXES];
     for (int i = 0; i < c->sw->ncells; i++) {
         const struct sweep_cell *sc = &c->sw->cells[i];
         sweep_cell_index(o->axes, o->naxes, i, idx);
-        for (int a = 0; a < o->naxes; a++) {
-            csvfmt_field(f, o->axes[a].values[idx[a]]);
-            fputc(',', f);
-        }
+        for (int a = 0; a < o->naxes; a++)
+            for (int k = 0; k <= o->axes[a].nlinked; k++) {
+                csvfmt_field(f, sweep_axis_part(&o->axes[a], k)->values[idx[a]]);
+                fputc(',', f);
+            }
         for (int m = 0; m < METRIC_COUNT; m++) {
-            csvfmt_num(f, sc->sum[m].mean);
-            fputc(',', f);
-            csvfmt_num(f, sc->sum[m].ci_lo);
-            fputc(',', f);
-            csvfmt_num(f, sc->sum[m].ci_hi);
-            fputc(',', f);
+            const struct stats_summary *st = &sc->sum[m];
+            const double v[] = {st->mean, st->sd, st->ci_lo, st->ci_hi, st->min, st->max};
+            for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+                csvfmt_num(f, v[k]);
+                fputc(',', f);
+            }
         }
         fprintf(f, "%d\n", sc->reps);
     }
@@ -125,6 +130,19 @@ int sweep_write_json(const struct sweep_ctx *c, char *err, size_t errlen)
         cJSON *vals = cJSON_AddArrayToObject(ax, "values");
         for (int i = 0; i < o->axes[a].nvalues; i++)
             cJSON_AddItemToArray(vals, sweep_value_json(o->axes[a].values[i]));
+        if (o->axes[a].nlinked) {
+            cJSON *linked = cJSON_AddArrayToObject(ax, "linked");
+            for (int k = 0; k < o->axes[a].nlinked; k++) {
+                const struct sweep_axis *p = &o->axes[a].linked[k];
+                cJSON *lj = cJSON_CreateObject();
+                cJSON_AddStringToObject(lj, "path", p->path);
+                cJSON_AddStringToObject(lj, "spec", p->spec);
+                cJSON *lv = cJSON_AddArrayToObject(lj, "values");
+                for (int i = 0; i < p->nvalues; i++)
+                    cJSON_AddItemToArray(lv, sweep_value_json(p->values[i]));
+                cJSON_AddItemToArray(linked, lj);
+            }
+        }
         cJSON_AddItemToArray(vary, ax);
     }
     cJSON_AddNumberToObject(root, "seed", (double)sw->seed);

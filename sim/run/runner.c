@@ -305,6 +305,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
                 done = 1;
             }
         }
+        if (o->on_progress && rc == 0)
+            o->on_progress(o->progress_arg, done ? reps : start + k, reps);
     }
     res->wall_s = now_s() - t0;
     free(scratch);

@@ -51,6 +51,11 @@ struct run_opts {
                         * results are identical whatever the number */
     const struct run_series *series; /* borrowed; replication 0's series, or NULL */
     const struct run_trace *trace;   /* borrowed; replication 0's requests, or NULL */
+    /* NULL, or called on the calling thread after each block of
+     * replications with how many are done and the count asked for (the
+     * cap with precision): a progress bar's hook; it changes no result */
+    void (*on_progress)(void *arg, int done, int total);
+    void *progress_arg;
 };
 
 struct run_result {

@@ -82,18 +82,19 @@ scn_doc *scn_doc_load(const char *path, char *err, size_t errlen)
     char *text;
     size_t len;
     int sys_errno;
+    const char *shown = file_shown_name(path);
     switch (file_read(path, FILE_MAX_SCENARIO, &text, &len, &sys_errno)) {
     case FILE_OK:
         break;
     case FILE_CANNOT_OPEN:
     case FILE_READ_ERROR:
-        kp_fail_nopath(err, errlen, "%s: cannot read: %s", path, strerror(sys_errno));
+        kp_fail_nopath(err, errlen, "%s: cannot read: %s", shown, strerror(sys_errno));
         return NULL;
     case FILE_IS_DIRECTORY:
-        kp_fail_nopath(err, errlen, "%s: is a directory", path);
+        kp_fail_nopath(err, errlen, "%s: is a directory", shown);
         return NULL;
     case FILE_TOO_LARGE:
-        kp_fail_nopath(err, errlen, "%s: is larger than %zu MiB, too large for a scenario", path,
+        kp_fail_nopath(err, errlen, "%s: is larger than %zu MiB, too large for a scenario", shown,
                        FILE_MAX_SCENARIO >> 20);
         return NULL;
     }
@@ -101,7 +102,7 @@ scn_doc *scn_doc_load(const char *path, char *err, size_t errlen)
     scn_doc *d = scn_doc_parse(text, len, msg, sizeof msg);
     free(text);
     if (!d)
-        kp_fail_nopath(err, errlen, "%s: %s", path, msg);
+        kp_fail_nopath(err, errlen, "%s: %s", shown, msg);
     return d;
 }
 

@@ -173,6 +173,48 @@ static const char *suggest(const char *s, const char *const *names)
     return best;
 }
 
+/* Words people use for our keys, where spelling is no help ("interval"
+ * is far from "batch_interval"): suggested only where the key they mean
+ * is allowed. */
+static const struct {
+    const char *said, *meant;
+} synonyms[] = {
+    {"interval", "batch_interval"},  {"batch_delay", "batch_interval"},
+    {"batch_every", "batch_interval"}, {"batch", "batch_size"},
+    {"size", "batch_size"},          {"count", "users"},
+    {"n", "users"},                  {"time", "at"},
+    {"start_at", "at"},              {"when", "at"},
+    {"type", "kind"},                {"operation", "kind"},
+    {"op", "kind"},                  {"max_retries", "max_attempts"},
+    {"retries", "max_attempts"},     {"attempts", "max_attempts"},
+    {"max_tries", "max_attempts"},   {"threads", "workers"},
+    {"concurrency", "workers"},      {"parallelism", "workers"},
+    {"rate_limit", "max_rate"},      {"rate_limits", "limits"},
+    {"limiters", "limits"},          {"capacity", "burst"},
+    {"bucket_size", "burst"},        {"refill", "rate"},
+    {"refill_rate", "rate"},         {"period", "window"},
+    {"duration", "horizon"},         {"end", "horizon"},
+    {"length", "horizon"},           {"reps", "replications"},
+    {"runs", "replications"},        {"replicas", "replications"},
+    {"random_seed", "seed"},         {"title", "name"},
+    {"description", "notes"},        {"comment", "notes"},
+    {"initial_delay", "base"},       {"min_delay", "base"},
+    {"max_delay", "cap"},            {"wait", "delay"},
+    {"kinds", "applies_to"},         {"operations", "applies_to"},
+    {"peak", "peak_per_hour"},       {"profile", "shape"},
+    {"step", "series_step"},         {"distribution", "dist"},
+    {"retry_policy", "retry"},       {"backoff", "retry"},
+};
+
+/* The key a synonym of s names among names, or NULL. */
+static const char *synonym(const char *s, const char *const *names)
+{
+    for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
+        if (same_squashed(s, synonyms[i].said) && kp_find_name(names, synonyms[i].meant) >= 0)
+            return synonyms[i].meant;
+    return NULL;
+}
+
 /* Formats ` (did you mean "x"?)` or nothing into buf. */
 const char *kp_did_you_mean(char *buf, size_t len, const char *s, const char *const *names)
 {
@@ -187,15 +229,66 @@ const char *kp_did_you_mean(char *buf, size_t len, const char *s, const char *co
 /* Every key of obj must be one of known (NULL-terminated), at most once.
  * One pass, O(keys * known), so a hostile object with a million keys fails
  * fast at its first unknown or repeated key. */
+/* "a, b, c" into buf (cut with "..." if it does not fit). Returns buf. */
+static const char *list_names(char *buf, size_t len, const char *const *names)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; names[i]; i++) {
+        int w = snprintf(buf + n, len - n, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0 || (size_t)w >= len - n) {
+            snprintf(buf + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+            break;
+        }
+        n += (size_t)w;
+    }
+    return buf;
+}
+
+/* Tells c->lister each known key at c's path, indices written "[]". */
+static void list_known(const struct kp_ctx *c, const char *const *known)
+{
+    char base[sizeof c->path], full[sizeof c->path + 80];
+    size_t n = 0;
+    for (const char *p = c->path; *p && n + 3 < sizeof base; p++) {
+        if (*p == '[') {
+            base[n++] = '[';
+            base[n++] = ']';
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                break;
+        } else {
+            base[n++] = *p;
+        }
+    }
+    base[n] = '\0';
+    for (int i = 0; known[i]; i++) {
+        snprintf(full, sizeof full, "%s%s%s", base, n ? "." : "", known[i]);
+        c->lister->fn(c->lister->arg, full);
+    }
+}
+
 int kp_known_keys(struct kp_ctx *c, const cJSON *obj, const char *const *known)
 {
+    if (c->lister)
+        list_known(c, known);
     unsigned long long seen = 0;
     for (const cJSON *k = obj->child; k; k = k->next) {
         int i = kp_find_name(known, k->string);
         char hint[96];
-        if (i < 0)
-            return kp_fail(c, "unknown key \"%.60s\"%s", k->string,
-                           kp_did_you_mean(hint, sizeof hint, k->string, known));
+        if (i < 0) {
+            char allowed[512];
+            /* a typo names its key; anything else gets the whole list,
+             * after the key a synonym means if there is one */
+            if (kp_did_you_mean(hint, sizeof hint, k->string, known)[0])
+                return kp_fail(c, "unknown key \"%.60s\"%s", k->string, hint);
+            const char *meant = synonym(k->string, known);
+            if (meant)
+                snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", meant);
+            return kp_fail(c, "unknown key \"%.60s\"%s; allowed here: %s", k->string, hint,
+                           list_names(allowed, sizeof allowed, known));
+        }
         if (seen & (1ull << i))
             return kp_fail(c, "duplicate key \"%s\"", k->string);
         seen |= 1ull << i;
@@ -209,8 +302,10 @@ int kp_known_keys(struct kp_ctx *c, const cJSON *obj, const char *const *known)
 int kp_variant_keys(struct kp_ctx *c, const cJSON *obj, const char *const *allowed,
                     const char *what)
 {
+    char list[512];
     for (const cJSON *k = obj->child; k; k = k->next)
         if (kp_find_name(allowed, k->string) < 0)
-            return kp_fail(c, "unknown key \"%s\" for %s", k->string, what);
+            return kp_fail(c, "unknown key \"%s\" for %s (it takes %s)", k->string, what,
+                           list_names(list, sizeof list, allowed));
     return 0;
 }

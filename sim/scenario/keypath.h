@@ -15,6 +15,7 @@
 #define PROVSIM_KEYPATH_H
 
 #include "base/util.h"
+#include "scenario/scenario.h"
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +26,7 @@ struct kp_ctx {
     size_t errlen;
     char path[256]; /* key path of the value being checked, "" at the top */
     size_t len;
+    const struct scn_key_lister *lister; /* told each known key (NULL: none) */
 };
 
 /* Writes "PATH: message" ("top level: ..." at the top) into c->err;

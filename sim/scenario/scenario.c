@@ -20,6 +20,7 @@
 #include "scenario/document.h"
 #include "scenario/keypath.h"
 #include "scenario/schema.h"
+#include "base/file.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -202,13 +203,14 @@ const char *scn_check(const struct scenario *s)
     return NULL;
 }
 
-int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
+static int from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen,
+                    const struct scn_key_lister *kl)
 {
     /* Built aside and copied out only when whole, so a failed load leaves
      * *s empty and owns nothing. */
     struct scenario tmp;
     memset(&tmp, 0, sizeof tmp);
-    struct kp_ctx c = {err, errlen, "", 0};
+    struct kp_ctx c = {err, errlen, "", 0, kl};
     if (sch_parse_scenario(&c, d->root, &tmp)) {
         scn_fini(&tmp);
         memset(s, 0, sizeof *s);
@@ -223,6 +225,11 @@ int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
     memcpy(tmp.origin.sha256, d->sha256, sizeof tmp.origin.sha256);
     *s = tmp;
     return 0;
+}
+
+int scn_from_doc(const scn_doc *d, struct scenario *s, char *err, size_t errlen)
+{
+    return from_doc(d, s, err, errlen, NULL);
 }
 
 void scn_fini(struct scenario *s)
@@ -242,6 +249,12 @@ void scn_fini(struct scenario *s)
 int scn_load(const char *path, const char *const *sets, int nsets, struct scenario *s,
              char *err, size_t errlen)
 {
+    return scn_load_listing(path, sets, nsets, s, err, errlen, NULL);
+}
+
+int scn_load_listing(const char *path, const char *const *sets, int nsets, struct scenario *s,
+                     char *err, size_t errlen, const struct scn_key_lister *kl)
+{
     memset(s, 0, sizeof *s);
     scn_doc *d = path ? scn_doc_load(path, err, errlen) : scn_doc_default();
     if (!d)
@@ -252,7 +265,7 @@ int scn_load(const char *path, const char *const *sets, int nsets, struct scenar
             return -1;
         }
     }
-    int rc = scn_from_doc(d, s, err, errlen);
+    int rc = from_doc(d, s, err, errlen, kl);
     scn_doc_free(d);
     if (rc == 0) {
         scn_set_origin(s, path, sets, nsets);
@@ -261,7 +274,7 @@ int scn_load(const char *path, const char *const *sets, int nsets, struct scenar
     if (rc && path && err && errlen > 0) {
         /* Name the file, as syntax errors do: "x.json: server.limits..." */
         char *msg = xstrdup(err);
-        snprintf(err, errlen, "%s: %s", path, msg);
+        snprintf(err, errlen, "%s: %s", file_shown_name(path), msg);
         free(msg);
     }
     return rc;

@@ -69,4 +69,16 @@ const char *scn_check(const struct scenario *s);
 int scn_load(const char *path, const char *const *sets, int nsets, struct scenario *s,
              char *err, size_t errlen);
 
+/* Who hears, during a load, every key path the loader's own tables know
+ * at each object the document enters: "server.limits[].rate" (indices
+ * as "[]"; a path may repeat). The JSON Schema test compares these with
+ * configs/scenario.schema.json (provsim validate --list-keys). */
+struct scn_key_lister {
+    void (*fn)(void *arg, const char *path);
+    void *arg;
+};
+/* scn_load, telling kl (NULL: nobody) each key path it knows. */
+int scn_load_listing(const char *path, const char *const *sets, int nsets, struct scenario *s,
+                     char *err, size_t errlen, const struct scn_key_lister *kl);
+
 #endif

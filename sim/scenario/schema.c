@@ -144,10 +144,12 @@ static int parse_output(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 
 int sch_parse_scenario(struct kp_ctx *c, const cJSON *root, struct scenario *s)
 {
-    static const char *const keys[] = {"name",   "notes",  "start",    "horizon",
-                                       "horizon_cap", "settle",
-                                       "seed",   "replications", "server", "client",
-                                       "workload", "output", NULL};
+    /* "$schema" names the JSON Schema for editors (configs/scenario.schema.json):
+     * accepted, never read */
+    static const char *const keys[] = {"$schema", "name",   "notes",    "start",
+                                       "horizon", "horizon_cap", "settle", "seed",
+                                       "replications", "server", "client", "workload",
+                                       "output", NULL};
     if (kp_known_keys(c, root, keys))
         return -1;
 

@@ -223,8 +223,8 @@ static int parse_mix(struct kp_ctx *c, const cJSON *o, double mix[JOB_KIND_COUNT
     double sum = 0;
     for (int k = 0; k < JOB_KIND_COUNT; k++)
         mix[k] = 0; /* a kind left out of a given mix does not occur */
-    /* only the user kinds have names here (sch_kind_names): group jobs
-     * come from group push, never from a traffic mix */
+    /* only the user kinds have names here (sch_kind_names has
+     * JOB_KIND_USER_COUNT entries; group jobs come from a group push) */
     for (int k = 0; k < JOB_KIND_USER_COUNT; k++) {
         if (val_get_num(c, o, sch_kind_names[k], 0, VAL_NUMBER, val_in_cc(0, 1e12), &mix[k]) < 0)
             return -1;

@@ -136,38 +136,6 @@ int val_duration(struct kp_ctx *c, const cJSON *it, struct val_bounds b, double 
     return 0;
 }
 
-/* "600/min" and friends. The count is a plain decimal, as in durations. */
-static int parse_rate_text(const char *s, double *per_s)
-{
-    static const struct {
-        const char *unit;
-        double s;
-    } units[] = {{"s", 1},         {"sec", 1},       {"second", 1}, {"min", 60}, {"minute", 60},
-                 {"h", 3600},      {"hour", 3600},   {"d", 86400},  {"day", 86400}};
-    size_t n = strspn(s, "0123456789."), dots = 0;
-    for (size_t i = 0; i < n; i++)
-        dots += s[i] == '.';
-    if (n == 0 || n > 40 || s[0] == '.' || s[n - 1] == '.' || dots > 1)
-        return -1;
-    char num[48];
-    memcpy(num, s, n);
-    num[n] = '\0';
-    double v = strtod(num, NULL);
-    if (s[n] == '\0') {
-        *per_s = v;
-        return 0;
-    }
-    if (s[n] != '/')
-        return -1;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcmp(s + n + 1, units[i].unit) == 0) {
-            *per_s = v / units[i].s;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 int val_rate(struct kp_ctx *c, const cJSON *it, struct val_bounds b, double *out)
 {
     double v;
@@ -176,7 +144,7 @@ int val_rate(struct kp_ctx *c, const cJSON *it, struct val_bounds b, double *out
         if (!isfinite(v))
             return kp_fail(c, "must be a finite number");
     } else if (cJSON_IsString(it)) {
-        if (parse_rate_text(it->valuestring, &v))
+        if (units_parse_rate(it->valuestring, &v))
             return kp_fail(c,
                            "\"%.60s\" is not a rate (expected a number per second or "
                            "\"N/unit\" with unit s, min, h or d, e.g. \"600/min\")",

@@ -16,7 +16,8 @@ mkdir -p "$fix"
 truncate -s 17M "$fix/big.json"      # sparse: costs no disk
 echo 'not a directory' > "$fix/file.txt"
 echo '{}' > "$fix/noperm.json" && chmod 000 "$fix/noperm.json"
-fix_before=$(ls -lA "$fix" | sed 1d)
+mkdir -p "$fix/oldsweep/journal" && echo '{}' > "$fix/oldsweep/journal/manifest.json"
+fix_before=$(ls -lAR "$fix" | sed 1d)
 
 fails=0 runs=0 skips=0
 
@@ -58,7 +59,7 @@ while IFS=$'\t' read -r name code want args; do
     envs+=("$1")
     shift
   done
-  (cd "$out" && env "${envs[@]}" "$prov" "$@" > "$work/stdout" 2> "$work/stderr")
+  (cd "$out" && env "${envs[@]}" "$prov" "$@" < /dev/null > "$work/stdout" 2> "$work/stderr")
   rc=$?
   err=$(cat "$work/stderr")
   if [ "$rc" != "$code" ]; then
@@ -70,9 +71,9 @@ while IFS=$'\t' read -r name code want args; do
     fail "$name" "printed on stdout: $(head -c 200 "$work/stdout")"
   elif [ -n "$(ls -A "$out")" ]; then
     fail "$name" "left files behind: $(ls -A "$out" | tr '\n' ' ')"
-  elif [ "$(ls -lA "$fix" | sed 1d)" != "$fix_before" ]; then
+  elif [ "$(ls -lAR "$fix" | sed 1d)" != "$fix_before" ]; then
     fail "$name" "changed the fixtures directory"
-    fix_before=$(ls -lA "$fix" | sed 1d)
+    fix_before=$(ls -lAR "$fix" | sed 1d)
   elif grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$work/stderr"; then
     fail "$name" "sanitizer report: ${err:0:300}"
   fi

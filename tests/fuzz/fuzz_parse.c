@@ -4,18 +4,22 @@
  * are). The selector picks the parser:
  *   0  --set: the text is up to 8 assignments PATH=VALUE, one a line,
  *      applied to the built-in default scenario, which is then validated
- *   1  units_parse_duration, then units_format_duration of the result
+ *   1  units_parse_duration, then units_format_duration of the result,
+ *      which must parse back
  *   2  units_parse_datetime, then formatted back (must round-trip)
  *   3  units_parse_clock
  *   4  the rate parser, through --set server.limits[0].rate=TEXT
  *   5  a rollout's "at", through --set workload.rollouts[0].at=TEXT
  *   6  mem_parse_size (--max-memory)
+ *   7  sweep_axis_parse (--vary PATH=VALUES, linked paths joined by '+')
  * Beyond "no crash" it checks each parser's promise: a refusal has a
  * message, an accepted duration is finite and >= 0, a date-time formats
  * back to itself (minutes) and has a weekday 0-6, a clock is in [0, 86400),
- * a size is >= 1 byte. */
+ * a size is >= 1 byte, an axis has 1..SWEEP_MAX_VALUES values and every
+ * linked path as many as the axis. */
 #include "fuzz.h"
 
+#include "plan/sweep.h"
 #include "run/memlimit.h"
 #include "scenario/scenario.h"
 #include "base/units.h"
@@ -26,7 +30,17 @@
 
 #include <gsl/gsl_errno.h>
 
-enum { SEL_SET, SEL_DURATION, SEL_DATETIME, SEL_CLOCK, SEL_RATE, SEL_AT, SEL_SIZE, SEL_COUNT };
+enum {
+    SEL_SET,
+    SEL_DURATION,
+    SEL_DATETIME,
+    SEL_CLOCK,
+    SEL_RATE,
+    SEL_AT,
+    SEL_SIZE,
+    SEL_VARY,
+    SEL_COUNT
+};
 
 /* Applies the assignments (or one prefixed assignment) to the default
  * scenario and validates it. */
@@ -95,6 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             units_format_duration(v, buf, sizeof buf);
             if (!buf[0] || buf[0] == '-')
                 fuzz_fail("units_format_duration printed nothing for a duration", text);
+            /* what provsim prints, a user may copy back into a scenario */
+            double back;
+            if (v < 1e15 && units_parse_duration(buf, &back, err, sizeof err) != 0)
+                fuzz_fail("a duration provsim printed does not parse back", buf);
         } else if (!err[0]) {
             fuzz_fail("units_parse_duration refused without a message", text);
         }
@@ -131,6 +149,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case SEL_AT:
         set_and_validate(text, "workload.rollouts[0].at=");
         break;
+    case SEL_VARY: {
+        struct sweep_axis ax;
+        if (sweep_axis_parse(text, &ax, err, sizeof err) == 0) {
+            if (ax.nvalues < 1 || ax.nvalues > SWEEP_MAX_VALUES || !ax.path || !ax.path[0])
+                fuzz_fail("sweep_axis_parse accepted an axis without values or path", text);
+            for (int k = 0; k <= ax.nlinked; k++) {
+                const struct sweep_axis *p = sweep_axis_part(&ax, k);
+                if (p->nvalues != ax.nvalues)
+                    fuzz_fail("a linked path has another number of values", text);
+                for (int i = 0; i < p->nvalues; i++)
+                    if (!p->values[i] || !p->values[i][0])
+                        fuzz_fail("sweep_axis_parse accepted an empty value", text);
+            }
+            sweep_axis_fini(&ax);
+        } else if (!err[0]) {
+            fuzz_fail("sweep_axis_parse refused without a message", text);
+        }
+        break;
+    }
     case SEL_SIZE: {
         uint64_t b;
         if (mem_parse_size(text, &b, err, sizeof err) == 0) {
