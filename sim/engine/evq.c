@@ -1,9 +1,9 @@
 /* evq.c -- see evq.h.
  *
  * Invariants: for every i > 0, !ev_before(heap[i], heap[(i-1)/4]); every
- * lane is in (time, sequence) order; a nonempty lane has exactly its front
- * event in the heap, tagged with the lane's number (1-based) in the high
- * 16 bits of its type; count = heap entries + lane events not in the heap. */
+ * lane is in (time, sequence) order; lane_heap holds exactly the non-empty
+ * lanes, each once, as a binary min-heap by front event; count = heap
+ * entries + lane events. */
 #include "engine/evq.h"
 
 #include "base/util.h"
@@ -14,8 +14,6 @@
 #include <string.h>
 
 #define ARITY 4
-#define LANE_SHIFT 16
-#define TYPE_MASK 0xffffu
 #define NSLOTS (2 * EVQ_MAX_LANES)
 
 /* The one total order of events: earlier time first, then earlier
@@ -48,10 +46,55 @@ void evq_clear(struct evq *q)
     for (int i = 0; i < q->nlanes; i++)
         q->lanes[i].head = q->lanes[i].len = 0;
     q->len = 0;
+    q->nlane_heap = 0;
     q->count = 0;
     q->next_seq = 0;
     q->now = 0.0;
     q->popped = 0;
+}
+
+/* ---- the lane heap: lane numbers ordered by their front events ---- */
+
+static inline const struct ev *lane_front(const struct evq *q, int l)
+{
+    const struct evq_lane *ln = &q->lanes[l];
+    return &ln->buf[ln->head];
+}
+
+static inline int lane_before(const struct evq *q, int a, int b)
+{
+    return ev_before(lane_front(q, a), lane_front(q, b));
+}
+
+static void lane_heap_up(struct evq *q, int i)
+{
+    uint8_t l = q->lane_heap[i];
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!lane_before(q, l, q->lane_heap[p]))
+            break;
+        q->lane_heap[i] = q->lane_heap[p];
+        i = p;
+    }
+    q->lane_heap[i] = l;
+}
+
+static void lane_heap_down(struct evq *q, int i)
+{
+    int n = q->nlane_heap;
+    uint8_t l = q->lane_heap[i];
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && lane_before(q, q->lane_heap[c + 1], q->lane_heap[c]))
+            c++;
+        if (!lane_before(q, q->lane_heap[c], l))
+            break;
+        q->lane_heap[i] = q->lane_heap[c];
+        i = c;
+    }
+    q->lane_heap[i] = l;
 }
 
 static void heap_insert(struct evq *q, struct ev e)
@@ -129,16 +172,17 @@ void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg)
     struct ev e = {t, q->next_seq++, type, arg};
     ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = e;
     if (ln->len++ == 0) {
-        e.type |= (uint32_t)(l + 1) << LANE_SHIFT;
-        heap_insert(q, e);
+        /* a new front: the lane joins the lane heap (a later event in a
+         * non-empty lane never changes its front) */
+        q->lane_heap[q->nlane_heap] = (uint8_t)l;
+        lane_heap_up(q, q->nlane_heap++);
     }
     q->count++;
 }
 
-int evq_pop(struct evq *q, struct ev *out)
+/* Removes the main heap's top into *out. */
+static void heap_pop(struct evq *q, struct ev *out)
 {
-    if (q->len == 0)
-        return 0;
     *out = q->heap[0];
     struct ev last = q->heap[--q->len];
     size_t n = q->len, i = 0;
@@ -158,18 +202,30 @@ int evq_pop(struct evq *q, struct ev *out)
     }
     if (n > 0)
         q->heap[i] = last;
-    uint32_t lane = out->type >> LANE_SHIFT;
-    if (lane) {
-        /* the lane's front was popped: its next event becomes its head */
-        struct evq_lane *ln = &q->lanes[lane - 1];
-        ln->head = (ln->head + 1) & (ln->cap - 1);
-        if (--ln->len > 0) {
-            struct ev e = ln->buf[ln->head];
-            e.type |= lane << LANE_SHIFT;
-            heap_insert(q, e);
-        }
-        out->type &= TYPE_MASK;
-    }
+}
+
+/* Removes the front of the lane at the lane heap's top into *out. */
+static void lane_pop(struct evq *q, struct ev *out)
+{
+    int l = q->lane_heap[0];
+    struct evq_lane *ln = &q->lanes[l];
+    *out = ln->buf[ln->head];
+    ln->head = (ln->head + 1) & (ln->cap - 1);
+    if (--ln->len == 0) /* the lane leaves the lane heap */
+        q->lane_heap[0] = q->lane_heap[--q->nlane_heap];
+    if (q->nlane_heap > 0)
+        lane_heap_down(q, 0);
+}
+
+int evq_pop(struct evq *q, struct ev *out)
+{
+    if (q->nlane_heap > 0 &&
+        (q->len == 0 || ev_before(lane_front(q, q->lane_heap[0]), &q->heap[0])))
+        lane_pop(q, out);
+    else if (q->len > 0)
+        heap_pop(q, out);
+    else
+        return 0;
     XASSERT_AT(out->t >= q->now, q->now); /* time never goes backwards */
     q->now = out->t;
     q->popped++;
@@ -179,7 +235,10 @@ int evq_pop(struct evq *q, struct ev *out)
 
 double evq_peek_time(const struct evq *q)
 {
-    return q->len ? q->heap[0].t : INFINITY;
+    double t = q->len ? q->heap[0].t : INFINITY;
+    if (q->nlane_heap > 0 && lane_front(q, q->lane_heap[0])->t < t)
+        t = lane_front(q, q->lane_heap[0])->t;
+    return t;
 }
 
 const char *evq_check(const struct evq *q)
@@ -197,12 +256,17 @@ const char *evq_check(const struct evq *q)
         in_lanes += ln->len;
         heads += ln->len > 0;
     }
-    size_t tagged = 0;
-    for (size_t i = 0; i < q->len; i++)
-        tagged += (q->heap[i].type >> LANE_SHIFT) != 0;
-    if (tagged != heads)
-        return "event queue: lane heads in the heap differ from non-empty lanes";
-    if (q->count != q->len + in_lanes - heads)
+    if ((size_t)q->nlane_heap != heads)
+        return "event queue: the lane heap differs from the non-empty lanes";
+    int seen[EVQ_MAX_LANES] = {0};
+    for (int i = 0; i < q->nlane_heap; i++) {
+        int l = q->lane_heap[i];
+        if (l >= q->nlanes || q->lanes[l].len == 0 || seen[l]++)
+            return "event queue: the lane heap holds an empty or repeated lane";
+        if (i > 0 && lane_before(q, l, q->lane_heap[(i - 1) / 2]))
+            return "event queue: a lane is earlier than its lane-heap parent";
+    }
+    if (q->count != q->len + in_lanes)
         return "event queue: the pending count differs from the events held";
     return NULL;
 }
