@@ -3,6 +3,8 @@
  * report_parts.h). */
 #include "out/report_parts.h"
 
+#include "base/units.h"
+
 #include "out/jsonfile.h"
 #include "out/summary.h"
 
@@ -76,19 +78,8 @@ void report_fmt_signed(char *buf, size_t len, enum metric m, double v)
 
 void report_fmt_count(char *buf, size_t len, double v)
 {
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    size_t nd = strlen(digits), o = 0;
-    char out[96];
-    if (v < 0)
-        out[o++] = '-';
-    for (size_t i = 0; i < nd; i++) {
-        if (i > 0 && (nd - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-    snprintf(buf, len, "%s", out);
+    /* one formatter of counts for people, shared with the text summary */
+    units_format_count(v, buf, len);
 }
 
 int report_provenance_facts(struct doc *d, const cJSON *prov, const char *label)
