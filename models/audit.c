@@ -204,7 +204,7 @@ const char *audit_before(struct audit *a, const struct ev *ev, long *job)
     /* the releases this event will make (as prov_handle does them) */
     if (ev->type == PROV_EV_RESPONSE && ev->arg < p->njobs) {
         const struct job *j = &p->jobs[ev->arg];
-        int ep = client_step_endpoint(&p->scn->client, j->kind, j->step, j->existing);
+        int ep = j->endpoint;
         if (j->outcome != SRV_THROTTLED && release(a, j->kind, ep)) {
             *job = (long)ev->arg;
             return a->msg;

@@ -95,6 +95,20 @@ double bound_fair_share_s(const struct scenario *s)
 
 /* ---- the true lower bound ------------------------------------------------ */
 
+/* The requests one job of this kind sends through limiter i if its user
+ * is new (*c0) and if it exists (*c1): they differ only for a create's
+ * POST /Users, which an existing user's job sends as PUT /Users/{id}. */
+static void requests_through_ends(const struct scenario *s, int kind, int i, double *c0,
+                                  double *c1)
+{
+    const struct lim_cfg *c = &s->server.limits[i];
+    struct client_cfg cc = s->client;
+    cc.existing_fraction = 0.0;
+    *c0 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    cc.existing_fraction = 1.0;
+    *c1 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+}
+
 double bound_requests_through(const struct scenario *s, int kind, int i, int strict)
 {
     const struct lim_cfg *c = &s->server.limits[i];
@@ -104,29 +118,21 @@ double bound_requests_through(const struct scenario *s, int kind, int i, int str
     /* which creates find their user existing is drawn per job: the fewest
      * the limiter could count, whichever way every draw went (the count is
      * linear in the fraction, so an end point) */
-    struct client_cfg cc = s->client;
-    cc.existing_fraction = 0.0;
-    double none = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
-    cc.existing_fraction = 1.0;
-    double all = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
-    return fmin(none, all);
+    double c0, c1;
+    requests_through_ends(s, kind, i, &c0, &c1);
+    return fmin(c0, c1);
 }
 
 /* How much the requests one job of this kind sends through limiter i can
- * differ with the existing-user draw: a create counts c0 if its user is
- * new and c1 if it exists, so |c1 - c0|; 0 for other kinds or without
- * existing_fraction. */
+ * differ with the existing-user draw: |c1 - c0| (requests_through_ends);
+ * 0 for other kinds or without existing_fraction. */
 static double requests_through_range(const struct scenario *s, int kind, int i)
 {
     double f = s->client.existing_fraction;
     if (kind != JOB_KIND_CREATE || f <= 0.0 || f >= 1.0)
         return 0.0;
-    const struct lim_cfg *c = &s->server.limits[i];
-    struct client_cfg cc = s->client;
-    cc.existing_fraction = 0.0;
-    double c0 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
-    cc.existing_fraction = 1.0;
-    double c1 = client_requests_through(&cc, kind, c->kind_mask, c->ep_mask);
+    double c0, c1;
+    requests_through_ends(s, kind, i, &c0, &c1);
     return fabs(c1 - c0);
 }
 

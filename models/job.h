@@ -57,6 +57,7 @@ struct job {
     uint8_t step;        /* index in its kind's recipe of the request to send */
     uint8_t existing;    /* a create whose user already exists (PUT, not POST) */
     int8_t refused_by;   /* limiter that refused the request in flight, or -1 */
+    uint8_t endpoint;    /* enum endpoint of the request in flight */
 };
 
 /* A succeeded job's latency, created -> succeeded, seconds (the retry

@@ -198,6 +198,7 @@ static void send_request(struct prov *p, uint32_t id)
     struct job *j = &p->jobs[id];
     double now = p->q.now;
     int ep = client_step_endpoint(&s->client, j->kind, j->step, j->existing);
+    j->endpoint = (uint8_t)ep; /* its response and the audit read it back */
     p->attempts++;
     p->ep_requests[ep]++;
     double ra = 0.0;
@@ -334,7 +335,7 @@ static void on_response(struct prov *p, uint32_t id)
     const struct scenario *s = p->scn;
     struct job *j = &p->jobs[id];
     double now = p->q.now;
-    int ep = client_step_endpoint(&s->client, j->kind, j->step, j->existing);
+    int ep = j->endpoint;
     if (j->outcome != SRV_THROTTLED && srv_holds(&p->srv, j->kind, ep))
         srv_release(&p->srv, j->kind, ep);
     if (j->outcome == SRV_OK && j->step + 1 < s->client.recipe[j->kind].n) {

@@ -42,11 +42,6 @@ void breakdown_headline(const struct scenario *s, const struct run_result *r, ch
     snprintf(buf, len, "%.0f%% of 429s came from \"%s\" (%s)", 100.0 * share, name, rule);
 }
 
-static void count(char *buf, size_t len, double v)
-{
-    snprintf(buf, len, v >= 100.0 || v == floor(v) ? "%.0f" : "%.1f", v);
-}
-
 void breakdown_text(FILE *f, const struct scenario *s, const struct run_result *r)
 {
     char a[32], b[32], c[32];
@@ -60,8 +55,8 @@ void breakdown_text(FILE *f, const struct scenario *s, const struct run_result *
     for (int e = 0; e < EP_COUNT; e++) {
         if (!(ep_stat(r, e, 0)->max > 0.0))
             continue;
-        count(a, sizeof a, ep_stat(r, e, 0)->mean);
-        count(b, sizeof b, ep_stat(r, e, 1)->mean);
+        summary_format_count(a, sizeof a, ep_stat(r, e, 0)->mean);
+        summary_format_count(b, sizeof b, ep_stat(r, e, 1)->mean);
         fprintf(f, "  %-38s %12s %12s\n", ep_name((enum endpoint)e), a, b);
     }
     if (s->server.nlimits == 0)
@@ -73,7 +68,7 @@ void breakdown_text(FILE *f, const struct scenario *s, const struct run_result *
         char name[96], rule[96];
         lim_label(&s->server.limits[i], i, name, sizeof name);
         lim_rule(&s->server.limits[i], rule, sizeof rule);
-        count(a, sizeof a, lim_stat(r, i, 0)->mean);
+        summary_format_count(a, sizeof a, lim_stat(r, i, 0)->mean);
         snprintf(c, sizeof c, "%.0f%%", 100.0 * lim_stat(r, i, 1)->mean);
         fprintf(f, "  %-38.38s %12s %12s   %s\n", name, a, c, rule);
     }

@@ -38,10 +38,7 @@ static void fmt_value(char *buf, size_t len, enum metric m, double v)
         units_format_duration(v, buf, len);
         break;
     case METRIC_UNIT_COUNT:
-        if (fabs(v) >= 100.0 || v == floor(v))
-            units_format_count(v, buf, len);
-        else
-            snprintf(buf, len, "%.1f", v);
+        summary_format_count(buf, len, v);
         break;
     case METRIC_UNIT_RATIO:
         if (m == METRIC_CLEARED || m == METRIC_EFFICIENCY || m == METRIC_FAILED_TASKS_CLEARED)
@@ -50,6 +47,14 @@ static void fmt_value(char *buf, size_t len, enum metric m, double v)
             snprintf(buf, len, "%.2f", v);
         break;
     }
+}
+
+void summary_format_count(char *buf, size_t len, double v)
+{
+    if (fabs(v) >= 100.0 || v == floor(v))
+        units_format_count(v, buf, len);
+    else
+        snprintf(buf, len, "%.1f", v);
 }
 
 void summary_format_value(char *buf, size_t len, enum metric m, double v)

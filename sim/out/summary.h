@@ -22,6 +22,9 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
 /* Formats one value of metric m as the text summary does ("1h 32m", "378",
  * "97%"); "-" if not finite. */
 void summary_format_value(char *buf, size_t len, enum metric m, double v);
+/* Formats a mean count as the text summary does: thousands separators,
+ * one decimal below 100 when it is not whole. */
+void summary_format_count(char *buf, size_t len, double v);
 /* Adds parent[key] = {mean, sd, ci95_lo, ci95_hi, min, max}: the one
  * encoding of a summarised value in provsim's JSON. */
 struct cJSON;
