@@ -9,6 +9,7 @@ int cmd_run(int argc, char **argv);      /* cmd_run.c */
 int cmd_validate(int argc, char **argv); /* cmd_validate.c */
 int cmd_sweep(int argc, char **argv);    /* cmd_sweep.c */
 int cmd_compare(int argc, char **argv);  /* cmd_compare.c */
+int cmd_plan(int argc, char **argv);     /* cmd_plan.c */
 int cmd_plot(int argc, char **argv);     /* cmd_plot.c */
 int cmd_report(int argc, char **argv);   /* cmd_report.c */
 int cmd_presets(int argc, char **argv);  /* cmd_presets.c */

@@ -25,6 +25,8 @@ static const char usage_main[] =
     "  validate SCENARIO.json  check a scenario and exit\n"
     "  sweep SCENARIO.json --vary PATH=VALUES...  run a grid of variants\n"
     "  compare A.json B.json [...]  paired comparison of scenarios\n"
+    "  plan SCENARIO.json --choose PATH=VALUES... --minimize METRIC  the best plan\n"
+    "                          under constraints, with a statistical guarantee\n"
     "  plot DIR                redraw the charts of a run, sweep or compare\n"
     "  report DIR              write DIR/report.md and DIR/report.html\n"
     "  presets                 list the built-in presets\n"
@@ -47,8 +49,8 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {{"run", cmd_run},         {"validate", cmd_validate}, {"sweep", cmd_sweep},
-                {"compare", cmd_compare}, {"plot", cmd_plot},         {"report", cmd_report},
-                {"presets", cmd_presets}, {"init", cmd_init}};
+                {"compare", cmd_compare}, {"plan", cmd_plan},         {"plot", cmd_plot},
+                {"report", cmd_report},   {"presets", cmd_presets},   {"init", cmd_init}};
 
 /* provsim --complete commands|metrics|presets: the words bash
  * completion offers (completion/provsim.bash), from the tables the

@@ -6,6 +6,7 @@
  *   run      run.json, meta.json, series.csv           (out/rundir.h)
  *   compare  compare.json, compare.csv, series-N.csv   (plan/compare.h)
  *   sweep    sweep.csv, sweep.json, journal/           (plan/sweep.h)
+ *   plan     plan.json, plan.csv                       (plan/plan.h)
  *            journal/manifest.json, journal/cell-NNNNN.json, journal/lock
  *   any      report.md, report.html                    (out/report.h)
  *            charts NAME.png and NAME.svg               (out/plot.h)
@@ -23,6 +24,8 @@
 #define RESDIR_COMPARE_CSV "compare.csv"
 #define RESDIR_SWEEP_CSV "sweep.csv"
 #define RESDIR_SWEEP_JSON "sweep.json"
+#define RESDIR_PLAN_JSON "plan.json"
+#define RESDIR_PLAN_CSV "plan.csv"
 #define RESDIR_JOURNAL "journal"
 #define RESDIR_MANIFEST_JSON "manifest.json" /* in journal/ */
 #define RESDIR_LOCK "lock"                   /* in journal/ */

@@ -47,28 +47,38 @@ char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen)
 
 /* ---- the steps of sweep_run ---------------------------------------------- */
 
-/* The axes: 1..SWEEP_MAX_AXES, no path twice, at most SWEEP_MAX_CELLS
- * cells; allocates sw->cells. Returns 0, or -1 with a message. */
-static int check_grid(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
+int sweep_grid_check(const struct sweep_axis *axes, int naxes, int *ncells, char *err,
+                     size_t errlen)
 {
-    if (o->naxes < 1 || o->naxes > SWEEP_MAX_AXES)
+    if (naxes < 1 || naxes > SWEEP_MAX_AXES)
         return xerr(err, errlen, "sweep: give 1 to %d --vary axes", SWEEP_MAX_AXES);
-    long long ncells = 1;
-    for (int a = 0; a < o->naxes; a++) {
+    long long n = 1;
+    for (int a = 0; a < naxes; a++) {
         /* every path of every axis, linked ones included, once */
-        for (int k = 0; k <= o->axes[a].nlinked; k++) {
-            const char *p = sweep_axis_part(&o->axes[a], k)->path;
+        for (int k = 0; k <= axes[a].nlinked; k++) {
+            const char *p = sweep_axis_part(&axes[a], k)->path;
             for (int b = 0; b <= a; b++)
-                for (int l = 0; l <= o->axes[b].nlinked && (b < a || l < k); l++)
-                    if (!strcmp(p, sweep_axis_part(&o->axes[b], l)->path))
+                for (int l = 0; l <= axes[b].nlinked && (b < a || l < k); l++)
+                    if (!strcmp(p, sweep_axis_part(&axes[b], l)->path))
                         return xerr(err, errlen, "--vary %s is given twice", p);
         }
-        ncells *= o->axes[a].nvalues;
-        if (ncells > SWEEP_MAX_CELLS)
+        n *= axes[a].nvalues;
+        if (n > SWEEP_MAX_CELLS)
             return xerr(err, errlen, "sweep: more than %d cells in the grid", SWEEP_MAX_CELLS);
     }
-    sw->ncells = (int)ncells;
-    sw->cells = xcalloc((size_t)ncells, sizeof *sw->cells);
+    *ncells = (int)n;
+    return 0;
+}
+
+/* The axes (sweep_grid_check); allocates sw->cells. Returns 0, or -1
+ * with a message. */
+static int check_grid(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
+{
+    int n;
+    if (sweep_grid_check(o->axes, o->naxes, &n, err, errlen))
+        return -1;
+    sw->ncells = n;
+    sw->cells = xcalloc((size_t)n, sizeof *sw->cells);
     return 0;
 }
 

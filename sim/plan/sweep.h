@@ -127,6 +127,30 @@ void sweep_fini(struct sweep *sw);
 /* The axis indices of cell i (idx has naxes entries). */
 void sweep_cell_index(const struct sweep_axis *axes, int naxes, int cell, int *idx);
 
+/* ---- the grid for other commands (provsim plan chooses among cells) ---- */
+
+/* Checks the axes as sweep_run does (1..64 axes, no path twice, at most
+ * SWEEP_MAX_CELLS cells) and sets *ncells. Returns 0, or -1 with a message. */
+int sweep_grid_check(const struct sweep_axis *axes, int naxes, int *ncells, char *err,
+                     size_t errlen);
+/* Cell i's scenario from the base text (len bytes), o's --sets and the
+ * cell's values, exactly as sweep_run builds it (caller owns *s:
+ * scn_fini). Only o->axes, o->naxes, o->sets and o->nsets are read.
+ * Returns 0, or -1 with a message (without the cell's name). Thread-safe. */
+struct scenario;
+int sweep_cell_scenario(const struct sweep_opts *o, const char *text, size_t len, int cell,
+                        struct scenario *s, char *err, size_t errlen);
+/* {"PATH": value, ...} of cell i, each value as scn_doc_set reads it
+ * (caller owns). Thread-safe. */
+struct cJSON;
+struct cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell);
+/* "PATH=VALUE, PATH=VALUE" of a cell, for messages and summaries. */
+void sweep_cell_label(const struct sweep_opts *o, int cell, char *buf, size_t len);
+/* The whole of a scenario file (at most 16 MiB, "-" standard input as
+ * file_read reads it), with a NUL after it (caller owns, free()), or
+ * NULL with a message naming the path. */
+char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen);
+
 /* Prints the best cells for the usual goals: lowest mean clear_time_s,
  * other_clients_throttled and background_latency_p95_s, each with its
  * values, the 95% CI, and how many other cells' means fall inside that

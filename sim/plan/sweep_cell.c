@@ -55,12 +55,17 @@ static pthread_mutex_t parse_mu = PTHREAD_MUTEX_INITIALIZER;
 int sweep_cell_build(const struct sweep_ctx *c, int cell, struct scenario *s, char *err,
                      size_t errlen)
 {
-    const struct sweep_opts *o = c->o;
+    return sweep_cell_scenario(c->o, c->text, c->len, cell, s, err, errlen);
+}
+
+int sweep_cell_scenario(const struct sweep_opts *o, const char *text, size_t len, int cell,
+                        struct scenario *s, char *err, size_t errlen)
+{
     memset(s, 0, sizeof *s);
     /* the whole build: scn_doc_set parses values too (microseconds, next
      * to the seconds a cell runs) */
     pthread_mutex_lock(&parse_mu);
-    scn_doc *d = scn_doc_parse(c->text, c->len, err, errlen);
+    scn_doc *d = scn_doc_parse(text, len, err, errlen);
     if (!d) {
         pthread_mutex_unlock(&parse_mu);
         return -1;

@@ -43,8 +43,6 @@ struct sweep_ctx {
 
 /* ---- cells (sweep_cell.c) ---- */
 
-/* "PATH=VALUE, PATH=VALUE" of a cell, for messages and the summary. */
-void sweep_cell_label(const struct sweep_opts *o, int cell, char *buf, size_t len);
 /* Builds cell i's scenario from the base text, the --set overrides and
  * the cell's values (caller owns *s: scn_fini). Returns 0, or -1 with a
  * message (without the cell's name). Thread-safe. */
@@ -56,8 +54,6 @@ void sweep_cell_run_opts(const struct sweep_opts *o, const struct scenario *s, s
 /* A value string as JSON: what scn_doc_set would make of it (caller owns).
  * Thread-safe. */
 cJSON *sweep_value_json(const char *v);
-/* {"PATH": value, ...} of cell i (caller owns). Thread-safe. */
-cJSON *sweep_cell_values_json(const struct sweep_opts *o, int cell);
 
 /* ---- the journal (sweep_journal.c) ---- */
 
@@ -96,10 +92,8 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
 
 /* ---- files (sweep.c) ---- */
 
-/* The whole of a file the sweep reads (the base scenario, the journal's
- * files), at most FILE_MAX_SCENARIO (16 MiB) bytes, with a NUL after it
- * (caller owns, free()), or NULL with a message naming the path. */
-char *sweep_read_file(const char *path, size_t *len, char *err, size_t errlen);
+/* sweep_read_file (sweep.h) reads the base scenario and the journal's
+ * files too. */
 
 /* ---- results (sweep_write.c) ---- */
 

@@ -235,6 +235,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
 {
     memset(res, 0, sizeof *res);
     int reps = o->reps > 0 ? o->reps : s->replications;
+    XASSERT(o->first >= 0 && (o->first == 0 || o->precision == 0));
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
     res->detail = xcalloc((size_t)reps * METRIC_DETAIL_COUNT, sizeof(double));
@@ -277,7 +278,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         pthread_t tid[k > 0 ? k : 1];
         int spawned[k > 0 ? k : 1];
         for (int i = 0; i < k; i++) {
-            w[i].r = start + i;
+            w[i].r = o->first + start + i;
             spawned[i] = i > 0 && pthread_create(&tid[i], NULL, run_one_thread, &w[i]) == 0;
         }
         for (int i = k - 1; i >= 0; i--) /* unspawned ones run here */
@@ -287,7 +288,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             if (spawned[i])
                 pthread_join(tid[i], NULL);
         for (int i = 0; i < k && !done; i++) {
-            int r = start + i;
+            int r = start + i; /* the row; the replication is first + r */
             if (w[i].rc != 0) {
                 rc = w[i].rc;
                 memcpy(res->audit_msg, w[i].msg, sizeof res->audit_msg);

@@ -41,6 +41,11 @@ struct run_trace {
 struct run_opts {
     int reps;          /* replications (from the scenario unless overridden);
                         * with precision, the cap */
+    int first;         /* the first replication's index: replications
+                        * first..first+reps-1 run (values row k is
+                        * replication first+k); 0 for every command but
+                        * plan, which adds replications stage by stage.
+                        * Needs precision 0 */
     double precision;  /* 0 = off; else a relative target, e.g. 0.02: stop once
                         * the 95% CI half-width of clear_time_s is at most
                         * precision * |mean| (at least 3 replications; a mean
