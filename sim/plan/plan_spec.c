@@ -46,8 +46,8 @@ static int parse_value(const char *arg, int m, const char *s, double *out, char 
     case METRIC_UNIT_SECONDS:
         if (units_parse_duration(s, out, msg, sizeof msg) == 0)
             return 0;
-        return xerr(err, errlen, "--subject-to '%s': %s is in seconds: \"%s\" is not a duration (%s)",
-                    arg, metric_table[m].name, s, msg);
+        return xerr(err, errlen, "--subject-to '%s': %s is in seconds: %s", arg,
+                    metric_table[m].name, msg);
     case METRIC_UNIT_COUNT:
         if (parse_number(s, out) == 0)
             return 0;

@@ -115,6 +115,17 @@ static size_t add(char *buf, size_t len, size_t used, const char *fmt, ...)
     return n > 0 ? used + (size_t)n : used;
 }
 
+/* "98 extra 429s to other clients" (a count), "rollout clear time 1h 07m"
+ * (others). */
+static size_t metric_words(char *buf, size_t len, size_t u, int m, double v)
+{
+    char a[48];
+    fmt_metric(m, v, a, sizeof a);
+    if (metric_table[m].unit == METRIC_UNIT_COUNT)
+        return add(buf, len, u, "%s %s", a, metric_table[m].label);
+    return add(buf, len, u, "%s %s", metric_table[m].label, a);
+}
+
 /* counts of each fate */
 static void fates(const struct plan *pl, int *n)
 {
@@ -144,23 +155,27 @@ void plan_sentence(const struct plan_opts *o, const struct plan *pl, char *buf, 
             fmt_clock(cb, st.mean, a, sizeof a);
             fmt_clock(cb, st.ci_lo, b, sizeof b);
             fmt_clock(cb, st.ci_hi, c, sizeof c);
-            u = add(buf, len, u, "done by %s (95%% CI %s-%s)", a, b, c);
+            /* "Tue 20:07 (95% CI 20:05-20:09)": the day once when the
+             * interval is within it */
+            int same = !strncmp(a, b, 4) && !strncmp(a, c, 4);
+            u = add(buf, len, u, "done by %s (95%% CI %s-%s)", a, same ? b + 4 : b,
+                    same ? c + 4 : c);
             said_done = 1;
         }
         if (o->objective != METRIC_CLEAR_TIME || !said_done) {
             plan_summary(pl, best, o->objective, &st);
-            fmt_metric(o->objective, st.mean, a, sizeof a);
-            u = add(buf, len, u, "%s%s %s", said_done ? ", " : "", metric_table[o->objective].name, a);
+            u = add(buf, len, u, "%s", said_done ? ", " : "");
+            u = metric_words(buf, len, u, o->objective, st.mean);
         }
         for (int l = 0; l < o->ncons; l++) {
             if (o->cons[l].done_by)
                 continue;
             int m = o->cons[l].metric;
             plan_summary(pl, best, m, &st);
-            fmt_metric(m, st.mean, a, sizeof a);
             fmt_metric(m, o->cons[l].value, b, sizeof b);
-            u = add(buf, len, u, ", %s %s (bound %s%s)", a, metric_table[m].name,
-                    o->cons[l].ge ? "at least " : "", b);
+            u = add(buf, len, u, ", ");
+            u = metric_words(buf, len, u, m, st.mean);
+            u = add(buf, len, u, " (%s %s)", o->cons[l].ge ? "at least" : "budget", b);
         }
     }
     int n[6];
