@@ -36,8 +36,8 @@ int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t er
         (kind == RESDIR_KIND_RUN && !resdir_has(dir, RESDIR_SERIES_CSV))) {
         snprintf(err, errlen,
                  "%s: nothing to plot (no " RESDIR_SERIES_CSV ", " RESDIR_COMPARE_JSON
-                 " or " RESDIR_SWEEP_CSV ": write one with run --out, compare --out or "
-                 "sweep --out)",
+                 ", " RESDIR_SWEEP_CSV " or " RESDIR_PLAN_JSON ": write one with run --out, "
+                 "compare --out, sweep --out or plan --out)",
                  dir);
         return PLOT_NO_DATA;
     }
@@ -53,6 +53,8 @@ int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t er
         return plot_draw_compare(&c, err, errlen);
     case RESDIR_KIND_SWEEP:
         return plot_draw_sweep(&c, err, errlen);
+    case RESDIR_KIND_PLAN:
+        return plot_draw_plan(&c, err, errlen);
     case RESDIR_KIND_NONE:
         break;
     }
@@ -92,6 +94,8 @@ const char *const *plot_chart_names(enum resdir_kind kind)
                                         "heatmap-clear-time",
                                         "heatmap-other-throttled",
                                         NULL};
+    static const char *const plan[] = {"plan-pareto",   "plan-pareto-2", "plan-pareto-3",
+                                       "plan-pareto-4", "plan-candidates", NULL};
     static const char *const none[] = {NULL};
     switch (kind) {
     case RESDIR_KIND_RUN:
@@ -99,6 +103,8 @@ const char *const *plot_chart_names(enum resdir_kind kind)
         return series;
     case RESDIR_KIND_SWEEP:
         return sweep;
+    case RESDIR_KIND_PLAN:
+        return plan;
     case RESDIR_KIND_NONE:
         break;
     }
@@ -137,6 +143,15 @@ const char *plot_chart_caption(enum resdir_kind kind, const char *chart)
         return "Mean rollout clear time over the grid: darker is slower; \xe2\x89\xa5 marks "
                "cells where not every replication cleared within the horizon (the value is a "
                "lower bound).";
+    if (!strncmp(chart, "plan-pareto", 11))
+        return "Every candidate plan's mean objective against the mean of a constrained "
+               "metric, with 95% confidence intervals on both: the chosen plan is the red star, "
+               "infeasible plans are grey, the line is the Pareto front of the means and the "
+               "dashed line the constraint's bound.";
+    if (!strcmp(chart, "plan-candidates"))
+        return "Every candidate plan's mean objective with its 95% confidence interval "
+               "(over the replications it ran before it was decided); the chosen plan is the "
+               "red star.";
     if (!strcmp(chart, "heatmap-other-throttled"))
         return "Mean 429s received by other clients of the API over the grid: darker is "
                "more collateral damage.";

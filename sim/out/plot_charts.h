@@ -49,5 +49,6 @@ void plot_time_ticks(double x0, double x1, double *first, double *step);
 int plot_draw_run(const struct gp_ctx *c, char *err, size_t errlen);
 int plot_draw_compare(const struct gp_ctx *c, char *err, size_t errlen);
 int plot_draw_sweep(const struct gp_ctx *c, char *err, size_t errlen);
+int plot_draw_plan(const struct gp_ctx *c, char *err, size_t errlen); /* plot_plan.c */
 
 #endif

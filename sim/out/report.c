@@ -125,11 +125,15 @@ int report_write(const char *dir, char *err, size_t errlen)
         d.kind = "sweep";
         rc = report_build_sweep(&d, dir, err, errlen);
         break;
+    case RESDIR_KIND_PLAN:
+        d.kind = "plan";
+        rc = report_build_plan(&d, dir, err, errlen);
+        break;
     default:
         snprintf(err, errlen,
                  "%s: nothing to report (no " RESDIR_RUN_JSON ", " RESDIR_COMPARE_JSON
-                 " or " RESDIR_SWEEP_JSON ": write one with run --out, compare --out or "
-                 "sweep --out)",
+                 ", " RESDIR_SWEEP_JSON " or " RESDIR_PLAN_JSON ": write one with run --out, "
+                 "compare --out, sweep --out or plan --out)",
                  dir);
         rc = -1;
     }

@@ -20,6 +20,8 @@ struct cJSON;
 int report_build_run(struct doc *d, const char *dir, char *err, size_t errlen);
 int report_build_compare(struct doc *d, const char *dir, char *err, size_t errlen);
 int report_build_sweep(struct doc *d, const char *dir, char *err, size_t errlen);
+/* ... or plan.json (report_plan.c) */
+int report_build_plan(struct doc *d, const char *dir, char *err, size_t errlen);
 
 /* A mean with its 95% CI, from {"mean", "ci95_lo", "ci95_hi"}: NAN where
  * absent or not finite. */

@@ -19,6 +19,8 @@ int resdir_has(const char *dir, const char *name)
 
 enum resdir_kind resdir_kind(const char *dir)
 {
+    if (resdir_has(dir, RESDIR_PLAN_JSON))
+        return RESDIR_KIND_PLAN;
     if (resdir_has(dir, RESDIR_COMPARE_JSON))
         return RESDIR_KIND_COMPARE;
     if (resdir_has(dir, RESDIR_SWEEP_CSV))
@@ -37,6 +39,8 @@ const char *resdir_data_file(enum resdir_kind kind)
         return RESDIR_COMPARE_JSON;
     case RESDIR_KIND_SWEEP:
         return RESDIR_SWEEP_CSV;
+    case RESDIR_KIND_PLAN:
+        return RESDIR_PLAN_JSON;
     case RESDIR_KIND_NONE:
         break;
     }

@@ -35,10 +35,16 @@
 #define RESDIR_PNG "png"
 #define RESDIR_SVG "svg"
 
-/* What a result directory holds, from the files present: compare.json
- * makes it a compare's, else sweep.csv a sweep's, else series.csv or
- * run.json a run's. */
-enum resdir_kind { RESDIR_KIND_NONE, RESDIR_KIND_RUN, RESDIR_KIND_COMPARE, RESDIR_KIND_SWEEP };
+/* What a result directory holds, from the files present: plan.json makes
+ * it a plan's, else compare.json a compare's, else sweep.csv a sweep's,
+ * else series.csv or run.json a run's. */
+enum resdir_kind {
+    RESDIR_KIND_NONE,
+    RESDIR_KIND_RUN,
+    RESDIR_KIND_COMPARE,
+    RESDIR_KIND_SWEEP,
+    RESDIR_KIND_PLAN
+};
 
 enum resdir_kind resdir_kind(const char *dir);
 

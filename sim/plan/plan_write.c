@@ -336,9 +336,10 @@ void plan_print(FILE *f, const struct plan_opts *o, const struct plan *pl)
     }
     char d[48];
     fmt_metric(o->objective, pl->delta, d, sizeof d);
-    fprintf(f, "  minimise %s; delta %s%s, alpha %g, first stage %d, seed %llu, %d stages\n",
-            metric_table[o->objective].name, d, pl->delta_default ? " (default: 1% of the best mean)" : "",
-            o->alpha, o->n0, (unsigned long long)pl->seed, pl->rs.stages);
+    fprintf(f, "  minimise %s; delta %s%s, alpha %g, first stage %d, seed %llu, %d stage%s\n",
+            metric_table[o->objective].name, d,
+            pl->delta_default ? " (default: 1% of the best first-stage mean)" : "", o->alpha,
+            o->n0, (unsigned long long)pl->seed, pl->rs.stages, pl->rs.stages == 1 ? "" : "s");
     for (int l = 0; l < o->ncons; l++) {
         fmt_metric(o->cons[l].metric, o->cons[l].tol, d, sizeof d);
         fprintf(f, "  subject to %s (tolerance %s)\n", o->cons[l].text, d);
