@@ -32,13 +32,13 @@ _provsim() {
     --preset)
       COMPREPLY=($(compgen -W "$(_provsim_words --complete presets)" -- "$cur"))
       return ;;
-    --metric|--metrics|--goal|--by)
+    --metric|--metrics|--goal|--by|--subject-to)
       COMPREPLY=($(compgen -W "$(_provsim_words --complete metrics)" -- "$cur"))
       return ;;
     --format)
       COMPREPLY=($(compgen -W "text json" -- "$cur"))
       return ;;
-    --set|--vary)
+    --set|--vary|--choose)
       local scn=
       for ((i = 2; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -63,7 +63,7 @@ _provsim() {
     --series|--trace)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
-    --reps|--seed|--jobs|--precision|--max-memory)
+    --reps|--seed|--jobs|--precision|--max-memory|--delta|--alpha|--n0|--max-reps|--done-by)
       return ;;
     --*)
       # an option whose help line shows a METRIC value takes metric names,

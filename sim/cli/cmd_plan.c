@@ -101,8 +101,10 @@ static int own_option(struct plan_args *a, int id, const char *v)
     long n;
     switch (id) {
     case O_CHOOSE:
-        if (sweep_axis_parse(v, &a->axes[o->naxes], err, sizeof err))
+        if (sweep_axis_parse(v, &a->axes[o->naxes], err, sizeof err)) {
+            plan_say_choose(err, sizeof err);
             return bad("%s", err);
+        }
         o->naxes++;
         return 0;
     case O_MINIMIZE:

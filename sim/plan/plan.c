@@ -284,8 +284,10 @@ static int select_plan(const struct plan_opts *o, struct plan *pl, char *err, si
 int plan_run(const struct plan_opts *o, struct plan *pl, char *err, size_t errlen)
 {
     memset(pl, 0, sizeof *pl);
-    if (sweep_grid_check(o->axes, o->naxes, &pl->k, err, errlen))
+    if (sweep_grid_check(o->axes, o->naxes, &pl->k, err, errlen)) {
+        plan_say_choose(err, errlen);
         return PLAN_BAD_INPUT;
+    }
     size_t len;
     char *text = sweep_read_file(o->scenario, &len, err, errlen);
     if (!text)

@@ -53,6 +53,9 @@ struct plan_constraint {
 int plan_constraint_parse(const char *arg, struct plan_constraint *c, char *err, size_t errlen);
 /* Parses --done-by 'HH:MM[+-TOL]' into a done-by constraint. */
 int plan_done_by_parse(const char *arg, struct plan_constraint *c, char *err, size_t errlen);
+/* Rewrites "--vary" as "--choose" in a message of the sweep's grid
+ * parser (in place; msg has room for len bytes). */
+void plan_say_choose(char *msg, size_t len);
 /* A metric's index by name, or -1. */
 int plan_metric_index(const char *name);
 

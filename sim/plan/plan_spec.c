@@ -145,3 +145,16 @@ int plan_done_by_parse(const char *arg, struct plan_constraint *c, char *err, si
     }
     return 0;
 }
+
+void plan_say_choose(char *msg, size_t len)
+{
+    /* the sweep's messages name its option: --vary */
+    char *p;
+    while ((p = strstr(msg, "--vary")) != NULL) {
+        size_t n = strlen(msg);
+        if (n + 3 > len)
+            return;
+        memmove(p + 8, p + 6, n - (size_t)(p - msg) - 6 + 1);
+        memcpy(p, "--choose", 8);
+    }
+}
