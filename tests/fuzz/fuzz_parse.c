@@ -12,13 +12,16 @@
  *   5  a rollout's "at", through --set workload.rollouts[0].at=TEXT
  *   6  mem_parse_size (--max-memory)
  *   7  sweep_axis_parse (--vary PATH=VALUES, linked paths joined by '+')
+ *   8  plan's --subject-to 'METRIC<=VALUE[+-TOL]' and --done-by 'HH:MM[+-TOL]'
  * Beyond "no crash" it checks each parser's promise: a refusal has a
  * message, an accepted duration is finite and >= 0, a date-time formats
  * back to itself (minutes) and has a weekday 0-6, a clock is in [0, 86400),
  * a size is >= 1 byte, an axis has 1..SWEEP_MAX_VALUES values and every
- * linked path as many as the axis. */
+ * linked path as many as the axis, a constraint names a metric and has a
+ * finite bound and a tolerance > 0. */
 #include "fuzz.h"
 
+#include "plan/plan.h"
 #include "plan/sweep.h"
 #include "run/memlimit.h"
 #include "scenario/scenario.h"
@@ -39,6 +42,7 @@ enum {
     SEL_AT,
     SEL_SIZE,
     SEL_VARY,
+    SEL_PLAN,
     SEL_COUNT
 };
 
@@ -165,6 +169,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sweep_axis_fini(&ax);
         } else if (!err[0]) {
             fuzz_fail("sweep_axis_parse refused without a message", text);
+        }
+        break;
+    }
+    case SEL_PLAN: {
+        struct plan_constraint c;
+        for (int done_by = 0; done_by < 2; done_by++) {
+            err[0] = '\0';
+            int rc = done_by ? plan_done_by_parse(text, &c, err, sizeof err)
+                             : plan_constraint_parse(text, &c, err, sizeof err);
+            if (rc == 0) {
+                if (c.metric < 0 || c.metric >= METRIC_COUNT || !(c.tol > 0) || !isfinite(c.tol))
+                    fuzz_fail("a constraint accepted without a metric or a tolerance > 0", text);
+                if (done_by ? !(c.done_by_sod >= 0 && c.done_by_sod < 86400) : !isfinite(c.value))
+                    fuzz_fail("a constraint accepted with a bound out of range", text);
+            } else if (!err[0]) {
+                fuzz_fail("a constraint refused without a message", text);
+            }
         }
         break;
     }
