@@ -123,7 +123,10 @@ static void axis_title(const char *metric, const char *unit, char *buf, size_t l
              *unit ? ")" : "");
 }
 
-static int draw_one(const struct gp_ctx *c, const cJSON *root, int l, char *err, size_t errlen)
+/* Constraint l's chart, the drawn-th Pareto chart (plan-pareto,
+ * plan-pareto-2, ...); l < 0: plan-candidates. */
+static int draw_one(const struct gp_ctx *c, const cJSON *root, int l, int drawn, char *err,
+                    size_t errlen)
 {
     const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
     const char *ym = jsonfile_str(root, "minimize");
@@ -137,10 +140,10 @@ static int draw_one(const struct gp_ctx *c, const cJSON *root, int l, char *err,
     if (!data)
         return -1;
     char chart[32], ylab[256], xlab[256], title[1024];
-    if (l <= 0)
-        snprintf(chart, sizeof chart, l < 0 ? "plan-candidates" : "plan-pareto");
+    if (drawn <= 0)
+        snprintf(chart, sizeof chart, drawn < 0 ? "plan-candidates" : "plan-pareto");
     else
-        snprintf(chart, sizeof chart, "plan-pareto-%d", l + 1);
+        snprintf(chart, sizeof chart, "plan-pareto-%d", drawn + 1);
     axis_title(ym, yu, ylab, sizeof ylab);
     if (xm)
         axis_title(xm, xu, xlab, sizeof xlab);
@@ -178,11 +181,20 @@ int plot_draw_plan(const struct gp_ctx *c, char *err, size_t errlen)
     if (!root)
         return PLOT_FAILED;
     int ncons = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "subject_to"));
-    int rc = 0;
-    if (ncons == 0)
-        rc = draw_one(c, root, -1, err, errlen);
-    for (int l = 0; l < ncons && l < PLAN_MAX_PARETO_CHARTS && rc == 0; l++)
-        rc = draw_one(c, root, l, err, errlen);
+    int rc = 0, drawn = 0;
+    const char *obj = jsonfile_str(root, "minimize");
+    for (int l = 0; l < ncons && drawn < PLAN_MAX_PARETO_CHARTS && rc == 0; l++) {
+        /* a bound on the objective itself (--done-by on clear_time_s) has
+         * no front to show: the chart would be a diagonal */
+        const char *m = jsonfile_str(
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "subject_to"), l), "metric");
+        if (obj && m && !strcmp(obj, m))
+            continue;
+        rc = draw_one(c, root, l, drawn, err, errlen);
+        drawn++;
+    }
+    if (rc == 0 && drawn == 0) /* no constraint, or only on the objective */
+        rc = draw_one(c, root, -1, -1, err, errlen);
     cJSON_Delete(root);
     return rc == 0 ? PLOT_OK : PLOT_FAILED;
 }

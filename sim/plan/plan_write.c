@@ -205,6 +205,11 @@ static void fate_text(const struct plan_opts *o, const struct plan *pl, int i, c
         snprintf(buf, len, "chosen after %d replications", rc->n);
         return;
     case RS_ELIMINATED:
+        if (rc->stat == 0.0) {
+            snprintf(buf, len, "eliminated after %d replications: the same sum as #%d, past "
+                     "every triangle (a tie goes to the lower number)", rc->n, rc->by + 1);
+            return;
+        }
         fmt_metric(o->objective, rc->stat / rc->n, a, sizeof a);
         fmt_metric(o->objective, rc->bound / rc->n, b, sizeof b);
         snprintf(buf, len,
@@ -217,6 +222,12 @@ static void fate_text(const struct plan_opts *o, const struct plan *pl, int i, c
         int m = pc->metric;
         double q = pl->c[i].q[rc->constraint];
         double mean = (rc->stat / rc->n + q) * (pc->ge ? -1 : 1);
+        if (pc->done_by) {
+            fmt_clock(&pl->c[i], mean, a, sizeof a);
+            snprintf(buf, len, "infeasible after %d replications: %s: done at %s on average",
+                     rc->n, pc->text, a);
+            return;
+        }
         fmt_metric(m, mean, a, sizeof a);
         fmt_metric(m, pc->ge ? -q : q, b, sizeof b);
         snprintf(buf, len, "infeasible after %d replications: %s: mean %s %s %s", rc->n, pc->text,
