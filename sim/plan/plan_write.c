@@ -527,6 +527,21 @@ int plan_write_json(const struct plan_opts *o, const struct plan *pl, char *err,
 
 /* ---- plan.csv -------------------------------------------------------------------- */
 
+/* The objective, then each constrained metric not already listed. */
+static int distinct_metrics(const struct plan_opts *o, int *ms)
+{
+    int nm = 0;
+    ms[nm++] = o->objective;
+    for (int l = 0; l < o->ncons; l++) {
+        int dup = 0;
+        for (int k = 0; k < nm; k++)
+            dup |= ms[k] == o->cons[l].metric;
+        if (!dup)
+            ms[nm++] = o->cons[l].metric;
+    }
+    return nm;
+}
+
 int plan_write_csv(const struct plan_opts *o, const struct plan *pl, char *err, size_t errlen)
 {
     struct outfile of;
@@ -540,10 +555,7 @@ int plan_write_csv(const struct plan_opts *o, const struct plan *pl, char *err, 
             fputc(',', f);
         }
     fputs("status,replications,eliminated_by,violates", f);
-    int ms[RS_MAX_CONSTRAINTS + 1], nm = 0;
-    ms[nm++] = o->objective;
-    for (int l = 0; l < o->ncons; l++)
-        ms[nm++] = o->cons[l].metric;
+    int ms[RS_MAX_CONSTRAINTS + 1], nm = distinct_metrics(o, ms);
     for (int k = 0; k < nm; k++)
         fprintf(f, ",%s_mean,%s_ci95_lo,%s_ci95_hi", metric_table[ms[k]].name,
                 metric_table[ms[k]].name, metric_table[ms[k]].name);
