@@ -161,8 +161,8 @@ static void usage_errors_word_for_word(void **state)
                        "--help)\n"},
         {"report /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
         {"plot /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
-        {"report /", "provsim: /: nothing to report (no run.json, compare.json or "
-                     "sweep.csv; make one with provsim run/compare/sweep --out DIR)\n"},
+        {"report /", "provsim: /: nothing to report (no run.json, compare.json, sweep.csv or "
+                     "plan.json; make one with provsim run/compare/sweep/plan --out DIR)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512], *o;

@@ -36,8 +36,9 @@ int cmd_report(int argc, char **argv)
         return rc;
     char err[2048];
     if (resdir_kind(dir) == RESDIR_KIND_NONE)
-        return cli_input_error("%s: nothing to report (no run.json, compare.json or "
-                               "sweep.csv; make one with provsim run/compare/sweep --out DIR)",
+        return cli_input_error("%s: nothing to report (no run.json, compare.json, "
+                               "sweep.csv or plan.json; make one with provsim "
+                               "run/compare/sweep/plan --out DIR)",
                                dir);
     rc = report_write(dir, err, sizeof err);
     if (rc == REPORT_FAILED) {
