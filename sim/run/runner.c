@@ -179,16 +179,20 @@ static void run_one(struct rep_job *j)
         j->rc = prov_run(p, NULL, NULL, NULL);
     if (j->rc != 0)
         return;
-    metric_compute(p, &j->bound, j->fair_share_s, j->row);
-    metric_detail(p, j->detail);
+    double harm[METRIC_COUNT] = {0};
     if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
          * same with and without the rollouts, up to p's end */
         j->cf.horizon_s = p->end_s;
         prov_start(&j->pc, (uint64_t)j->r);
         prov_run(&j->pc, NULL, NULL, NULL);
-        harm_compute(p, &j->pc, j->row);
+        harm_compute(p, &j->pc, harm);
     }
+    /* last: it consumes p's jobs array (metric_compute) */
+    metric_compute(p, &j->bound, j->fair_share_s, j->row);
+    for (int m = METRIC_HARM_FIRST; m <= METRIC_HARM_LAST; m++)
+        j->row[m] = harm[m];
+    metric_detail(p, j->detail);
 }
 
 static void *run_one_thread(void *arg)
