@@ -183,7 +183,8 @@ void plan_sentence(const struct plan_opts *o, const struct plan *pl, char *buf, 
     snprintf(a, sizeof a, "%d", pl->k);
     snprintf(b, sizeof b, "%d", n[RS_INFEASIBLE]);
     snprintf(c, sizeof c, "%d", n[RS_ELIMINATED]);
-    u = add(buf, len, u, "; %s plans tried, %s were infeasible, %s eliminated", a, b, c);
+    u = add(buf, len, u, "; %s plans tried, %s %s infeasible, %s eliminated", a, b,
+            n[RS_INFEASIBLE] == 1 ? "was" : "were", c);
     if (n[RS_EXCLUDED]) {
         snprintf(a, sizeof a, "%d", n[RS_EXCLUDED]);
         u = add(buf, len, u, ", %s left out (not cleared within the horizon)", a);
