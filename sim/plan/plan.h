@@ -113,7 +113,9 @@ void plan_summary(const struct plan *pl, int i, int m, struct stats_summary *st)
 /* The one-sentence answer, the finalists and every candidate's fate, on f. */
 void plan_print(FILE *f, const struct plan_opts *o, const struct plan *pl);
 
-/* ---- plan_write.c ---- */
+/* ---- plan_write.c, plan_text.c ---- */
+/* Candidate i's fate and its evidence in words (buf). */
+void plan_fate_text(const struct plan_opts *o, const struct plan *pl, int i, char *buf, size_t len);
 int plan_write_json(const struct plan_opts *o, const struct plan *pl, char *err, size_t errlen);
 int plan_write_csv(const struct plan_opts *o, const struct plan *pl, char *err, size_t errlen);
 /* The one sentence (buf), e.g. "Choose workload.rollouts[0].batch_size=500:
