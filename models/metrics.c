@@ -7,6 +7,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_statistics_double.h>
@@ -151,7 +152,36 @@ void metric_compute(struct prov *p, const struct bound_parts *b, double fair_sha
 
 /* ---- harm: the same day with and without the rollouts ---------------- */
 
-void harm_compute(const struct prov *with, const struct prov *without, double *m)
+void harm_base_take(const struct prov *without, struct harm_base *b)
+{
+    b->other_throttled = without->other_throttled;
+    b->bg_throttled = without->bg_throttled;
+    if (b->cap < without->nbg_created) {
+        size_t c = b->cap;
+        xgrow((void **)&b->created, &c, without->nbg_created, sizeof(double));
+        xgrow((void **)&b->latency, &b->cap, without->nbg_created, sizeof(double));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < without->njobs; i++) {
+        const struct job *j = &without->jobs[i];
+        if (j->origin != JOB_ORIGIN_BACKGROUND)
+            continue;
+        XASSERT(k < without->nbg_created);
+        b->created[k] = without->bg_created[k];
+        b->latency[k] = j->state == JOB_SUCCEEDED ? job_latency_s(j) : NAN;
+        k++;
+    }
+    b->nbg = k;
+}
+
+void harm_base_fini(struct harm_base *b)
+{
+    free(b->created);
+    free(b->latency);
+    memset(b, 0, sizeof *b);
+}
+
+void harm_compute(const struct prov *with, const struct harm_base *without, double *m)
 {
     m[METRIC_HARM_OTHER_THROTTLED] = (double)with->other_throttled - (double)without->other_throttled;
     m[METRIC_HARM_BG_THROTTLED] = (double)with->bg_throttled - (double)without->bg_throttled;
@@ -163,26 +193,21 @@ void harm_compute(const struct prov *with, const struct prov *without, double *m
     double hi = isfinite(with->settled_s) ? with->settled_s : with->end_s;
     double end = with->end_s, thr = with->scn->harm_delay_threshold_s;
     double sum = 0.0, worst = 0.0;
-    size_t n = 0, delayed = 0, b = 0, nb = 0;
-    for (size_t i = 0; i < with->njobs; i++) {
+    size_t n = 0, delayed = 0, nb = 0;
+    for (size_t i = 0; i < with->njobs && nb < without->nbg; i++) {
         const struct job *j = &with->jobs[i];
         if (j->origin != JOB_ORIGIN_BACKGROUND)
             continue;
-        /* the k-th background job of with is the k-th job of without */
-        while (b < without->njobs && without->jobs[b].origin != JOB_ORIGIN_BACKGROUND)
-            b++;
-        if (b >= without->njobs)
-            break;
-        const struct job *k = &without->jobs[b++];
-        /* common random numbers: the same arrival in both runs */
-        double created = with->bg_created[nb];
-        XASSERT_AT(created == without->bg_created[nb], created);
+        /* the k-th background job of with is the k-th job of without:
+         * common random numbers, the same arrival in both runs */
+        double created = with->bg_created[nb], base_lat = without->latency[nb];
+        XASSERT_AT(created == without->created[nb], created);
         nb++;
-        if (created < lo || created > hi || k->state != JOB_SUCCEEDED)
+        if (created < lo || created > hi || isnan(base_lat))
             continue;
         /* unfinished with the rollout: it has waited at least until the end */
         double lat = j->state == JOB_SUCCEEDED ? job_latency_s(j) : end - created;
-        double d = lat - job_latency_s(k);
+        double d = lat - base_lat;
         sum += d;
         n++;
         if (d > worst)

@@ -4,6 +4,9 @@
 #ifndef PROVSIM_METRICS_H
 #define PROVSIM_METRICS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "models/endpoint.h"
 #include "models/server.h"
 
@@ -91,10 +94,24 @@ void metric_detail(const struct prov *p, double *out);
 void metric_compute(struct prov *p, const struct bound_parts *b, double fair_share_s,
                     double *out);
 
+/* What the harm metrics need of a rollout-free replication, apart from
+ * its model: runs that differ only in their rollouts (a sweep's cells)
+ * share it (sim/run/twins.h). Background jobs in arrival order. */
+struct harm_base {
+    uint64_t other_throttled, bg_throttled;
+    size_t nbg, cap;
+    double *created; /* owned: nbg creation times */
+    double *latency; /* owned: nbg latencies, NAN for a job that did not succeed */
+};
+/* Fills b from the finished replication without (reusing b's arrays; b
+ * zeroed before its first use). */
+void harm_base_take(const struct prov *without, struct harm_base *b);
+void harm_base_fini(struct harm_base *b);
+
 /* The harm metrics of replication r (README, "Harm"): with is the run
  * with the rollouts, without the same replication without them (the same
  * seed, so the same background and other-client arrivals), run to
- * with's end. Background jobs are paired by arrival (job id order). */
-void harm_compute(const struct prov *with, const struct prov *without, double *out);
+ * with's end. Background jobs are paired by arrival. */
+void harm_compute(const struct prov *with, const struct harm_base *without, double *out);
 
 #endif

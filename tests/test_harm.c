@@ -14,6 +14,7 @@
 
 #include "scenario_helpers.h"
 #include "run/runner.h"
+#include "run/twins.h"
 
 #define SRC PROVSIM_SOURCE_DIR
 #define REPS 10
@@ -122,6 +123,45 @@ static void no_counterfactual_without_others(void **state)
     scn_fini(&s);
 }
 
+/* Runs that differ only in their rollouts share the rollout-free
+ * replications (twins.h): the same values, bytes for bytes, as each run
+ * with its own; and a horizon "auto" scenario is not eligible. */
+static void shared_twins_give_the_same_values(void **state)
+{
+    (void)state;
+    const char *cells[][2] = {{"workload.rollouts[0].batch_size=250", "workload.rollouts[0].at=10:00"},
+                              {"workload.rollouts[0].batch_size=1000", "workload.rollouts[0].at=19:00"}};
+    char path[1024], err[SCN_ERRLEN];
+    snprintf(path, sizeof path, SRC "/configs/slack-business-hours.json");
+    struct scenario s0;
+    if (scn_load(path, cells[0], 2, &s0, err, sizeof err))
+        fail_msg("%s", err);
+    assert_true(run_twins_apply(&s0));
+    struct run_twins *tw = run_twins_create(&s0, s0.seed, 4);
+    for (int c = 0; c < 2; c++) {
+        struct scenario s;
+        if (scn_load(path, cells[c], 2, &s, err, sizeof err))
+            fail_msg("%s", err);
+        struct run_result own, shared;
+        struct run_opts o = {.reps = 4, .seed = s.seed, .threads = 2};
+        assert_int_equal(run_scenario(&s, &o, &own), 0);
+        o.twins = tw;
+        assert_int_equal(run_scenario(&s, &o, &shared), 0);
+        assert_memory_equal(own.values, shared.values, 4 * METRIC_COUNT * sizeof(double));
+        /* the shared run did no rollout-free work of its own */
+        assert_true(own.rf_events > 0);
+        assert_int_equal(shared.rf_events, 0);
+        assert_true(own.sum[METRIC_HARM_OTHER_THROTTLED].mean > 0);
+        run_result_fini(&own);
+        run_result_fini(&shared);
+        scn_fini(&s);
+    }
+    run_twins_free(tw);
+    s0.horizon_auto = 1;
+    assert_false(run_twins_apply(&s0));
+    scn_fini(&s0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +169,7 @@ int main(void)
         cmocka_unit_test(harm_does_not_depend_on_the_horizon),
         cmocka_unit_test(after_hours_harms_less),
         cmocka_unit_test(no_counterfactual_without_others),
+        cmocka_unit_test(shared_twins_give_the_same_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * --precision rule, and the hooks the audit and the series sampler put
  * into the engine's one event loop (evq_run, sim/engine/evq.h). */
 #include "run/runner.h"
+#include "run/twins.h"
 
 #include "models/audit.h"
 #include "models/bound.h"
@@ -145,6 +146,7 @@ struct rep_job {
     int has_cf;
     struct scenario cf;
     struct prov pc;
+    struct harm_base base; /* pc's, for harm_compute */
     int r;
     int rc;
     double row[METRIC_COUNT];
@@ -181,13 +183,18 @@ static void run_one(struct rep_job *j)
     if (j->rc != 0)
         return;
     double harm[METRIC_COUNT] = {0};
-    if (j->has_cf) {
+    if (o->twins) {
+        /* shared: the same for every run that differs only in rollouts */
+        XASSERT_AT(p->end_s == run_twins_horizon_s(o->twins), p->end_s);
+        harm_compute(p, run_twins_get(o->twins, j->r), harm);
+    } else if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
          * same with and without the rollouts, up to p's end */
         j->cf.horizon_s = p->end_s;
         prov_start(&j->pc, (uint64_t)j->r);
         prov_run(&j->pc, NULL, NULL, NULL);
-        harm_compute(p, &j->pc, harm);
+        harm_base_take(&j->pc, &j->base);
+        harm_compute(p, &j->base, harm);
         j->rf_events = j->pc.q.popped;
         j->rf_requests = j->pc.attempts + j->pc.other_requests;
     }
@@ -263,7 +270,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         w[i].bound = bound;
         w[i].fair_share_s = res->fair_share_s;
         prov_init(&w[i].p, &local);
-        w[i].has_cf = local.nrollouts > 0 && (local.background.enabled || local.other.enabled);
+        w[i].has_cf = !o->twins && local.nrollouts > 0 &&
+                      (local.background.enabled || local.other.enabled);
         if (w[i].has_cf) {
             w[i].cf = local; /* borrows local's strings; never finished */
             w[i].cf.nrollouts = 0;
@@ -324,6 +332,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         prov_fini(&w[i].p);
         if (w[i].has_cf)
             prov_fini(&w[i].pc);
+        harm_base_fini(&w[i].base);
     }
     free(w);
     if (rc != 0)
