@@ -96,17 +96,29 @@ void metric_compute(struct prov *p, const struct bound_parts *b, double fair_sha
 
 /* What the harm metrics need of a rollout-free replication, apart from
  * its model: runs that differ only in their rollouts (a sweep's cells)
- * share it (sim/run/twins.h). Background jobs in arrival order. */
+ * share it (sim/run/twins.h), each reading it up to its own window's end.
+ * Background jobs in arrival order. */
 struct harm_base {
-    uint64_t other_throttled, bg_throttled;
+    double reject_latency_s;
+    /* when its 429s were counted, in time order: other clients' at their
+     * arrival, background jobs' at their response */
+    double *t_other, *t_bg; /* owned */
+    size_t n_other, n_bg, cap_other, cap_bg;
     size_t nbg, cap;
     double *created; /* owned: nbg creation times */
     double *latency; /* owned: nbg latencies, NAN for a job that did not succeed */
 };
-/* Fills b from the finished replication without (reusing b's arrays; b
- * zeroed before its first use). */
-void harm_base_take(const struct prov *without, struct harm_base *b);
+/* Before running the replication without (after prov_start): records its
+ * 429s' times into b (through without's request hook, which it takes;
+ * b's arrays are reused, b zeroed before its first use). */
+void harm_base_record(struct prov *without, struct harm_base *b);
+/* After it has run: its background jobs into b; gives the hook back. */
+void harm_base_take(struct prov *without, struct harm_base *b);
 void harm_base_fini(struct harm_base *b);
+/* The end of replication p's harm window, seconds: settle_s after the
+ * rollout settled, else where p stopped. The rollout-free replication need
+ * not run past it. */
+double harm_window_end_s(const struct prov *p);
 
 /* The harm metrics of replication r (README, "Harm"): with is the run
  * with the rollouts, without the same replication without them (the same

@@ -81,6 +81,7 @@ struct run_result {
     /* the rollout-free replications of the harm metrics: their events and
      * requests (work done, not in any metric) */
     uint64_t rf_events, rf_requests;
+    double rf_s;                    /* their time, seconds, summed over threads */
     double precision;               /* the target asked for; 0 = off */
     int precision_reached;          /* 1 if the target was met within the cap */
     /* audit failure: which invariant, when, which job */

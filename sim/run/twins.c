@@ -61,6 +61,7 @@ const struct harm_base *run_twins_get(struct run_twins *t, int r)
         struct prov pc;
         prov_init(&pc, &t->cf);
         prov_start(&pc, (uint64_t)r);
+        harm_base_record(&pc, &t->base[r]);
         prov_run(&pc, NULL, NULL, NULL);
         harm_base_take(&pc, &t->base[r]);
         prov_fini(&pc);

@@ -2,13 +2,14 @@
  * their rollouts.
  *
  * The harm metrics pair every replication r with r on the same day
- * without the rollouts (runner.c). That rollout-free replication depends
- * on the scenario without its rollouts, the seed and r, and on where r
- * stopped, which is the horizon unless the horizon is "auto". So the cells
- * of a sweep whose axes all lie inside workload.rollouts, with a fixed
- * horizon, have the same rollout-free replication r: it is run once, on
- * the first cell that needs it, and every cell reads it. The results are
- * the same bytes as without sharing (tests/test_harm.c); only the work
+ * without the rollouts (runner.c), up to the end of r's harm window. That
+ * rollout-free replication depends on the scenario without its rollouts,
+ * the seed and r alone, so the cells of a sweep whose axes all lie inside
+ * workload.rollouts have the same one: with a fixed horizon it is run once
+ * to the horizon, on the first cell that needs it, and every cell reads
+ * it up to its own window's end (harm_compute). The results are the same
+ * bytes as each run's own, which stops at its window's end
+ * (tests/test_harm.c); only the work
  * changes. */
 #ifndef PROVSIM_TWINS_H
 #define PROVSIM_TWINS_H
