@@ -234,6 +234,7 @@ int run_parse_precision(const char *s, double *out)
 int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res)
 {
     memset(res, 0, sizeof *res);
+    XASSERT(o->first_rep >= 0 && (o->first_rep == 0 || o->precision <= 0));
     int reps = o->reps > 0 ? o->reps : s->replications;
     res->reps = reps;
     res->values = xcalloc((size_t)reps * METRIC_COUNT, sizeof(double));
@@ -277,7 +278,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         pthread_t tid[k > 0 ? k : 1];
         int spawned[k > 0 ? k : 1];
         for (int i = 0; i < k; i++) {
-            w[i].r = start + i;
+            w[i].r = o->first_rep + start + i;
             spawned[i] = i > 0 && pthread_create(&tid[i], NULL, run_one_thread, &w[i]) == 0;
         }
         for (int i = k - 1; i >= 0; i--) /* unspawned ones run here */

@@ -46,6 +46,10 @@ struct run_opts {
                         * precision * |mean| (at least 3 replications; a mean
                         * of 0 stops at 3) */
     uint64_t seed;
+    int first_rep;     /* run replications first_rep .. first_rep + reps - 1
+                        * (a block of a sweep task; values' row i is
+                        * replication first_rep + i); 0 with precision,
+                        * whose rule needs replications 0.. in order */
     int audit;         /* check the model's invariants after every event */
     int threads;       /* replications run on this many threads (<= 1: one);
                         * results are identical whatever the number */
