@@ -172,9 +172,10 @@ typedef int (*sweep_task_line_fn)(void *arg, const cJSON *manifest, const struct
 int sweep_tjournal_read(const char *path, sweep_task_line_fn fn, void *arg, long *good_end,
                         int *bad, char *err, size_t errlen);
 
-/* Line 1 of the task journal at path (caller owns), or NULL if it has
- * no complete manifest line. */
-cJSON *sweep_tjournal_manifest(const char *path);
+/* Line 1 of the task journal at path (caller owns), or NULL: with a
+ * message if it cannot be read or line 1 is not a manifest, with err ""
+ * if it has no complete line yet. */
+cJSON *sweep_tjournal_manifest(const char *path, char *err, size_t errlen);
 
 /* Task mode of sweep_run: checks the other task journals in DIR, opens,
  * locks and resumes this task's, runs its missing units and appends each.

@@ -153,7 +153,8 @@ static int merge_line(void *arg, const cJSON *manifest, const struct sweep_task_
         const cJSON *k = cJSON_GetObjectItemCaseSensitive(manifest, "task");
         if (strcmp(f, mg->fingerprint) != 0) {
             char why[512];
-            cJSON *ref = sweep_tjournal_manifest(mg->ref);
+            char msg[SCN_ERRLEN];
+            cJSON *ref = sweep_tjournal_manifest(mg->ref, msg, sizeof msg);
             sweep_journal_manifest_diff(ref, manifest, why, sizeof why);
             cJSON_Delete(ref);
             return xerr(err, errlen,
@@ -296,18 +297,22 @@ static int rebuild(struct merge *mg, struct sweep_merged *m, char *err, size_t e
     for (int k = 0; k < mg->ntasks && !mg->ref; k++)
         if (mg->files[k].path)
             mg->ref = mg->files[k].path;
-    cJSON *ref = mg->ref ? sweep_tjournal_manifest(mg->ref) : NULL;
+    char msg[SCN_ERRLEN] = "";
+    cJSON *ref = mg->ref ? sweep_tjournal_manifest(mg->ref, msg, sizeof msg) : NULL;
+    if (!ref && msg[0])
+        return xerr(err, errlen, "%s", msg);
     if (!ref)
-        return xerr(err, errlen, "%s: no task journal has a complete manifest line yet",
-                    mg->c.journal);
+        return xerr(err, errlen, "%s: %s has no complete first line yet (its task has not "
+                                 "started?)",
+                    mg->c.journal, mg->ref);
     snprintf(mg->fingerprint, sizeof mg->fingerprint, "%s", str_item(ref, "fingerprint"));
     int rc = opts_from_manifest(m, ref, mg->ref, err, errlen);
     cJSON *now = NULL;
     if (rc == 0) {
-        char msg[1024];
-        now = sweep_setup(&mg->c, msg, sizeof msg);
+        char why_not[1024];
+        now = sweep_setup(&mg->c, why_not, sizeof why_not);
         if (!now)
-            rc = xerr(err, errlen, "%s: the sweep of the tasks: %s", mg->ref, msg);
+            rc = xerr(err, errlen, "%s: the sweep of the tasks: %s", mg->ref, why_not);
     }
     if (rc == 0 && strcmp(mg->c.sw->fingerprint, mg->fingerprint) != 0) {
         char why[512];

@@ -343,13 +343,15 @@ static int header_only(void *arg, const cJSON *manifest, const struct sweep_task
     return 1; /* the manifest is all we need */
 }
 
-/* Line 1 of a task journal (caller owns), or NULL if it has none yet. */
-cJSON *sweep_tjournal_manifest(const char *path)
+cJSON *sweep_tjournal_manifest(const char *path, char *err, size_t errlen)
 {
     cJSON *m = NULL;
     long end;
-    char err[SCN_ERRLEN];
-    sweep_tjournal_read(path, header_only, &m, &end, NULL, err, sizeof err);
+    int bad = 0;
+    err[0] = '\0';
+    int rc = sweep_tjournal_read(path, header_only, &m, &end, &bad, err, errlen);
+    if (rc == 0 && !bad)
+        err[0] = '\0'; /* no complete line yet: not an error */
     return m;
 }
 
@@ -372,7 +374,8 @@ static int check_others(const struct sweep_ctx *c, const cJSON *manifest, char *
                       "--out, or the same --tasks",
                       p, n, c->o->ntasks);
         } else {
-            cJSON *m = sweep_tjournal_manifest(p);
+            char msg[SCN_ERRLEN];
+            cJSON *m = sweep_tjournal_manifest(p, msg, sizeof msg);
             const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "fingerprint");
             if (m && strcmp(f->valuestring, c->sw->fingerprint) != 0) {
                 char why[512];
