@@ -15,8 +15,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/provsim-tasks.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 cp "$here/../configs/default.json" s.json
+# a --set with a space and a quote: every launcher must pass it as one word
 args=(s.json --vary 'workload.rollouts[0].batch_size=250,1000'
-      --vary 'workload.rollouts[0].at=10:00,19:00' --reps 4)
+      --vary 'workload.rollouts[0].at=10:00,19:00' --reps 4 --set "name=it's a test")
 "$prov" sweep "${args[@]}" --out one --jobs 2 >/dev/null
 
 same() { # DIR: its results are the single process's bytes
@@ -37,7 +38,7 @@ same seq
 # GNU parallel, 3 tasks at once
 skipped=0
 if command -v parallel >/dev/null; then
-  parallel --will-cite --halt now,fail=1 -j 3 "$prov" sweep "${args[@]}" --out par --jobs 1 \
+  parallel --will-cite -q --halt now,fail=1 -j 3 "$prov" sweep "${args[@]}" --out par --jobs 1 \
     --task {} --tasks 3 ::: 0 1 2 >/dev/null
   "$prov" sweep --merge par >/dev/null
   same par

@@ -360,7 +360,7 @@ static void print_task(const struct sweep_opts *o, const struct sweep *sw)
 {
     char name[64];
     resdir_task_name(name, sizeof name, o->task, o->ntasks);
-    printf("%s\n  sweep: %d cells, task %d of %d: %d of its %d units", sw->name, sw->ncells,
+    printf("%s\n  sweep: %d cells, task %d of %d: %d of the sweep's %d units", sw->name, sw->ncells,
            o->task, o->ntasks, sw->task_units, sw->nunits);
     if (sw->loaded)
         printf(" (%d from its journal, %d run now)", sw->loaded, sw->ran);

@@ -355,7 +355,11 @@ cJSON *sweep_tjournal_manifest(const char *path, char *err, size_t errlen)
     return m;
 }
 
-/* Every other task journal in DIR must be of this sweep and split. */
+/* The other task journals in DIR must be of this split (their names) and
+ * of this sweep: the first other one with a manifest is read (one file,
+ * not N: with a thousand tasks starting at once on a shared filesystem,
+ * each reading every other's would be a million opens; the merge checks
+ * them all). */
 static int check_others(const struct sweep_ctx *c, const cJSON *manifest, char *err,
                         size_t errlen)
 {
@@ -363,7 +367,7 @@ static int check_others(const struct sweep_ctx *c, const cJSON *manifest, char *
     if (!d)
         return 0;
     struct dirent *e;
-    int rc = 0, k, n;
+    int rc = 0, k, n, compared = 0;
     while (rc == 0 && (e = readdir(d))) {
         if (!resdir_task_parse(e->d_name, &k, &n) || (k == c->o->task && n == c->o->ntasks))
             continue;
@@ -373,9 +377,10 @@ static int check_others(const struct sweep_ctx *c, const cJSON *manifest, char *
                       "%s is a task of a sweep split into %d tasks, not %d; use another "
                       "--out, or the same --tasks",
                       p, n, c->o->ntasks);
-        } else {
+        } else if (!compared) {
             char msg[SCN_ERRLEN];
             cJSON *m = sweep_tjournal_manifest(p, msg, sizeof msg);
+            compared = m != NULL;
             const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "fingerprint");
             if (m && strcmp(f->valuestring, c->sw->fingerprint) != 0) {
                 char why[512];
