@@ -56,7 +56,7 @@ static int list_tasks(struct merge *mg, char *err, size_t errlen)
         return xerr(err, errlen, "%s: no journal directory: nothing to merge", mg->c.journal);
     struct dirent *e;
     int rc = 0, k, n;
-    char first[64] = "";
+    char first[256] = "";
     while (rc == 0 && (e = readdir(d))) {
         if (!resdir_task_parse(e->d_name, &k, &n))
             continue;
