@@ -73,7 +73,22 @@ for _ in $(seq 50); do [ -S "$work/munge/sock" ] && break; sleep 0.1; done
 # the one node, as slurmd sees this machine, reached on the loopback
 node=$(slurmd -C | head -n 1)
 host=$(sed 's/^NodeName=\([^ ]*\).*/\1/' <<<"$node")
-port=$((20000 + RANDOM % 30000))
+# two free ports (slurmctld's, slurmd's): none listening per /proc/net/tcp*
+listening() {
+  local f sl addr rem st rest
+  for f in /proc/net/tcp /proc/net/tcp6; do
+    [ -r "$f" ] || continue
+    while read -r sl addr rem st rest; do
+      [ "$st" = 0A ] && echo $((16#${addr##*:}))
+    done < <(tail -n +2 "$f")
+  done
+  return 0
+}
+busy=$(listening)
+for _ in $(seq 20); do
+  port=$((20000 + RANDOM % 30000))
+  grep -qxE "$port|$((port + 1))" <<<"$busy" || break
+done
 cat >"$conf" <<EOF
 ClusterName=provsimtest
 SlurmctldHost=$host(127.0.0.1)

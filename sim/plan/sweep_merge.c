@@ -162,11 +162,12 @@ static int merge_line(void *arg, const cJSON *manifest, const struct sweep_task_
                         "the same sweep",
                         path, mg->ref, why);
         }
-        if (k->valuedouble != mg->cur)
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(manifest, "tasks");
+        if (k->valuedouble != mg->cur || n->valuedouble != mg->ntasks)
             return xerr(err, errlen,
-                        "%s holds the journal of task %d, not %d: a duplicated task (a copy of "
-                        "another task's journal?)",
-                        path, (int)k->valuedouble, mg->cur);
+                        "%s holds the journal of task %d of %d, not %d of %d: a duplicated task "
+                        "(a copy of another task's journal?)",
+                        path, (int)k->valuedouble, (int)n->valuedouble, mg->cur, mg->ntasks);
         return 0;
     }
     const struct sweep_plan *p = mg->c.plan;
