@@ -113,6 +113,7 @@ refuse 'SLURM_ARRAY_TASK_ID is not set' sweep "${args[@]}" --out x --tasks slurm
 refuse '--task K and --tasks N go together' sweep "${args[@]}" --out x --task 1
 refuse '--task: "3" is not a task' sweep "${args[@]}" --out x --task 3 --tasks 3
 refuse '--tasks slurm takes the task from Slurm' sweep "${args[@]}" --out x --task 0 --tasks slurm
+refuse '--plot goes with the merge' sweep "${args[@]}" --out x --task 0 --tasks 2 --plot
 refuse '--merge DIR takes only --plot' sweep --merge seq --reps 3
 refuse '--merge DIR takes only --plot' sweep s.json --merge seq
 refuse 'go with --emit-slurm' sweep "${args[@]}" --out x --time 1:00

@@ -195,6 +195,10 @@ static int check_task_args(struct sweep_args *a)
     }
     if (!a->task && !a->tasks)
         return 0;
+    if (a->cc.plot)
+        return cli_usage_error("sweep", "%s",
+                               "--plot goes with the merge (--merge DIR --plot): a task writes "
+                               "no results to draw");
     char err[512];
     if (a->tasks && !strcmp(a->tasks, "slurm")) {
         if (a->task)

@@ -56,7 +56,7 @@ static int by_cost_desc(const void *pa, const void *pb, const struct sweep_unit 
     return a < b ? -1 : a > b;
 }
 
-/* qsort has no context argument: a small insertion-merge sort instead,
+/* qsort has no context argument: a small merge sort instead,
  * stable and deterministic. */
 static void sort_order(int *idx, int n, const struct sweep_unit *u)
 {
