@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed of a sweep split into tasks (not part of the test suite): one
-# sweep of configs/bench-200k.json over four rollout sizes (cells of
-# unequal cost: 1:2:3:4), REPS replications a cell, run RUNS times each as
+# sweep of configs/bench-200k.json over four rollout sizes (50,000 to
+# 200,000 users: cells of unequal cost), REPS replications a cell, run RUNS times each as
 #   one process, --jobs 1
 #   one process, --jobs 2 (cells on two threads)
 #   2 tasks (--task 0/1 --tasks 2, --jobs 1 each) at once, then --merge
