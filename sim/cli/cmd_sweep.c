@@ -338,7 +338,8 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw, in
     }
     printf("  sweep: %d cells", sw->ncells);
     if (merged_tasks)
-        printf(" (merged: %d units from %d tasks)", sw->nunits, merged_tasks);
+        printf(" (merged: %d unit%s from %d task%s)", sw->nunits, sw->nunits == 1 ? "" : "s",
+               merged_tasks, merged_tasks == 1 ? "" : "s");
     else if (sw->loaded)
         printf(" (%d from the journal, %d run now)", sw->loaded, sw->ran);
     printf(", seed %llu, ", (unsigned long long)sw->seed);
