@@ -260,6 +260,20 @@ static void merge_gives_single_process_bytes(void **state)
         free(j);
         free(d);
     }
+    /* every axis inside workload.rollouts: the cells share their
+     * rollout-free replications (run/twins.h), in one process and in
+     * each task alike */
+    struct sweep_opts r = opts(f, NULL);
+    r.naxes = 1;
+    char *t1 = th_path(f->dir, "twins1"), *t3 = th_path(f->dir, "twins3");
+    r.out_dir = t1;
+    free(run(&r, SWEEP_OK, NULL));
+    run_tasks(r, t3, 3);
+    free(merge(t3, SWEEP_OK));
+    same_file(t1, t3, "sweep.csv");
+    same_file(t1, t3, "sweep.json");
+    free(t1);
+    free(t3);
     /* --precision: whole cells, stopped where the single process stops */
     o.precision = 0.5;
     o.reps = 20;

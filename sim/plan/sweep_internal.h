@@ -48,6 +48,8 @@ struct sweep_ctx {
     /* a task only (o->ntasks > 0), else NULL: */
     struct sweep_plan *plan;    /* owned: the units and their tasks */
     struct sweep_tjournal *tj;  /* owned: this task's journal */
+    struct run_twins *twins;    /* owned, may be NULL: the cells' shared
+                                 * rollout-free replications (sweep.c) */
 };
 
 /* Steps shared by sweep_run and sweep_merge (sweep.c): checks the grid,

@@ -61,6 +61,7 @@ static int run_unit(const struct sweep_ctx *c, int unit, char *err, size_t errle
         sweep_cell_run_opts(c->o, &s, &ro);
         ro.reps = u->reps;
         ro.first_rep = u->first;
+        ro.twins = c->twins; /* replication r's, whichever block r is in */
         run_scenario(&s, &ro, &res);
         rc = sweep_tjournal_append(c, unit, &res, err, errlen);
         run_result_fini(&res);
@@ -80,6 +81,7 @@ static int run_cell(const struct sweep_ctx *c, int cell, struct sweep_cell *sc, 
     int rc = sweep_cell_build(c, cell, &s, err, errlen); /* validated: cannot fail */
     if (rc == 0) {
         sweep_cell_run_opts(c->o, &s, &ro);
+        ro.twins = c->twins;
         run_scenario(&s, &ro, &res);
         memset(sc, 0, sizeof *sc);
         sc->reps = res.reps;
