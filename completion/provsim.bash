@@ -57,13 +57,16 @@ _provsim() {
       words=$(printf '%s\n' "$keys" | grep -v '^\$' | sed 's/\[\]/[0]/g; s/$/=/' | sort -u)
       COMPREPLY=($(compgen -W "$words" -- "$cur"))
       return ;;
-    --out)
+    --out|--merge)
       COMPREPLY=($(compgen -d -- "$cur"))
+      return ;;
+    --tasks)
+      COMPREPLY=($(compgen -W "slurm" -- "$cur"))
       return ;;
     --series|--trace)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
-    --reps|--seed|--jobs|--precision|--max-memory|--delta|--alpha|--n0|--max-reps|--done-by)
+    --reps|--seed|--jobs|--precision|--max-memory|--delta|--alpha|--n0|--max-reps|--done-by|--task|--emit-slurm|--cpus-per-task|--time|--partition)
       return ;;
     --*)
       # an option whose help line shows a METRIC value takes metric names,

@@ -51,6 +51,8 @@ want subcommand run ""
 want subcommand init i
 want option --precision run --pre
 want option --vary sweep x.json --va
+want option --emit-slurm sweep x.json --emit
+want 'task source' slurm sweep x.json --tasks s
 want option --preset init --
 want preset slack-after-hours init --preset sl
 want preset default init --preset ""

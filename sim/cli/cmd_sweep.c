@@ -1,5 +1,6 @@
 /* cmd_sweep.c -- provsim sweep: the command line of sweep.c. */
 #include "cli/cli.h"
+#include "cli/cluster.h"
 #include "cli/commands.h"
 #include "out/origin.h"
 #include "out/resultdir.h"
@@ -11,6 +12,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,10 @@
 
 static const char usage[] =
     "usage: provsim sweep SCENARIO.json|- --vary PATH=VALUES [--vary PATH=VALUES]... [options]\n"
+    "       provsim sweep SCENARIO.json --vary ... --task K --tasks N|slurm [options]\n"
+    "       provsim sweep SCENARIO.json --vary ... --emit-slurm N [--cpus-per-task C]\n"
+    "                     [--time T] [--partition P] [options] > sweep.sbatch\n"
+    "       provsim sweep --merge DIR [--plot]\n"
     "\n"
     "Runs every combination of the varied values (a grid; the first --vary varies\n"
     "slowest) with common random numbers: replication r of every cell draws the\n"
@@ -49,6 +55,22 @@ static const char usage[] =
     "  --plot              draw the charts into DIR (needs gnuplot)\n"
     "  -h, --help          this help\n"
     "\n"
+    "On several processes or machines (DIR on a shared filesystem):\n"
+    "  --task K            run only task K (0..N-1) of the split into --tasks N:\n"
+    "                      its (cell, block of replications) units, balanced by\n"
+    "                      expected requests, into DIR/journal/task-K-of-N.jsonl;\n"
+    "                      a rerun resumes it\n"
+    "  --tasks N|slurm     the number of tasks; slurm: K and N from\n"
+    "                      SLURM_ARRAY_TASK_ID, _COUNT and _MIN (and _STEP)\n"
+    "  --merge DIR         check every task's units are in DIR once and write\n"
+    "                      DIR/sweep.csv and DIR/sweep.json, the bytes one process\n"
+    "                      writes\n"
+    "  --emit-slurm N      print an sbatch script: an array of N tasks and the merge\n"
+    "                      as a dependent job (sbatch the file as it is)\n"
+    "  --cpus-per-task C   with --emit-slurm: each task's cores and --jobs (default 1)\n"
+    "  --time T            with --emit-slurm: each job's time limit (sbatch --time)\n"
+    "  --partition P       with --emit-slurm: the partition (sbatch --partition)\n"
+    "\n"
     "Ctrl-C stops after the running cells; finished cells stay in the journal.\n";
 
 /* Set by SIGINT/SIGTERM; the sweep starts no new cell once it is set. */
@@ -65,21 +87,152 @@ struct sweep_args {
     struct sweep_opts o;
     struct cli_common cc;    /* --reps --seed --jobs --precision --set --out --plot */
     struct sweep_axis *axes; /* room for argc; o.naxes of them parsed */
+    const char **words;      /* room for argc: the options that define the
+                              * sweep, as given, for --emit-slurm */
+    int nwords;
+    const char *task, *tasks, *merge, *emit, *cpus, *time, *partition; /* as given */
 };
 
-enum { O_VARY = CLI_O_OWN, O_RESUME, O_FRESH };
-static const struct cli_opt sweep_opts[] = {CLI_OPTS_COMMON,        {"vary", 1, O_VARY},
-                                            {"resume", 0, O_RESUME}, {"fresh", 0, O_FRESH},
-                                            CLI_OPT_HELP,           {NULL, 0, 0}};
+enum {
+    O_VARY = CLI_O_OWN,
+    O_RESUME,
+    O_FRESH,
+    O_TASK,
+    O_TASKS,
+    O_MERGE,
+    O_EMIT,
+    O_CPUS,
+    O_TIME,
+    O_PARTITION
+};
+static const struct cli_opt sweep_opts[] = {CLI_OPTS_COMMON,
+                                            {"vary", 1, O_VARY},
+                                            {"resume", 0, O_RESUME},
+                                            {"fresh", 0, O_FRESH},
+                                            {"task", 1, O_TASK},
+                                            {"tasks", 1, O_TASKS},
+                                            {"merge", 1, O_MERGE},
+                                            {"emit-slurm", 1, O_EMIT},
+                                            {"cpus-per-task", 1, O_CPUS},
+                                            {"time", 1, O_TIME},
+                                            {"partition", 1, O_PARTITION},
+                                            CLI_OPT_HELP,
+                                            {NULL, 0, 0}};
+
+/* Keeps an option that defines the sweep (not where or how it runs), as
+ * given, for the script of --emit-slurm. */
+static void keep_word(struct sweep_args *a, int id, const char *v)
+{
+    static const struct {
+        int id;
+        const char *name;
+    } defining[] = {{CLI_O_REPS, "--reps"},           {CLI_O_SEED, "--seed"},
+                    {CLI_O_PRECISION, "--precision"}, {CLI_O_SET, "--set"},
+                    {O_VARY, "--vary"}};
+    for (size_t i = 0; i < sizeof defining / sizeof defining[0]; i++)
+        if (defining[i].id == id) {
+            a->words[a->nwords++] = defining[i].name;
+            a->words[a->nwords++] = v;
+        }
+}
+
+/* The task options and --merge, --emit-slurm and theirs, once parsed. */
+static int take_cluster_option(struct sweep_args *a, int id, const char *v)
+{
+    const char **slot[] = {[O_TASK - O_TASK] = &a->task,      [O_TASKS - O_TASK] = &a->tasks,
+                           [O_MERGE - O_TASK] = &a->merge,    [O_EMIT - O_TASK] = &a->emit,
+                           [O_CPUS - O_TASK] = &a->cpus,      [O_TIME - O_TASK] = &a->time,
+                           [O_PARTITION - O_TASK] = &a->partition};
+    if (id < O_TASK || id > O_PARTITION)
+        return 0;
+    *slot[id - O_TASK] = v;
+    return 1;
+}
+
+/* --merge DIR stands alone: the sweep is the tasks'. */
+static int check_merge_args(const struct sweep_args *a)
+{
+    const struct sweep_opts *o = &a->o;
+    if (o->scenario || o->naxes || a->cc.nsets || a->cc.reps || a->cc.seed >= 0 ||
+        a->cc.precision > 0 || a->cc.out || o->resume || o->fresh || a->task || a->tasks ||
+        a->emit || a->cpus || a->time || a->partition)
+        return cli_usage_error("sweep", "%s",
+                               "--merge DIR takes only --plot: the tasks' journals in DIR say "
+                               "what the sweep is");
+    return 0;
+}
+
+/* --task/--tasks and --emit-slurm with its options: which go together,
+ * and their numbers. */
+static int check_task_args(struct sweep_args *a)
+{
+    struct sweep_opts *o = &a->o;
+    long v;
+    if ((a->cpus || a->time || a->partition) && !a->emit)
+        return cli_usage_error("sweep", "%s",
+                               "--cpus-per-task, --time and --partition go with --emit-slurm");
+    if (a->emit) {
+        if (a->task || a->tasks || o->resume || o->fresh)
+            return cli_usage_error("sweep", "%s",
+                                   "--emit-slurm writes the tasks' command: no --task, --tasks, "
+                                   "--resume or --fresh");
+        if (cli_parse_long(a->emit, 1, CLUSTER_MAX_TASKS, &v))
+            return cli_usage_error("sweep", "--emit-slurm: \"%s\" is not a number of tasks "
+                                            "from 1 to 100000",
+                                   a->emit);
+        if (a->cpus && cli_parse_long(a->cpus, 1, CLI_MAX_JOBS, &v))
+            return cli_usage_error("sweep", "--cpus-per-task: \"%s\" is not 1 to 1024", a->cpus);
+        if ((a->time && cluster_sbatch_value_ok(a->time)) ||
+            (a->partition && cluster_sbatch_value_ok(a->partition)))
+            return cli_usage_error("sweep", "%s",
+                                   "--time and --partition: a value without spaces, quotes or "
+                                   "shell characters");
+        if (!strcmp(o->scenario, "-"))
+            return cli_usage_error("sweep", "%s",
+                                   "--emit-slurm: the scenario must be a file every task reads, "
+                                   "not standard input");
+        return 0;
+    }
+    if (!a->task && !a->tasks)
+        return 0;
+    if (a->cc.plot)
+        return cli_usage_error("sweep", "%s",
+                               "--plot goes with the merge (--merge DIR --plot): a task writes "
+                               "no results to draw");
+    char err[512];
+    if (a->tasks && !strcmp(a->tasks, "slurm")) {
+        if (a->task)
+            return cli_usage_error("sweep", "%s",
+                                   "--tasks slurm takes the task from Slurm: no --task");
+        if (cluster_slurm_task(getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT"),
+                               getenv("SLURM_ARRAY_TASK_MIN"), getenv("SLURM_ARRAY_TASK_STEP"),
+                               &o->task, &o->ntasks, err, sizeof err))
+            return cli_usage_error("sweep", "%s", err);
+        return 0;
+    }
+    if (!a->task || !a->tasks)
+        return cli_usage_error("sweep", "%s", "--task K and --tasks N go together");
+    if (cli_parse_long(a->tasks, 1, CLUSTER_MAX_TASKS, &v))
+        return cli_usage_error("sweep", "--tasks: \"%s\" is not slurm or a number from 1 to 100000",
+                               a->tasks);
+    o->ntasks = (int)v;
+    if (cli_parse_long(a->task, 0, o->ntasks - 1, &v))
+        return cli_usage_error("sweep", "--task: \"%s\" is not a task from 0 to --tasks - 1",
+                               a->task);
+    o->task = (int)v;
+    return 0;
+}
 
 /* Parses argv into *a. Returns 0, or CLI_EXIT_USAGE with the message
  * printed; either way a is to be finished with sweep_args_fini. */
 static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
 {
+    memset(a, 0, sizeof *a);
     struct sweep_opts *o = &a->o;
     *o = (struct sweep_opts){.seed = -1, .out_dir = "sweep-out"};
     cli_common_init(&a->cc, argc);
     a->axes = xcalloc((size_t)argc, sizeof *a->axes);
+    a->words = xcalloc((size_t)argc * 2 + 1, sizeof *a->words);
     char err[1024];
     struct cli_parser p;
     cli_parser_init(&p, "sweep", argc, argv, sweep_opts);
@@ -88,6 +241,9 @@ static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
     while ((id = cli_next(&p, &v)) != CLI_END) {
         if (id == CLI_BAD)
             return CLI_EXIT_USAGE;
+        keep_word(a, id, v);
+        if (take_cluster_option(a, id, v))
+            continue;
         int taken = cli_common_option("sweep", id, v, &a->cc);
         if (taken == CLI_EXIT_USAGE)
             return CLI_EXIT_USAGE;
@@ -107,6 +263,8 @@ static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
             return cli_usage_error("sweep", "more than one scenario given (\"%s\")", v);
         }
     }
+    if (a->merge)
+        return check_merge_args(a);
     if (!o->scenario)
         return cli_usage_error("sweep", "%s", "no scenario given");
     if (o->naxes == 0)
@@ -121,11 +279,12 @@ static int parse_sweep_args(int argc, char **argv, struct sweep_args *a)
         o->out_dir = a->cc.out;
     o->axes = a->axes;
     o->jobs = cli_jobs(&a->cc);
-    return 0;
+    return check_task_args(a);
 }
 
 static void sweep_args_fini(struct sweep_args *a)
 {
+    free(a->words);
     for (int i = 0; i < a->o.naxes; i++)
         sweep_axis_fini(&a->axes[i]);
     free(a->axes);
@@ -158,7 +317,7 @@ static int run_interruptible(struct sweep_opts *o, struct sweep *sw, char *err, 
 
 /* The summary on stdout: cells, replications, whether --precision was
  * reached, the files written and the best cells. */
-static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
+static void print_summary(const struct sweep_opts *o, const struct sweep *sw, int merged_tasks)
 {
     int rmin = 0, rmax = 0, missed = 0;
     for (int i = 0; i < sw->ncells; i++) {
@@ -178,7 +337,10 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
         fputc('\n', stdout);
     }
     printf("  sweep: %d cells", sw->ncells);
-    if (sw->loaded)
+    if (merged_tasks)
+        printf(" (merged: %d unit%s from %d task%s)", sw->nunits, sw->nunits == 1 ? "" : "s",
+               merged_tasks, merged_tasks == 1 ? "" : "s");
+    else if (sw->loaded)
         printf(" (%d from the journal, %d run now)", sw->loaded, sw->ran);
     printf(", seed %llu, ", (unsigned long long)sw->seed);
     if (rmin == rmax)
@@ -198,6 +360,86 @@ static void print_summary(const struct sweep_opts *o, const struct sweep *sw)
     sweep_print_best(stdout, o, sw);
 }
 
+/* A task's summary: its share, and what comes next. */
+static void print_task(const struct sweep_opts *o, const struct sweep *sw)
+{
+    char name[64];
+    resdir_task_name(name, sizeof name, o->task, o->ntasks);
+    printf("%s\n  sweep: %d cells, task %d of %d: %d of the sweep's %d units", sw->name, sw->ncells,
+           o->task, o->ntasks, sw->task_units, sw->nunits);
+    if (sw->loaded)
+        printf(" (%d from its journal, %d run now)", sw->loaded, sw->ran);
+    printf("\n  wrote %s/" RESDIR_JOURNAL "/%s\n  once every task is done: provsim sweep "
+           "--merge %s\n",
+           o->out_dir, name, o->out_dir);
+}
+
+/* --emit-slurm: the script on stdout, once the sweep is known to be
+ * valid (nothing is submitted that would fail in every task). */
+static int emit_slurm(const struct sweep_args *a)
+{
+    char err[1024], exe[PATH_MAX], cwd[PATH_MAX];
+    if (sweep_check(&a->o, err, sizeof err) != SWEEP_OK) {
+        fprintf(stderr, "provsim: %s\n", err);
+        return SWEEP_BAD_INPUT;
+    }
+    /* the binary's absolute path (Linux): the tasks run this one */
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0)
+        exe[len] = '\0';
+    if (len <= 0 || !getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "provsim: --emit-slurm: cannot find this binary or directory: %s\n",
+                strerror(errno));
+        return SWEEP_FAILED;
+    }
+    long n, cpus = 1;
+    cli_parse_long(a->emit, 1, CLUSTER_MAX_TASKS, &n);
+    if (a->cpus)
+        cli_parse_long(a->cpus, 1, CLI_MAX_JOBS, &cpus);
+    struct cluster_emit e = {.provsim = exe,
+                             .cwd = cwd,
+                             .scenario = a->o.scenario,
+                             .args = a->words,
+                             .nargs = a->nwords,
+                             .out = a->o.out_dir,
+                             .ntasks = (int)n,
+                             .cpus = (int)cpus,
+                             .time = a->time,
+                             .partition = a->partition,
+                             .plot = a->cc.plot};
+    cluster_emit_slurm(stdout, &e);
+    return fflush(stdout) ? SWEEP_FAILED : SWEEP_OK;
+}
+
+/* The sweep, a task of it, or the merge. */
+static int sweep_cmd(struct sweep_args *a)
+{
+    struct sweep sw;
+    struct sweep_merged m = {0};
+    char err[2048];
+    int rc;
+    if (a->merge)
+        rc = sweep_merge(a->merge, &m, &sw, err, sizeof err);
+    else
+        rc = run_interruptible(&a->o, &sw, err, sizeof err);
+    const struct sweep_opts *o = a->merge ? &m.o : &a->o;
+    if (rc == SWEEP_OK) {
+        if (o->ntasks > 0)
+            print_task(o, &sw);
+        else
+            print_summary(o, &sw, m.ntasks);
+        if (fflush(stdout) != 0)
+            rc = SWEEP_FAILED;
+        if (a->cc.plot && rc == SWEEP_OK && o->ntasks == 0)
+            rc = plot_after_run(o->out_dir, stdout);
+    } else {
+        fprintf(stderr, "provsim: %s\n", err);
+    }
+    sweep_fini(&sw);
+    sweep_merged_fini(&m);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     if (cli_help_requested(argc, argv, sweep_opts)) {
@@ -206,21 +448,8 @@ int cmd_sweep(int argc, char **argv)
     }
     struct sweep_args a;
     int rc = SWEEP_BAD_INPUT;
-    if (parse_sweep_args(argc, argv, &a) == 0) {
-        struct sweep sw;
-        char err[1024];
-        rc = run_interruptible(&a.o, &sw, err, sizeof err);
-        if (rc == SWEEP_OK) {
-            print_summary(&a.o, &sw);
-            if (fflush(stdout) != 0)
-                rc = SWEEP_FAILED;
-            if (a.cc.plot && rc == SWEEP_OK)
-                rc = plot_after_run(a.o.out_dir, stdout);
-        } else {
-            fprintf(stderr, "provsim: %s\n", err);
-        }
-        sweep_fini(&sw);
-    }
+    if (parse_sweep_args(argc, argv, &a) == 0)
+        rc = a.emit ? emit_slurm(&a) : sweep_cmd(&a);
     sweep_args_fini(&a);
     return rc;
 }

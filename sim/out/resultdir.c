@@ -68,3 +68,20 @@ int resdir_cell_parse(const char *name, int *cell)
     return sscanf(name, RESDIR_CELL_PREFIX "%d.jso%c", cell, &tail) == 2 && tail == 'n' &&
            strlen(name) == strlen(RESDIR_CELL_PREFIX "00000.json");
 }
+
+void resdir_task_name(char *buf, size_t len, int k, int n)
+{
+    snprintf(buf, len, RESDIR_TASK_PREFIX "%04d-of-%04d.jsonl", k, n);
+}
+
+int resdir_task_parse(const char *name, int *k, int *n)
+{
+    int used = 0;
+    if (sscanf(name, RESDIR_TASK_PREFIX "%d-of-%d.jsonl%n", k, n, &used) != 2 || used == 0 ||
+        name[used] != '\0' || *k < 0 || *k >= *n)
+        return 0;
+    /* exactly the spelling resdir_task_name writes: no "+1", no " 1" */
+    char want[64];
+    resdir_task_name(want, sizeof want, *k, *n);
+    return strcmp(want, name) == 0;
+}

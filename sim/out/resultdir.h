@@ -8,6 +8,7 @@
  *   sweep    sweep.csv, sweep.json, journal/           (plan/sweep.h)
  *   plan     plan.json, plan.csv                       (plan/plan.h)
  *            journal/manifest.json, journal/cell-NNNNN.json, journal/lock
+ *            journal/task-KKKK-of-NNNN.jsonl (a task's journal, --task)
  *   any      report.md, report.html                    (out/report.h)
  *            charts NAME.png and NAME.svg               (out/plot.h)
  *
@@ -69,5 +70,14 @@ void resdir_cell_name(char *buf, size_t len, int cell);
 /* 1 and *cell if name is a journal cell file name, else 0 (*cell may
  * still be out of the sweep's range: the caller checks). */
 int resdir_cell_parse(const char *name, int *cell);
+
+/* "task-KKKK-of-NNNN.jsonl": the journal of task k of n (0 <= k < n, at
+ * least four digits each) of a sweep split with --task/--tasks. Every
+ * task journal name starts with RESDIR_TASK_PREFIX. */
+#define RESDIR_TASK_PREFIX "task-"
+void resdir_task_name(char *buf, size_t len, int k, int n);
+/* 1 and *k, *n if name is exactly a task journal name (as resdir_task_name
+ * writes it, 0 <= k < n), else 0. */
+int resdir_task_parse(const char *name, int *k, int *n);
 
 #endif

@@ -128,6 +128,10 @@ static int check_cells(const struct sweep_ctx *c, char *err, size_t errlen)
             scn_fini(&s);
             return cell_error(c, i, msg, err, errlen);
         }
+        struct run_opts ro;
+        sweep_cell_run_opts(o, &s, &ro);
+        c->cell_reps[i] = ro.reps;
+        c->cell_cost[i] = sweep_cell_cost(&s);
         if (i == 0) {
             /* the --set changed the base: the name alone would describe
              * the unmodified file */
@@ -263,22 +267,74 @@ static struct run_twins *make_twins(const struct sweep_ctx *c)
     return t;
 }
 
+cJSON *sweep_setup(struct sweep_ctx *c, char *err, size_t errlen)
+{
+    const struct sweep_opts *o = c->o;
+    struct sweep *sw = c->sw;
+    if (check_grid(o, sw, err, errlen))
+        return NULL;
+    c->text = sweep_read_file(o->scenario, &c->len, err, errlen);
+    if (!c->text)
+        return NULL;
+    digest_sha256_hex(c->text, c->len, sw->sha256);
+    c->cell_reps = xcalloc((size_t)sw->ncells, sizeof *c->cell_reps);
+    c->cell_cost = xcalloc((size_t)sw->ncells, sizeof *c->cell_cost);
+    if (check_base(c, err, errlen) || check_cells(c, err, errlen))
+        return NULL;
+    return sweep_journal_fingerprint(c);
+}
+
+void sweep_ctx_fini(struct sweep_ctx *c)
+{
+    free(c->text);
+    free(c->dir);
+    free(c->journal);
+    free(c->cell_reps);
+    free(c->cell_cost);
+    run_twins_free(c->twins);
+    if (c->plan) {
+        sweep_plan_fini(c->plan);
+        free(c->plan);
+    }
+    if (c->tj)
+        sweep_tjournal_close(c->tj);
+    memset(c, 0, sizeof *c);
+}
+
+int sweep_check(const struct sweep_opts *o, char *err, size_t errlen)
+{
+    struct sweep sw = {0};
+    struct sweep_ctx c = {.o = o, .sw = &sw};
+    cJSON *manifest = sweep_setup(&c, err, errlen);
+    int rc = manifest ? SWEEP_OK : SWEEP_BAD_INPUT;
+    cJSON_Delete(manifest);
+    sweep_ctx_fini(&c);
+    sweep_fini(&sw);
+    return rc;
+}
+
 int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
 {
     memset(sw, 0, sizeof *sw);
-    if (check_grid(o, sw, err, errlen))
-        return SWEEP_BAD_INPUT;
+    if (o->ntasks > 0 && (o->task < 0 || o->task >= o->ntasks))
+        return xerr(err, errlen, "--task %d is not one of the tasks 0 to %d of --tasks %d",
+                    o->task, o->ntasks - 1, o->ntasks),
+               SWEEP_BAD_INPUT;
+    if (o->ntasks > 0 && !strcmp(o->scenario, "-"))
+        return xerr(err, errlen, "%s",
+                    "--task: the scenario must be a file (every task and the merge read "
+                    "it), not standard input"),
+               SWEEP_BAD_INPUT;
     struct sweep_ctx c = {.o = o, .sw = sw};
-    c.text = sweep_read_file(o->scenario, &c.len, err, errlen);
-    if (!c.text)
-        return SWEEP_BAD_INPUT;
-    digest_sha256_hex(c.text, c.len, sw->sha256);
     int rc = SWEEP_BAD_INPUT, lockfd = -1;
-    cJSON *manifest = NULL;
-    if (check_base(&c, err, errlen) || check_cells(&c, err, errlen))
+    cJSON *manifest = sweep_setup(&c, err, errlen);
+    if (!manifest)
         goto out;
-    manifest = sweep_journal_fingerprint(&c);
     c.twins = make_twins(&c);
+    if (o->ntasks > 0) {
+        rc = sweep_task_run(&c, manifest, err, errlen);
+        goto out;
+    }
     rc = prepare_dir(&c, manifest, &lockfd, err, errlen);
     if (rc == SWEEP_OK)
         rc = run_and_write(&c, err, errlen);
@@ -286,10 +342,7 @@ out:
     if (lockfd >= 0)
         close(lockfd);
     cJSON_Delete(manifest);
-    run_twins_free(c.twins);
-    free(c.text);
-    free(c.dir);
-    free(c.journal);
+    sweep_ctx_fini(&c);
     return rc;
 }
 

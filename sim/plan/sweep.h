@@ -88,8 +88,11 @@ struct sweep_opts {
                                 * SIGINT and SIGTERM blocked, so a handler
                                 * setting it runs on the calling thread) */
     int stop_after;            /* test hook: start no more than this many
-                                * cells in this call, then act as if
-                                * stopped; 0 = off */
+                                * cells (units) in this call, then act as
+                                * if stopped; 0 = off */
+    int ntasks;                /* > 0: run only task `task` of ntasks (see
+                                * "Tasks" below); 0 = the whole sweep */
+    int task;                  /* 0 <= task < ntasks */
 };
 
 struct sweep_cell {
@@ -106,8 +109,10 @@ struct sweep {
     int base_reps;             /* the base scenario's replications */
     uint64_t seed;             /* the seed every cell ran with (unless a
                                 * cell's values change the seed) */
-    int loaded;                /* cells taken from the journal */
-    int ran;                   /* cells run in this call */
+    int loaded;                /* cells (a task: units) taken from the journal */
+    int ran;                   /* cells (a task: units) run in this call */
+    int task_units;            /* a task: the units assigned to it */
+    int nunits;                /* a task or a merge: units of the whole sweep */
     char fingerprint[17];      /* hex */
     char sha256[65];           /* hex SHA-256 of the base scenario file's bytes */
 };
@@ -123,6 +128,57 @@ enum { SWEEP_OK = 0, SWEEP_FAILED = 1, SWEEP_BAD_INPUT = 2, SWEEP_INTERRUPTED = 
  * (sweep_fini). */
 int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen);
 void sweep_fini(struct sweep *sw);
+
+/* The checks of sweep_run before it touches DIR (the grid, the base, every
+ * cell): SWEEP_OK, or SWEEP_BAD_INPUT with a message. */
+int sweep_check(const struct sweep_opts *o, char *err, size_t errlen);
+
+/* ---- Tasks: one sweep split over processes or machines ----------------
+ *
+ * The work is a list of units, each a cell and a block of its
+ * replications (replication r of a cell depends on (seed, r) alone, so a
+ * block runs anywhere). With N tasks each cell is cut into
+ * ceil(4N / cells) blocks (at most one per replication; a whole cell with
+ * --precision, whose stopping rule is sequential), so there are at least
+ * about 4N units. A unit's cost is its replications times the cell's
+ * expected requests per replication (sweep_cell_cost); units are dealt
+ * largest first to the task with the least cost so far (ties: the lower
+ * unit, the lower task), a deterministic function of the sweep and N.
+ *
+ * Task k (o->ntasks = N, o->task = k) runs its units and appends each to
+ * its own journal DIR/journal/task-KKKK-of-NNNN.jsonl (the only file it
+ * writes; DIR may be on a shared filesystem): line 1 the manifest (the
+ * --resume fingerprint and its parts, k, N), then one line per finished
+ * unit with every replication's metric values, exactly. A rerun of the
+ * same task resumes its own journal; a task whose fingerprint or N is not
+ * that of the journals already in DIR is refused (SWEEP_BAD_INPUT).
+ *
+ * sweep_merge reads every task journal of DIR, checks that each unit is
+ * there exactly once and that all share one fingerprint, summarises each
+ * cell from its replications in order r -- what run_scenario does -- and
+ * writes sweep.csv and sweep.json with the writer of sweep_run: the same
+ * bytes as the single process. */
+
+/* The sweep a merge found in DIR: options rebuilt from the task
+ * journals' manifest (everything owned here). */
+struct sweep_merged {
+    struct sweep_opts o;   /* o.scenario, o.sets, o.axes point below */
+    char *scenario;
+    char **sets;
+    struct sweep_axis *axes;
+    char *dir;
+    int ntasks;
+};
+
+/* Merges the task journals of dir into dir/sweep.csv and dir/sweep.json.
+ * Returns SWEEP_OK (*m and *sw describe the sweep, all cells done), or
+ * SWEEP_BAD_INPUT (missing or duplicated tasks and units, different
+ * fingerprints, unreadable journals: err names them; nothing written) or
+ * SWEEP_FAILED. Caller owns *m (sweep_merged_fini) and *sw (sweep_fini)
+ * in every case. */
+int sweep_merge(const char *dir, struct sweep_merged *m, struct sweep *sw, char *err,
+                size_t errlen);
+void sweep_merged_fini(struct sweep_merged *m);
 
 /* The axis indices of cell i (idx has naxes entries). */
 void sweep_cell_index(const struct sweep_axis *axes, int naxes, int cell, int *idx);

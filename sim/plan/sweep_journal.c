@@ -13,8 +13,8 @@
  * - --resume trusts only cells whose fingerprint and values match; a
  *   cell of another sweep refuses the resume, an unreadable cell runs
  *   again. Without --resume the journal is emptied first.
- * - Only names the journal writes (cell-*, manifest.json and their
- *   temporary files) are ever removed from it, and one sweep at a time
+ * - Only names the journal writes (cell-*, manifest.json, the tasks'
+ *   task-* and their temporary files) are ever removed from it, and one sweep at a time
  *   holds the lock on a journal. */
 #include "plan/sweep_internal.h"
 
@@ -46,9 +46,8 @@ static cJSON *num_item(double v)
     return csvfmt_json_number(v); /* exact: a loaded cell is the cell run */
 }
 
-static int num_get(const cJSON *o, const char *key, double *v)
+static int num_value(const cJSON *it, double *v)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     if (cJSON_IsNumber(it)) {
         *v = it->valuedouble;
         return 0;
@@ -65,6 +64,11 @@ static int num_get(const cJSON *o, const char *key, double *v)
         return 0;
     }
     return -1;
+}
+
+static int num_get(const cJSON *o, const char *key, double *v)
+{
+    return num_value(cJSON_GetObjectItemCaseSensitive(o, key), v);
 }
 
 /* ---- cell files ---------------------------------------------------------- */
@@ -279,6 +283,16 @@ static void fingerprint(const struct sweep_ctx *c, uint64_t text_h)
     snprintf(c->sw->fingerprint, sizeof c->sw->fingerprint, "%016llx", (unsigned long long)h);
 }
 
+cJSON *sweep_journal_num(double v)
+{
+    return num_item(v);
+}
+
+int sweep_journal_num_get(const cJSON *it, double *v)
+{
+    return num_value(it, v);
+}
+
 /* Why an old manifest is not this sweep's, in words. */
 static void manifest_diff(const cJSON *old, const cJSON *now, char *buf, size_t len)
 {
@@ -309,6 +323,25 @@ static void manifest_diff(const cJSON *old, const cJSON *now, char *buf, size_t 
         snprintf(buf, len, "unknown");
 }
 
+void sweep_journal_manifest_diff(const cJSON *old, const cJSON *now, char *buf, size_t len)
+{
+    /* compared as read back: the manifest in memory holds raw numbers
+     * (csvfmt_json_number), the file's parse holds numbers, and
+     * cJSON_Compare calls those types different */
+    char *now_text = cJSON_PrintUnformatted(now);
+    cJSON *back = cJSON_Parse(now_text);
+    manifest_diff(old, back, buf, len);
+    cJSON_Delete(back);
+    free(now_text);
+}
+
+/* A task's journal (sweep_tjournal.c): the single-process journal's
+ * --fresh removes them too, and their presence is an earlier sweep's. */
+static int task_prefixed(const char *name)
+{
+    return strncmp(name, RESDIR_TASK_PREFIX, strlen(RESDIR_TASK_PREFIX)) == 0;
+}
+
 int sweep_journal_exists(const char *journal)
 {
     DIR *d = opendir(journal);
@@ -317,7 +350,8 @@ int sweep_journal_exists(const char *journal)
     struct dirent *e;
     int found = 0;
     while (!found && (e = readdir(d)))
-        found = cell_prefixed(e->d_name) || !strcmp(e->d_name, RESDIR_MANIFEST_JSON);
+        found = cell_prefixed(e->d_name) || task_prefixed(e->d_name) ||
+                !strcmp(e->d_name, RESDIR_MANIFEST_JSON);
     closedir(d);
     return found;
 }
@@ -341,7 +375,7 @@ int sweep_journal_clear(const char *journal, char *err, size_t errlen)
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d))) {
-        if (!cell_prefixed(e->d_name) &&
+        if (!cell_prefixed(e->d_name) && !task_prefixed(e->d_name) &&
             strncmp(e->d_name, RESDIR_MANIFEST_JSON, strlen(RESDIR_MANIFEST_JSON)) != 0)
             continue;
         char *p = file_join(journal, e->d_name);
@@ -374,14 +408,7 @@ static int check_manifest(const struct sweep_ctx *c, const cJSON *manifest, char
         }
         if (strcmp(fp->valuestring, c->sw->fingerprint) != 0) {
             char why[512];
-            /* compared as read back: the manifest in memory holds raw
-             * numbers (csvfmt_json_number), the file's parse holds
-             * numbers, and cJSON_Compare calls those types different */
-            char *now_text = cJSON_PrintUnformatted(manifest);
-            cJSON *now = cJSON_Parse(now_text);
-            manifest_diff(old, now, why, sizeof why);
-            cJSON_Delete(now);
-            free(now_text);
+            sweep_journal_manifest_diff(old, manifest, why, sizeof why);
             cJSON_Delete(old);
             xerr(err, errlen,
                  "--resume: the journal in %s is from a different sweep (changed: %s); run "

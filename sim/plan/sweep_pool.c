@@ -48,6 +48,28 @@ static int stopping(const struct pool *p)
     return p->failed || p->stop || (o->stop_after > 0 && p->started >= o->stop_after);
 }
 
+/* A task's unit: its block of replications, appended to the task's
+ * journal, with no lock held. Returns 0, or -1 with a message. */
+static int run_unit(const struct sweep_ctx *c, int unit, char *err, size_t errlen)
+{
+    const struct sweep_unit *u = &c->plan->units[unit];
+    struct scenario s;
+    struct run_opts ro;
+    struct run_result res;
+    int rc = sweep_cell_build(c, u->cell, &s, err, errlen); /* validated: cannot fail */
+    if (rc == 0) {
+        sweep_cell_run_opts(c->o, &s, &ro);
+        ro.reps = u->reps;
+        ro.first = u->first;
+        ro.twins = c->twins; /* replication r's, whichever block r is in */
+        run_scenario(&s, &ro, &res);
+        rc = sweep_tjournal_append(c, unit, &res, err, errlen);
+        run_result_fini(&res);
+        scn_fini(&s);
+    }
+    return rc;
+}
+
 /* Runs one cell and saves it to the journal, with no lock held. Returns 0
  * (*sc filled, not yet marked done), or -1 with a message. */
 static int run_cell(const struct sweep_ctx *c, int cell, struct sweep_cell *sc, char *err,
@@ -84,13 +106,15 @@ static void *worker(void *arg)
 
         char err[SCN_ERRLEN];
         struct sweep_cell sc;
-        int rc = run_cell(c, cell, &sc, err, sizeof err);
+        int rc = c->plan ? run_unit(c, cell, err, sizeof err) : run_cell(c, cell, &sc, err, sizeof err);
 
         pthread_mutex_lock(&p->mu);
         if (rc != 0) {
             if (!p->failed)
                 snprintf(p->err, sizeof p->err, "%s", err);
             p->failed = 1;
+        } else if (c->plan) {
+            p->finished++; /* its replications are in the task's journal only */
         } else {
             sc.done = 1;
             c->sw->cells[cell] = sc;
@@ -147,7 +171,8 @@ static void wait_workers(struct pool *p, struct progress *bar)
         if (o->stop && *o->stop)
             p->stop = 1;
         if (o->progress)
-            progress_draw(bar, sw->loaded + p->finished, sw->ncells, p->finished, p->ntodo, 0);
+            progress_draw(bar, sw->loaded + p->finished, p->c->plan ? sw->task_units : sw->ncells,
+                          p->finished, p->ntodo, 0);
     }
 }
 
@@ -162,7 +187,7 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
         jobs = ntodo > 0 ? ntodo : 1;
     pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
     struct progress bar;
-    progress_init(&bar, stderr, "cells", 0.0); /* from the start: a sweep is long */
+    progress_init(&bar, stderr, c->plan ? "units" : "cells", 0.0); /* from the start: a sweep is long */
     pthread_mutex_lock(&p.mu);
     int nth = start_workers(&p, th, jobs);
     if (nth == 0) {
@@ -179,7 +204,8 @@ int sweep_pool_run(struct sweep_ctx *c, int *todo, int ntodo, char *err, size_t 
         pthread_join(th[i], NULL);
     free(th);
     if (o->progress) {
-        progress_draw(&bar, c->sw->loaded + p.finished, c->sw->ncells, p.finished, ntodo, 1);
+        progress_draw(&bar, c->sw->loaded + p.finished,
+                      c->plan ? c->sw->task_units : c->sw->ncells, p.finished, ntodo, 1);
         progress_end(&bar, 1);
     }
     c->sw->ran = p.finished;

@@ -35,26 +35,38 @@
 
 #define BASE_BYTES (4.0 * 1024 * 1024)
 
+/* n plus the stream's expected arrivals over the horizon (added hour by
+ * hour onto n, the order the memory estimate always summed in). */
+static double add_arrivals(double n, const struct scenario *s, const struct wl_traffic *tr)
+{
+    if (!tr->enabled)
+        return n;
+    /* the profile is constant within each clock hour */
+    double t = 0;
+    while (t < s->horizon_s) {
+        double abs = (double)s->start_epoch_s + t;
+        double next = (floor(abs / 3600.0) + 1.0) * 3600.0 - (double)s->start_epoch_s;
+        if (next <= t)
+            next = t + 3600.0;
+        if (next > s->horizon_s)
+            next = s->horizon_s;
+        n += wl_profile_rate(&tr->profile, s->start_epoch_s, t) * (next - t);
+        t = next;
+    }
+    return n;
+}
+
+double mem_expected_arrivals(const struct scenario *s, const struct wl_traffic *tr)
+{
+    return add_arrivals(0, s, tr);
+}
+
 double mem_expected_jobs(const struct scenario *s)
 {
     double n = 0;
     for (int r = 0; r < s->nrollouts; r++)
         n += (double)s->rollouts[r].users;
-    if (s->background.enabled) {
-        /* the profile is constant within each clock hour */
-        double t = 0;
-        while (t < s->horizon_s) {
-            double abs = (double)s->start_epoch_s + t;
-            double next = (floor(abs / 3600.0) + 1.0) * 3600.0 - (double)s->start_epoch_s;
-            if (next <= t)
-                next = t + 3600.0;
-            if (next > s->horizon_s)
-                next = s->horizon_s;
-            n += wl_profile_rate(&s->background.profile, s->start_epoch_s, t) * (next - t);
-            t = next;
-        }
-    }
-    return n;
+    return add_arrivals(n, s, &s->background);
 }
 
 double mem_estimate_bytes(const struct scenario *s, int parallel)

@@ -22,6 +22,9 @@
 /* Expected jobs over the horizon: rollout users plus the background
  * profile's expected arrivals (per replication; replications reuse memory). */
 double mem_expected_jobs(const struct scenario *s);
+/* Expected arrivals of a stream (background jobs or other clients'
+ * requests) over the horizon: the hourly profile's integral. */
+double mem_expected_arrivals(const struct scenario *s, const struct wl_traffic *t);
 
 /* Peak bytes a run of s is expected to need (> 0) with `parallel`
  * replications in memory at once (run --jobs; at least 1). A double: the

@@ -45,9 +45,10 @@ struct run_opts {
                         * with precision, the cap */
     int first;         /* the first replication's index: replications
                         * first..first+reps-1 run (values row k is
-                        * replication first+k); 0 for every command but
-                        * plan, which adds replications stage by stage.
-                        * Needs precision 0 */
+                        * replication first+k); 0 but for plan, which adds
+                        * replications stage by stage, and a sweep task's
+                        * block of a cell. Needs precision 0 (its rule
+                        * needs replications 0.. in order) */
     double precision;  /* 0 = off; else a relative target, e.g. 0.02: stop once
                         * the 95% CI half-width of clear_time_s is at most
                         * precision * |mean| (at least 3 replications; a mean

@@ -17,6 +17,7 @@ truncate -s 17M "$fix/big.json"      # sparse: costs no disk
 echo 'not a directory' > "$fix/file.txt"
 echo '{}' > "$fix/noperm.json" && chmod 000 "$fix/noperm.json"
 mkdir -p "$fix/oldsweep/journal" && echo '{}' > "$fix/oldsweep/journal/manifest.json"
+mkdir -p "$fix/badtask/journal" && echo 'not json' > "$fix/badtask/journal/task-0000-of-0001.jsonl"
 fix_before=$(ls -lAR "$fix" | sed 1d)
 
 fails=0 runs=0 skips=0

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
-# Builds the libFuzzer target fuzz_TARGET (TARGET: scenario or parse) with
+# Builds the libFuzzer target fuzz_TARGET (TARGET: scenario, parse or tasks) with
 # clang, ASan and UBSan in build-fuzz/, and runs it for SECONDS. The seed
-# corpus is configs/ (and, for parse, tests/fuzz/seeds/parse/); it is copied into
+# corpus is configs/ (for parse and tasks, tests/fuzz/seeds/TARGET/); it is copied into
 # the work corpus tests/fuzz/corpus/TARGET/ (not in git), which grows across runs.
 # Crashing inputs land in tests/fuzz/artifacts/TARGET/; once fixed, copy each into
 # tests/fuzz/regressions/TARGET/, which ctest replays (fuzz_TARGET_replay).
@@ -13,14 +13,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
-  echo "usage: tests/fuzz/run.sh scenario|parse SECONDS [libFuzzer options...]" >&2
+  echo "usage: tests/fuzz/run.sh scenario|parse|tasks SECONDS [libFuzzer options...]" >&2
   exit 2
 fi
 target=$1 secs=$2
 shift 2
 case $target in
-  scenario|parse) ;;
-  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario or parse)" >&2; exit 2 ;;
+  scenario|parse|tasks) ;;
+  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario, parse or tasks)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
@@ -41,6 +41,8 @@ if [ "$target" = parse ]; then
   for f in configs/*.json; do
     [ -e "$corpus/cfg-$(basename "$f")" ] || { printf '\0'; cat "$f"; } > "$corpus/cfg-$(basename "$f")"
   done
+elif [ "$target" = tasks ]; then
+  cp -n tests/fuzz/seeds/tasks/* "$corpus"/
 else
   cp -n configs/*.json "$corpus"/
 fi
