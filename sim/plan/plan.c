@@ -16,6 +16,7 @@
 
 #include "run/memlimit.h"
 #include "run/runner.h"
+#include "run/twins.h"
 #include "scenario/scenario.h"
 #include "base/util.h"
 
@@ -125,7 +126,8 @@ static int run_cand(struct stage *st, int i)
     struct run_opts ro = {.reps = st->need - c->n,
                           .first = c->n,
                           .seed = st->pl->seed,
-                          .threads = st->threads_each};
+                          .threads = st->threads_each,
+                          .twins = st->pl->twins};
     struct run_result res;
     int rc = run_scenario(c->s, &ro, &res);
     if (rc == 0) {
@@ -294,6 +296,12 @@ int plan_run(const struct plan_opts *o, struct plan *pl, char *err, size_t errle
         return PLAN_BAD_INPUT;
     int rc = build_candidates(o, pl, text, len, err, errlen) ? PLAN_BAD_INPUT : PLAN_OK;
     free(text);
+    /* candidates that differ only in their rollouts share replication r
+     * of the day without them (as a sweep's cells do) */
+    if (rc == PLAN_OK && sweep_axes_in_rollouts(o->axes, o->naxes) &&
+        run_twins_apply(pl->c[0].s))
+        pl->twins = run_twins_create(pl->c[0].s, pl->seed,
+                                     o->max_reps > o->n0 ? o->max_reps : o->n0);
     if (rc == PLAN_OK && select_plan(o, pl, err, errlen))
         rc = PLAN_FAILED;
     if (rc == PLAN_OK && (plan_write_json(o, pl, err, errlen) || plan_write_csv(o, pl, err, errlen)))
@@ -311,6 +319,7 @@ void plan_fini(struct plan *pl)
         free(pl->c[i].values);
     }
     free(pl->c);
+    run_twins_free(pl->twins);
     free(pl->name);
     if (pl->rs.c)
         rs_fini(&pl->rs);

@@ -98,6 +98,8 @@ struct plan {
     int full_per_candidate;
     char *name;                /* owned: the base scenario's name */
     char sha256[65];
+    struct run_twins *twins;   /* owned, may be NULL: the candidates' shared
+                                * rollout-free replications (run/twins.h) */
 };
 
 enum { PLAN_OK = 0, PLAN_FAILED = 1, PLAN_BAD_INPUT = 2 };

@@ -245,6 +245,15 @@ static int in_rollouts(const char *path)
     return strncmp(path, pre, n) == 0 && (path[n] == '\0' || path[n] == '[' || path[n] == '.');
 }
 
+int sweep_axes_in_rollouts(const struct sweep_axis *axes, int naxes)
+{
+    for (int a = 0; a < naxes; a++)
+        for (int k = 0; k <= axes[a].nlinked; k++)
+            if (!in_rollouts(sweep_axis_part(&axes[a], k)->path))
+                return 0;
+    return 1;
+}
+
 /* When every axis lies inside workload.rollouts, the cells differ only in
  * their rollouts, so with a fixed horizon they share each rollout-free
  * replication of the harm metrics (run/twins.h): run once per replication
@@ -252,10 +261,8 @@ static int in_rollouts(const char *path)
 static struct run_twins *make_twins(const struct sweep_ctx *c)
 {
     const struct sweep_opts *o = c->o;
-    for (int a = 0; a < o->naxes; a++)
-        for (int k = 0; k <= o->axes[a].nlinked; k++)
-            if (!in_rollouts(sweep_axis_part(&o->axes[a], k)->path))
-                return NULL;
+    if (!sweep_axes_in_rollouts(o->axes, o->naxes))
+        return NULL;
     struct scenario s;
     struct run_opts ro;
     char err[SCN_ERRLEN];

@@ -45,6 +45,11 @@ struct sweep_axis {
     int nlinked;
 };
 
+/* Does every path of the axes (linked ones too) lie inside
+ * workload.rollouts? Then the cells differ only in their rollouts and
+ * may share their rollout-free replications (run/twins.h). */
+int sweep_axes_in_rollouts(const struct sweep_axis *axes, int naxes);
+
 /* The paths of an axis, its own first then the linked ones: path k
  * (0 <= k < 1 + nlinked) as an axis of its own (borrowed from ax). */
 const struct sweep_axis *sweep_axis_part(const struct sweep_axis *ax, int k);
