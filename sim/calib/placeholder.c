@@ -1,0 +1,1 @@
+/* placeholder */ typedef int calib_placeholder_t;
