@@ -6,7 +6,9 @@
 
 #include "base/util.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static int is_leap(int64_t y)
@@ -177,4 +179,46 @@ int logtime_parse_offset(const char *s, double *out_s)
     if (zone(s, len, &i, out_s, 1) || i != len)
         return -1;
     return 0;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void logtime_format_iso(double epoch_s, char *buf, size_t len)
+{
+    int64_t ms = (int64_t)llround(epoch_s * 1000.0);
+    int64_t s = floor_div(ms, 1000), days = floor_div(s, 86400), sod = s - days * 86400;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, len, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
+             (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (int)(ms - s * 1000));
+}
+
+void logtime_format_ncsa(double epoch_s, char *buf, size_t len)
+{
+    static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int64_t s = (int64_t)floor(epoch_s), days = floor_div(s, 86400), sod = s - days * 86400;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, len, "%02d/%s/%04lld:%02d:%02d:%02d +0000", d, mon[m - 1], (long long)y,
+             (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
 }

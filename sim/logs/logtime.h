@@ -24,4 +24,11 @@ int logtime_parse_ncsa(const char *s, size_t len, double *out_s, char *msg, size
  * "Z" or "0". Returns 0 with *out_s in seconds (east positive), or -1. */
 int logtime_parse_offset(const char *s, double *out_s);
 
+/* Formats seconds since 1970 UTC as "2026-11-03T09:00:01.123Z"
+ * (milliseconds, rounded; buf >= 25 bytes). */
+void logtime_format_iso(double epoch_s, char *buf, size_t len);
+/* The same as an NCSA stamp, "03/Nov/2026:09:00:01 +0000" (whole seconds,
+ * truncated; buf >= 27 bytes). */
+void logtime_format_ncsa(double epoch_s, char *buf, size_t len);
+
 #endif

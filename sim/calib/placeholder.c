@@ -1,1 +1,0 @@
-/* placeholder */ typedef int calib_placeholder_t;
