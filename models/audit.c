@@ -202,14 +202,14 @@ const char *audit_before(struct audit *a, const struct ev *ev, long *job)
     a->last_t = ev->t;
     const struct prov *p = a->p;
     /* the releases this event will make (as prov_handle does them) */
-    if (ev->type == PROV_EV_RESPONSE && ev->arg < p->njobs) {
+    if (ev_type(ev) == PROV_EV_RESPONSE && ev->arg < p->njobs) {
         const struct job *j = &p->jobs[ev->arg];
         int ep = j->endpoint;
         if (j->outcome != SRV_THROTTLED && release(a, j->kind, ep)) {
             *job = (long)ev->arg;
             return a->msg;
         }
-    } else if (ev->type == PROV_EV_OTHER_DONE && ev->arg < JOB_KIND_COUNT) {
+    } else if (ev_type(ev) == PROV_EV_OTHER_DONE && ev->arg < JOB_KIND_COUNT) {
         if (release(a, (int)ev->arg, client_single_endpoint((int)ev->arg)))
             return a->msg;
     }

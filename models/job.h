@@ -44,28 +44,38 @@ enum job_state {
     JOB_NSTATES
 };
 
-/* One per job, in one array indexed by job id (provision.h). */
+/* One per job, in one array indexed by job id (provision.h): 16 bytes,
+ * so a million-user rollout's jobs fit in 16 MB. What only some jobs or
+ * some scenarios need lives beside the array: the ready queue is a ring
+ * of job ids, a throttled response's Retry-After rides in its event, the
+ * retry state of the decorrelated and schedule policies is in side arrays
+ * allocated only for them, and background jobs' creation times are kept
+ * in arrival order for the harm metrics (provision.h). */
 struct job {
-    double created_s;
-    double prev_delay_s; /* decorrelated jitter's previous delay, seconds; once the
-                          * job has succeeded, its latency (job_latency_s) */
-    double first_failed_s; /* time of its first failure (schedule retries), seconds */
-    float retry_after_s; /* of the request in flight, if throttled; seconds */
-    uint32_t next;       /* FIFO link (job id), UINT32_MAX = none */
-    uint32_t attempts;   /* tries of the job: its first plus its retries */
-    uint8_t kind, origin, state, failed, outcome;
-    uint8_t step;        /* index in its kind's recipe of the request to send */
-    uint8_t existing;    /* a create whose user already exists (PUT, not POST) */
-    int8_t refused_by;   /* limiter that refused the request in flight, or -1 */
-    uint8_t endpoint;    /* enum endpoint of the request in flight */
+    double t_s;        /* created, seconds; once succeeded, its latency
+                        * (job_latency_s): created + latency is not needed
+                        * again, and the harm metrics' background jobs keep
+                        * their creation times beside */
+    uint32_t attempts; /* tries of the job: its first plus its retries */
+    unsigned kind : 3;     /* enum job_kind */
+    unsigned origin : 2;   /* enum job_origin */
+    unsigned state : 3;    /* enum job_state */
+    unsigned failed : 1;   /* on the failed-task list */
+    unsigned outcome : 2;  /* enum srv_outcome of the request in flight */
+    unsigned step : 3;     /* index in its kind's recipe of the request to send */
+    unsigned existing : 1; /* a create whose user already exists (PUT, not POST) */
+    unsigned endpoint : 4; /* enum endpoint of the request in flight */
 };
 
-/* A succeeded job's latency, created -> succeeded, seconds (the retry
- * state it reuses is dead once the job has succeeded). The harm metrics
- * pair background jobs by arrival, which is job id order. */
+/* A succeeded job's latency, created -> succeeded, seconds. */
 static inline double job_latency_s(const struct job *j)
 {
-    return j->prev_delay_s;
+    return j->t_s;
+}
+/* A job's creation time, seconds; not once it has succeeded. */
+static inline double job_created_s(const struct job *j)
+{
+    return j->t_s;
 }
 
 const char *job_kind_name(enum job_kind k);

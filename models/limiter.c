@@ -245,6 +245,27 @@ void lim_take(struct limiter *l, double t)
     }
 }
 
+void lim_take_admitted(struct limiter *l, double t)
+{
+    switch (l->cfg.type) {
+    case LIM_FIXED_WINDOW:
+        l->count += 1;
+        break;
+    case LIM_TOKEN_BUCKET:
+        XASSERT_AT(l->last_s == t, t); /* lim_admit refilled it at t */
+        l->tokens -= 1;
+        if (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt)
+            l->tokens = -l->cfg.max_debt;
+        break;
+    case LIM_SLIDING_WINDOW:
+        sw_push(l, t);
+        break;
+    case LIM_CONCURRENCY:
+        l->in_service += 1;
+        break;
+    }
+}
+
 void lim_release(struct limiter *l)
 {
     if (l->cfg.type != LIM_CONCURRENCY)

@@ -103,6 +103,10 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s);
 /* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
 void lim_take(struct limiter *l, double t);
+/* lim_take right after lim_admit(l, t) admitted the request: the state is
+ * already brought up to t (the refill, the window, the expiry), so only
+ * the count changes. The same result as lim_take(l, t), for less. */
+void lim_take_admitted(struct limiter *l, double t);
 /* A request that lim_take counted has left service (concurrency only;
  * a no-op for the other types). */
 void lim_release(struct limiter *l);

@@ -52,6 +52,29 @@ const struct metric_info metric_table[METRIC_COUNT] = {
     [METRIC_EVENTS] = {"events", METRIC_UNIT_COUNT, "events simulated"},
 };
 
+/* The succeeded rollout jobs' latencies, gathered over the jobs array
+ * itself: the i-th latency (8 bytes at offset 8i) is written only after
+ * job i (16 bytes at offset 16i) has been read, so a million-job
+ * replication needs no second array for its quantiles. The jobs are gone
+ * afterwards (metric_compute's contract); the quantiles do not depend on
+ * the order. */
+static double *gather_rollout_latencies(struct prov *p, size_t *n)
+{
+    unsigned char *buf = (unsigned char *)p->jobs;
+    size_t k = 0;
+    for (size_t i = 0; i < p->njobs; i++) {
+        const struct job *j = &p->jobs[i];
+        if (j->origin != JOB_ORIGIN_ROLLOUT || j->state != JOB_SUCCEEDED)
+            continue;
+        double lat = job_latency_s(j);
+        memcpy(buf + k * sizeof lat, &lat, sizeof lat);
+        k++;
+    }
+    p->njobs = 0; /* the jobs array now holds the latencies */
+    *n = k;
+    return (double *)(void *)buf;
+}
+
 void metric_compute(struct prov *p, const struct bound_parts *b, double fair_share_s, double *m)
 {
     const struct scenario *s = p->scn;
@@ -98,11 +121,13 @@ void metric_compute(struct prov *p, const struct bound_parts *b, double fair_sha
         (double)(p->rollout_first_429_jobs ? p->rollout_first_429_jobs : p->rollout_started);
     m[METRIC_PEAK_BACKLOG] = (double)p->peak_backlog;
     m[METRIC_PEAK_FAILED_TASKS] = (double)p->peak_failed;
-    if (p->nrollout_lat) {
-        m[METRIC_ROLLOUT_P50] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.50);
-        m[METRIC_ROLLOUT_P95] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.95);
-        m[METRIC_ROLLOUT_P99] = stats_quantile(p->rollout_lat, p->nrollout_lat, 0.99);
-        m[METRIC_ROLLOUT_MAX] = gsl_stats_max(p->rollout_lat, 1, p->nrollout_lat);
+    size_t nlat = 0;
+    double *lat = gather_rollout_latencies(p, &nlat);
+    if (nlat) {
+        m[METRIC_ROLLOUT_P50] = stats_quantile(lat, nlat, 0.50);
+        m[METRIC_ROLLOUT_P95] = stats_quantile(lat, nlat, 0.95);
+        m[METRIC_ROLLOUT_P99] = stats_quantile(lat, nlat, 0.99);
+        m[METRIC_ROLLOUT_MAX] = gsl_stats_max(lat, 1, nlat);
     }
     m[METRIC_GROUP_JOBS] = (double)p->group_jobs;
     if (total_group > 0.0) /* not all done: censored at the horizon, as the clear time */
@@ -138,7 +163,7 @@ void harm_compute(const struct prov *with, const struct prov *without, double *m
     double hi = isfinite(with->settled_s) ? with->settled_s : with->end_s;
     double end = with->end_s, thr = with->scn->harm_delay_threshold_s;
     double sum = 0.0, worst = 0.0;
-    size_t n = 0, delayed = 0, b = 0;
+    size_t n = 0, delayed = 0, b = 0, nb = 0;
     for (size_t i = 0; i < with->njobs; i++) {
         const struct job *j = &with->jobs[i];
         if (j->origin != JOB_ORIGIN_BACKGROUND)
@@ -150,11 +175,13 @@ void harm_compute(const struct prov *with, const struct prov *without, double *m
             break;
         const struct job *k = &without->jobs[b++];
         /* common random numbers: the same arrival in both runs */
-        XASSERT_AT(j->created_s == k->created_s, j->created_s);
-        if (j->created_s < lo || j->created_s > hi || k->state != JOB_SUCCEEDED)
+        double created = with->bg_created[nb];
+        XASSERT_AT(created == without->bg_created[nb], created);
+        nb++;
+        if (created < lo || created > hi || k->state != JOB_SUCCEEDED)
             continue;
         /* unfinished with the rollout: it has waited at least until the end */
-        double lat = j->state == JOB_SUCCEEDED ? job_latency_s(j) : end - j->created_s;
+        double lat = j->state == JOB_SUCCEEDED ? job_latency_s(j) : end - created;
         double d = lat - job_latency_s(k);
         sum += d;
         n++;

@@ -38,6 +38,8 @@ enum metric {
     METRIC_HARM_BG_DELAY_MEAN,
     METRIC_HARM_BG_DELAY_MAX,
     METRIC_HARM_BG_DELAYED_JOBS,
+#define METRIC_HARM_FIRST METRIC_HARM_OTHER_THROTTLED /* the harm metrics, contiguous */
+#define METRIC_HARM_LAST METRIC_HARM_BG_DELAYED_JOBS
     METRIC_BACKGROUND_JOBS,
     METRIC_BACKGROUND_LAT_MEAN,
     METRIC_BACKGROUND_LAT_P95,
@@ -79,7 +81,10 @@ struct bound_parts;
 void metric_detail(const struct prov *p, double *out);
 
 /* Fills out[METRIC_COUNT] from p's finished replication (the rules are the
- * README's metric table). The latency arrays are reordered (quantiles).
+ * README's metric table). It consumes the jobs array: the rollout's
+ * latencies are gathered in its place for the quantiles, and p->njobs is
+ * 0 afterwards, so call it after everything else that reads p's jobs
+ * (harm_compute, the audit, prov_check).
  * b and fair_share_s are the scenario's (bound.h); efficiency uses the
  * terms of b that bound every replication, so it never exceeds 1. The harm
  * metrics are left 0: harm_compute fills them from a pair of runs. */

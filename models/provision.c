@@ -13,6 +13,13 @@
 
 #define NO_JOB UINT32_MAX
 
+/* struct job's bit fields hold these */
+_Static_assert(JOB_KIND_COUNT <= 8 && JOB_ORIGIN_COUNT <= 4 && JOB_NSTATES <= 8,
+               "struct job: kind, origin or state outgrew its bits");
+_Static_assert(SRV_ERROR < 4 && EP_COUNT <= 16 && CLIENT_MAX_STEPS <= 8,
+               "struct job: outcome, endpoint or step outgrew its bits");
+_Static_assert(sizeof(struct job) == 16, "struct job is 16 bytes");
+
 void prov_init(struct prov *p, const struct scenario *scn)
 {
     memset(p, 0, sizeof *p);
@@ -31,8 +38,11 @@ void prov_fini(struct prov *p)
     srv_fini(&p->srv);
     rng_fini(&p->rng);
     free(p->jobs);
-    free(p->rollout_lat);
+    free(p->retry_prev);
+    free(p->first_failed);
+    free(p->fifo);
     free(p->bg_lat);
+    free(p->bg_created);
     memset(p, 0, sizeof *p);
 }
 
@@ -43,7 +53,7 @@ void prov_start(struct prov *p, uint64_t rep)
     srv_reset(&p->srv);
     rng_seed(&p->rng, s->seed, rep);
     p->njobs = 0;
-    p->qhead = p->qtail = NO_JOB;
+    p->fifo_head = p->fifo_len = 0;
     memset(p->count, 0, sizeof p->count);
     p->failed_tasks = p->rollout_failed = 0;
     p->free_workers = s->client.workers;
@@ -69,7 +79,7 @@ void prov_start(struct prov *p, uint64_t rep)
     memset(p->ep_requests, 0, sizeof p->ep_requests);
     memset(p->ep_throttled, 0, sizeof p->ep_throttled);
     p->peak_backlog = p->peak_failed = 0;
-    p->nrollout_lat = p->nbg_lat = 0;
+    p->nbg_lat = p->nbg_created = 0;
     p->bg_lat_sum = 0.0;
 
     for (int r = 0; r < s->nrollouts; r++) {
@@ -92,25 +102,34 @@ static inline void set_state(struct prov *p, struct job *j, int st)
 {
     p->count[j->state]--;
     p->count[st]++;
-    j->state = (uint8_t)st;
+    j->state = (unsigned)st & 7u;
+}
+
+static void fifo_grow(struct prov *p)
+{
+    /* a new power of two, unwrapping the ring */
+    size_t nc = p->fifo_cap ? 2 * p->fifo_cap : 1024;
+    uint32_t *nb = xmalloc(nc * sizeof *nb);
+    for (size_t i = 0; i < p->fifo_len; i++)
+        nb[i] = p->fifo[(p->fifo_head + i) & (p->fifo_cap - 1)];
+    free(p->fifo);
+    p->fifo = nb;
+    p->fifo_cap = nc;
+    p->fifo_head = 0;
 }
 
 static inline void fifo_push(struct prov *p, uint32_t id)
 {
-    p->jobs[id].next = NO_JOB;
-    if (p->qtail == NO_JOB)
-        p->qhead = id;
-    else
-        p->jobs[p->qtail].next = id;
-    p->qtail = id;
+    if (p->fifo_len == p->fifo_cap)
+        fifo_grow(p);
+    p->fifo[(p->fifo_head + p->fifo_len++) & (p->fifo_cap - 1)] = id;
 }
 
 static inline uint32_t fifo_pop(struct prov *p)
 {
-    uint32_t id = p->qhead;
-    p->qhead = p->jobs[id].next;
-    if (p->qhead == NO_JOB)
-        p->qtail = NO_JOB;
+    uint32_t id = p->fifo[p->fifo_head];
+    p->fifo_head = (p->fifo_head + 1) & (p->fifo_cap - 1);
+    p->fifo_len--;
     return id;
 }
 
@@ -123,36 +142,68 @@ static inline void track_peaks(struct prov *p)
         p->peak_failed = p->failed_tasks;
 }
 
-size_t prov_bytes_per_job(void)
+static int needs_prev(const struct scenario *s)
 {
-    return sizeof(struct job) + sizeof(double);
+    return retry_needs_prev(&s->client.retry) || retry_needs_prev(&s->client.error_retry);
+}
+
+static int needs_first_failure(const struct scenario *s)
+{
+    return retry_needs_first_failure(&s->client.retry) ||
+           retry_needs_first_failure(&s->client.error_retry);
+}
+
+size_t prov_bytes_per_job(const struct scenario *s)
+{
+    return sizeof(struct job) + sizeof(uint32_t) + sizeof(double) * (size_t)needs_prev(s) +
+           sizeof(double) * (size_t)needs_first_failure(s);
+}
+
+/* The jobs array and the side arrays indexed by job id grow together. */
+static void grow_jobs(struct prov *p)
+{
+    size_t cap = p->jobs_cap;
+    xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
+    if (needs_prev(p->scn)) {
+        size_t c = cap;
+        xgrow((void **)&p->retry_prev, &c, p->jobs_cap, sizeof(double));
+    }
+    if (needs_first_failure(p->scn)) {
+        size_t c = cap;
+        xgrow((void **)&p->first_failed, &c, p->jobs_cap, sizeof(double));
+    }
 }
 
 static uint32_t new_job(struct prov *p, int origin, int kind, double now)
 {
     if (p->njobs == p->jobs_cap)
-        xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
+        grow_jobs(p);
     /* job ids are 32-bit: mem_guard refuses, before a run starts, a
      * scenario whose expected jobs come anywhere near (PROV_MAX_JOBS) */
     XASSERT_AT(p->njobs < NO_JOB, now);
     uint32_t id = (uint32_t)p->njobs++;
     struct job *j = &p->jobs[id];
-    j->created_s = now;
-    j->prev_delay_s = 0.0;
-    j->first_failed_s = 0.0;
-    j->retry_after_s = 0.0f;
+    j->t_s = now;
+    if (p->retry_prev)
+        p->retry_prev[id] = 0.0;
     j->attempts = 0;
-    j->kind = (uint8_t)kind;
-    j->origin = (uint8_t)origin;
+    j->kind = (unsigned)kind & 7u;
+    j->origin = (unsigned)origin & 3u;
     j->state = JOB_QUEUED;
     j->failed = 0;
     j->outcome = SRV_OK;
     j->step = 0;
-    j->refused_by = -1;
+    j->endpoint = 0;
     /* drawn only when it can matter, so a scenario without existing users
      * draws exactly what it did before the recipes existed */
     j->existing = kind == JOB_KIND_CREATE && p->scn->client.existing_fraction > 0.0 &&
                   rng_uniform(p->rng.s[RNG_EXISTING]) < p->scn->client.existing_fraction;
+    if (origin == JOB_ORIGIN_BACKGROUND) {
+        if (p->nbg_created == p->bg_created_cap)
+            xgrow((void **)&p->bg_created, &p->bg_created_cap, p->nbg_created + 1,
+                  sizeof(double));
+        p->bg_created[p->nbg_created++] = now;
+    }
     p->count[JOB_QUEUED]++;
     fifo_push(p, id);
     return id;
@@ -198,7 +249,7 @@ static void send_request(struct prov *p, uint32_t id)
     struct job *j = &p->jobs[id];
     double now = p->q.now;
     int ep = client_step_endpoint(&s->client, j->kind, j->step, j->existing);
-    j->endpoint = (uint8_t)ep; /* its response and the audit read it back */
+    j->endpoint = (unsigned)ep & 15u; /* its response and the audit read it back */
     p->attempts++;
     p->ep_requests[ep]++;
     double ra = 0.0;
@@ -206,7 +257,7 @@ static void send_request(struct prov *p, uint32_t id)
     if (srv_admit(&p->srv, now, j->kind, ep, &ra, &by, p->rng.s[RNG_JITTER])) {
         j->outcome = SRV_OK;
         if (p->latency_constant) {
-            evq_push_after(&p->q, s->server.latency.mean_s, PROV_EV_RESPONSE, id);
+            evq_push_after(&p->q, s->server.latency.mean_s, PROV_EV_RESPONSE, id, 0.0f);
         } else {
             double d = dist_draw(&s->server.latency, p->rng.s[RNG_LATENCY]);
             evq_push(&p->q, now + d, PROV_EV_RESPONSE, id);
@@ -216,13 +267,12 @@ static void send_request(struct prov *p, uint32_t id)
             j->outcome = SRV_ERROR;
     } else {
         j->outcome = SRV_THROTTLED;
-        j->retry_after_s = (float)ra;
         p->ep_throttled[ep]++;
         if (j->origin == JOB_ORIGIN_ROLLOUT && p->rollout_first_429_jobs == 0)
             p->rollout_first_429_jobs = p->rollout_started;
-        evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id);
+        /* the Retry-After rides with the response (struct ev's val) */
+        evq_push_after(&p->q, s->server.reject_latency_s, PROV_EV_RESPONSE, id, (float)ra);
     }
-    j->refused_by = (int8_t)by;
     if (p->trace) {
         struct prov_request rq = {now, (long)id, j->origin, j->kind, ep, j->outcome, by,
                                   j->attempts, j->step, ra};
@@ -235,7 +285,7 @@ static void dispatch(struct prov *p)
     double now = p->q.now;
     double pace = pace_s(p);
 
-    while (p->free_workers > 0 && p->qhead != NO_JOB) {
+    while (p->free_workers > 0 && p->fifo_len > 0) {
         if (now < p->paused_until_s) {
             schedule_resume(p, p->paused_until_s);
             return;
@@ -308,7 +358,8 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
         j->step = 0;
     if (!j->failed) {
         j->failed = 1;
-        j->first_failed_s = p->q.now;
+        if (p->first_failed)
+            p->first_failed[id] = p->q.now;
         p->failed_tasks++;
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
             p->rollout_failed++;
@@ -320,17 +371,19 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
         job_done(p, j);
         return -1.0;
     }
-    double d = retry_delay(policy, j->attempts, ra, p->q.now - j->first_failed_s, &j->prev_delay_s,
-                           p->rng.s[RNG_JITTER]);
+    double unused = 0.0;
+    double since_first = p->first_failed ? p->q.now - p->first_failed[id] : 0.0;
+    double d = retry_delay(policy, j->attempts, ra, since_first,
+                           p->retry_prev ? &p->retry_prev[id] : &unused, p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy))
-        evq_push_after(&p->q, d, PROV_EV_RETRY, id); /* delays recur: a lane each */
+        evq_push_after(&p->q, d, PROV_EV_RETRY, id, 0.0f); /* delays recur: a lane each */
     else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
     return d;
 }
 
-static void on_response(struct prov *p, uint32_t id)
+static void on_response(struct prov *p, uint32_t id, double ra)
 {
     const struct scenario *s = p->scn;
     struct job *j = &p->jobs[id];
@@ -353,14 +406,10 @@ static void on_response(struct prov *p, uint32_t id)
             if (j->origin == JOB_ORIGIN_ROLLOUT && --p->rollout_failed == 0)
                 p->rollout_zero_s = now;
         }
-        double lat = now - j->created_s;
-        j->prev_delay_s = lat; /* job_latency_s */
+        double lat = now - job_created_s(j);
+        j->t_s = lat; /* job_latency_s; metric_compute gathers the rollout's */
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
             job_done(p, j);
-            if (p->nrollout_lat == p->rollout_lat_cap)
-                xgrow((void **)&p->rollout_lat, &p->rollout_lat_cap, p->nrollout_lat + 1,
-                      sizeof(double));
-            p->rollout_lat[p->nrollout_lat++] = lat;
         } else {
             if (p->nbg_lat == p->bg_lat_cap)
                 xgrow((void **)&p->bg_lat, &p->bg_lat_cap, p->nbg_lat + 1, sizeof(double));
@@ -371,7 +420,6 @@ static void on_response(struct prov *p, uint32_t id)
         p->throttled++;
         if (j->origin == JOB_ORIGIN_BACKGROUND)
             p->bg_throttled++;
-        double ra = j->retry_after_s;
         double d = job_failed(p, id, &s->client.retry, ra, 0);
         /* without a Retry-After (0) the pause is the job's own retry delay
          * (none if it does not retry) */
@@ -463,9 +511,9 @@ static void on_other(struct prov *p)
 
 void prov_handle(struct prov *p, const struct ev *ev)
 {
-    switch (ev->type) {
+    switch (ev_type(ev)) {
     case PROV_EV_RESPONSE:
-        on_response(p, ev->arg);
+        on_response(p, ev->arg, (double)ev->val);
         break;
     case PROV_EV_RETRY: {
         struct job *j = &p->jobs[ev->arg];
@@ -526,7 +574,7 @@ static int after_stop(void *ctx, const struct ev *ev)
 {
     const struct stop_hook *h = ctx;
     int rc = h->after ? h->after(h->hook, ev) : 0;
-    return rc ? rc : ev->type == PROV_EV_STOP ? STOP_CODE : 0;
+    return rc ? rc : ev_type(ev) == PROV_EV_STOP ? STOP_CODE : 0;
 }
 
 int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),

@@ -26,8 +26,9 @@
  * counts.
  *
  * Jobs live in one array indexed by job id that grows geometrically and is
- * reused across replications; the ready queue is an intrusive FIFO list
- * through the jobs (no allocation per job or per event). */
+ * reused across replications; the ready queue is a ring of job ids (its
+ * size follows the longest queue, not the number of jobs); no allocation
+ * per job or per event once the arrays have grown. */
 #ifndef PROVSIM_PROVISION_H
 #define PROVSIM_PROVISION_H
 
@@ -76,7 +77,12 @@ struct prov {
 
     struct job *jobs;
     size_t njobs, jobs_cap;
-    uint32_t qhead, qtail;     /* ready FIFO */
+    /* beside the jobs, indexed by job id, allocated only when a retry
+     * policy needs them: decorrelated jitter's previous delay, and the
+     * schedule policy's time of the first failure */
+    double *retry_prev, *first_failed;
+    uint32_t *fifo;            /* the ready queue: a ring of job ids */
+    size_t fifo_head, fifo_len, fifo_cap; /* fifo_cap a power of two */
     size_t count[JOB_NSTATES];  /* jobs in each state */
     size_t failed_tasks;       /* jobs on the failed-task list (all origins) */
     size_t rollout_failed;     /* rollout jobs on it */
@@ -104,9 +110,11 @@ struct prov {
     double group_last_done_s;
     uint64_t ep_requests[EP_COUNT], ep_throttled[EP_COUNT]; /* all origins */
     size_t peak_backlog, peak_failed;
-    double *rollout_lat, *bg_lat;
-    size_t nrollout_lat, rollout_lat_cap, nbg_lat, bg_lat_cap;
+    double *bg_lat;            /* succeeded background jobs' latencies, in order of success */
+    size_t nbg_lat, bg_lat_cap;
     double bg_lat_sum;
+    double *bg_created;        /* background jobs' creation times, in arrival order */
+    size_t nbg_created, bg_created_cap;
 
     prov_trace_fn trace;
     void *trace_ctx;
@@ -116,9 +124,10 @@ struct prov {
  * none). mem_guard refuses a scenario that expects more than half of it. */
 #define PROV_MAX_JOBS ((double)UINT32_MAX - 1.0)
 
-/* Memory per job, bytes: its struct and its latency slot (the estimate of
- * sim/run/memlimit.h). */
-size_t prov_bytes_per_job(void);
+/* Memory per job of scenario s, bytes: its struct, its place in the ready
+ * queue when all are queued at once, and the side arrays s's retry
+ * policies need (the estimate of sim/run/memlimit.h). */
+size_t prov_bytes_per_job(const struct scenario *s);
 
 /* init/fini own the contents; scn is borrowed. */
 void prov_init(struct prov *p, const struct scenario *scn);

@@ -54,13 +54,13 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
     if (failed != p->failed_tasks || rfailed != p->rollout_failed)
         return "failed-task count differs from the jobs on the list";
     size_t inq = 0;
-    for (uint32_t id = p->qhead; id != NO_JOB; id = p->jobs[id].next) {
-        if (p->jobs[id].state != JOB_QUEUED) {
+    for (size_t i = 0; i < p->fifo_len; i++) {
+        uint32_t id = p->fifo[(p->fifo_head + i) & (p->fifo_cap - 1)];
+        if (id >= p->njobs || p->jobs[id].state != JOB_QUEUED) {
             *job_id = (long)id;
             return "job in the ready queue is not queued";
         }
-        if (++inq > p->njobs)
-            return "ready queue has a cycle";
+        inq++;
     }
     if (inq != p->count[JOB_QUEUED])
         return "ready queue length differs from the queued count";

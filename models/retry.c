@@ -152,3 +152,13 @@ int retry_is_deterministic(const struct retry_cfg *c)
     }
     return 0;
 }
+
+int retry_needs_prev(const struct retry_cfg *c)
+{
+    return c->policy == RETRY_POLICY_EXPONENTIAL && c->jitter == JITTER_DECORRELATED;
+}
+
+int retry_needs_first_failure(const struct retry_cfg *c)
+{
+    return c->policy == RETRY_POLICY_SCHEDULE;
+}

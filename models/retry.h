@@ -73,6 +73,12 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
  * schedule: no (its delays depend on how late each failure came). */
 int retry_is_deterministic(const struct retry_cfg *c);
 
+/* Does the policy keep state per job: the previous delay (decorrelated
+ * jitter), the time of the first failure (schedule)? The model keeps
+ * those beside its jobs only when some policy needs them. */
+int retry_needs_prev(const struct retry_cfg *c);
+int retry_needs_first_failure(const struct retry_cfg *c);
+
 /* May a job that has made `attempts` attempts try again? (max_attempts,
  * and a schedule without then_every_s allows nschedule retries.) */
 int retry_may_retry(const struct retry_cfg *c, unsigned attempts);

@@ -57,14 +57,18 @@ int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_
             }
         }
     }
-    if (!refused || s->cfg->count_rejected) {
-        /* a refused request holds no place in service */
-        unsigned take = refused ? sel & ~(unsigned)s->holds[kind][ep] : sel;
-        for (unsigned m = take; m; m &= m - 1)
+    if (!refused) {
+        /* every limiter's rule ran at t and admitted: only the counts change */
+        for (unsigned m = sel; m; m &= m - 1)
+            lim_take_admitted(&s->lims[__builtin_ctz(m)], t);
+        return 1;
+    }
+    if (s->cfg->count_rejected) {
+        /* a refused request holds no place in service; a locked-out
+         * limiter's rule did not run, so bring each up to t */
+        for (unsigned m = sel & ~(unsigned)s->holds[kind][ep]; m; m &= m - 1)
             lim_take(&s->lims[__builtin_ctz(m)], t);
     }
-    if (!refused)
-        return 1;
     s->refusals[by]++;
     *refused_by = by;
     if (s->cfg->ra_mode == SRV_RA_NONE) {

@@ -87,15 +87,24 @@ double wl_stream_next(struct wl_stream *w, double t, double horizon_s, gsl_rng *
 {
     if (w->peak_per_s <= 0.0)
         return INFINITY;
+    /* Inversion of the integrated rate: the next arrival is where the
+     * expected number of arrivals since t reaches an Exp(1) draw e. The
+     * rate is constant within a clock hour, so e is spent hour by hour at
+     * each hour's rate: exact for the piecewise-constant profile, one
+     * uniform per arrival (thinning at the peak rate spent two per
+     * candidate, and rejected most candidates off-peak). */
+    double e = rng_exp1(r);
     for (;;) {
-        t += rng_exponential_mean(r, 1.0 / w->peak_per_s);
+        double rate = rate_at(w, t);
+        double room = (w->hour_to_s - t) * rate; /* expected arrivals left in the hour */
+        if (e < room) {
+            t += e / rate;
+            return t > horizon_s ? INFINITY : t;
+        }
+        e -= room;
+        t = w->hour_to_s;
         if (t > horizon_s)
             return INFINITY;
-        double rate = rate_at(w, t);
-        /* rate == peak accepts without a draw only by chance; always draw
-         * so the stream's use of random numbers depends on t alone */
-        if (rng_uniform(r) * w->peak_per_s < rate)
-            return t;
     }
 }
 

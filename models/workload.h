@@ -73,7 +73,7 @@ double wl_rollout_group_jobs(const struct wl_rollout *r, int kind);
 struct wl_stream {
     const struct wl_traffic *cfg; /* borrowed (must outlive) */
     int64_t start_epoch_s;
-    double peak_per_s;             /* thinning envelope; 0 = no arrivals */
+    double peak_per_s;             /* the profile's peak; 0 = no arrivals */
     double cum_mix[JOB_KIND_COUNT];    /* cumulative kind probabilities */
     /* the profile's rate is constant within a clock hour: remember the
      * hour of the last lookup (a pure cache of a function of t) */

@@ -166,7 +166,7 @@ static void test_prov_check_tampered(void **state)
     p.count[JOB_QUEUED]--;
 
     uint8_t st = p.jobs[42].state;
-    p.jobs[42].state = 9;
+    p.jobs[42].state = 7; /* past JOB_NSTATES, within its 3 bits */
     expect_violation(&p, "unknown state", 42);
     p.jobs[42].state = st;
 
@@ -204,7 +204,7 @@ static void test_time_and_balance(void **state)
     start_default(&p, &s, 5000);
     struct audit *au = audit_create(&p);
     long job;
-    struct ev ev = {.t = 100.0, .type = PROV_EV_RESUME};
+    struct ev ev = {.t = 100.0, .key = PROV_EV_RESUME};
     assert_null(audit_before(au, &ev, &job));
     ev.t = 99.0;
     const char *bad = audit_before(au, &ev, &job);

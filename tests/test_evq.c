@@ -75,9 +75,9 @@ static void random_load_keeps_heap(void **state)
             evq_push(&q, t, 1, (uint32_t)round);
         } else {
             assert_true(evq_pop(&q, &e));
-            assert_true(e.t > prev || (e.t == prev && e.seq > prev_seq) );
+            assert_true(e.t > prev || (e.t == prev && ev_seq(&e) > prev_seq) );
             prev = e.t;
-            prev_seq = e.seq;
+            prev_seq = ev_seq(&e);
         }
         if (round % 9973 == 0)
             assert_null(evq_check(&q));
@@ -111,7 +111,7 @@ static void lanes_keep_the_order(void **state)
             uint32_t type = (uint32_t)gsl_rng_uniform_int(r, 7);
             evq_push(&a, a.now + d, type, (uint32_t)round);
             if (d == floor(d * 4.0) / 4.0)
-                evq_push_after(&b, d, type, (uint32_t)round);
+                evq_push_after(&b, d, type, (uint32_t)round, 0.0f);
             else
                 evq_push(&b, b.now + d, type, (uint32_t)round);
         } else {
@@ -119,7 +119,7 @@ static void lanes_keep_the_order(void **state)
             assert_true(evq_pop(&a, &ea));
             assert_true(evq_pop(&b, &eb));
             assert_true(ea.t == eb.t);
-            assert_int_equal(ea.type, eb.type);
+            assert_int_equal(ev_type(&ea), ev_type(&eb));
             assert_int_equal(ea.arg, eb.arg);
         }
         assert_int_equal(evq_len(&a), evq_len(&b));

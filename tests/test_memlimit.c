@@ -63,10 +63,19 @@ static void test_estimate(void **state)
     assert_int_equal((long)mem_expected_jobs(&big), 100000000L);
     double per_job = (mem_estimate_bytes(&big, 1) - mem_estimate_bytes(&small, 1)) /
                      (100000000.0 - 1000.0);
-    /* one struct job, one latency, one pending event per job */
-    double want = (double)(sizeof(struct job) + sizeof(double) + sizeof(struct ev));
+    /* one struct job, its slot in the ready queue, one pending event per job */
+    double want = (double)(sizeof(struct job) + sizeof(uint32_t) + sizeof(struct ev));
     if (per_job < want - 0.01 || per_job > want + 0.01)
         fail_msg("bytes per job: %g, expected %g", per_job, want);
+    assert_int_equal(sizeof(struct job), 16);
+    /* a policy with per-job state adds its side array */
+    assert_int_equal(prov_bytes_per_job(&big), sizeof(struct job) + sizeof(uint32_t));
+    big.client.retry.policy = RETRY_POLICY_EXPONENTIAL;
+    big.client.retry.jitter = JITTER_DECORRELATED;
+    assert_int_equal(prov_bytes_per_job(&big), sizeof(struct job) + sizeof(uint32_t) + sizeof(double));
+    big.client.retry.policy = RETRY_POLICY_SCHEDULE;
+    assert_int_equal(prov_bytes_per_job(&big), sizeof(struct job) + sizeof(uint32_t) + sizeof(double));
+    big.client.retry.policy = RETRY_POLICY_RETRY_AFTER;
     /* two replications at once need two models */
     double one = mem_estimate_bytes(&big, 1), two = mem_estimate_bytes(&big, 2);
     assert_true(two > 1.9 * one && two < 2.0 * one);

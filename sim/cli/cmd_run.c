@@ -265,7 +265,12 @@ static int simulate(const struct run_args *a, const struct scenario *s, struct r
 static void print_summary(const struct run_args *a, const struct scenario *s,
                           const struct run_result *res, FILE *to)
 {
-    struct summary_perf perf = {res->wall_s, (double)res->events, run_peak_rss_bytes()};
+    struct summary_perf perf = {res->wall_s,
+                                (double)res->events,
+                                (double)res->requests,
+                                (double)res->rf_events,
+                                (double)res->rf_requests,
+                                run_peak_rss_bytes()};
     if (a->json) {
         char *js = summary_json(s, res, a->perf ? &perf : NULL);
         fprintf(to, "%s\n", js);

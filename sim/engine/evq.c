@@ -22,7 +22,7 @@ static inline int ev_before(const struct ev *a, const struct ev *b)
 {
     if (a->t != b->t)
         return a->t < b->t;
-    return a->seq < b->seq;
+    return a->key < b->key; /* = sequence order: sequences are unique */
 }
 
 void evq_init(struct evq *q)
@@ -119,12 +119,23 @@ static void check_time(const struct evq *q, double t)
     XASSERT_AT(t >= q->now, q->now);
 }
 
-void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg)
+static inline struct ev make_ev(struct evq *q, double t, uint32_t type, uint32_t arg, float val)
+{
+    XASSERT_AT(type < (1u << EVQ_TYPE_BITS), t);
+    struct ev e = {t, q->next_seq++ << EVQ_TYPE_BITS | type, arg, val};
+    return e;
+}
+
+static void push_heap(struct evq *q, double t, uint32_t type, uint32_t arg, float val)
 {
     check_time(q, t);
-    struct ev e = {t, q->next_seq++, type, arg};
-    heap_insert(q, e);
+    heap_insert(q, make_ev(q, t, type, arg, val));
     q->count++;
+}
+
+void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg)
+{
+    push_heap(q, t, type, arg, 0.0f);
 }
 
 static int lane_for(struct evq *q, double delay)
@@ -148,12 +159,12 @@ static int lane_for(struct evq *q, double delay)
     return -1;
 }
 
-void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg)
+void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg, float val)
 {
     double t = q->now + delay_s;
     int l = lane_for(q, delay_s);
     if (l < 0) {
-        evq_push(q, t, type, arg);
+        push_heap(q, t, type, arg, val);
         return;
     }
     check_time(q, t);
@@ -169,8 +180,7 @@ void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg)
         ln->cap = nc;
         ln->head = 0;
     }
-    struct ev e = {t, q->next_seq++, type, arg};
-    ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = e;
+    ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = make_ev(q, t, type, arg, val);
     if (ln->len++ == 0) {
         /* a new front: the lane joins the lane heap (a later event in a
          * non-empty lane never changes its front) */

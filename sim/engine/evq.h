@@ -39,12 +39,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 24 bytes: the sequence and the type share one word, which leaves room
+ * for a payload the model would otherwise keep per job (a 429's
+ * Retry-After rides with its response instead of in every job). */
 struct ev {
-    double t;      /* seconds since the scenario start */
-    uint64_t seq;  /* schedule order: ties run first-in-first-out */
-    uint32_t type; /* meaning defined by the model */
-    uint32_t arg;  /* e.g. a job index */
+    double t;     /* seconds since the scenario start */
+    uint64_t key; /* sequence << EVQ_TYPE_BITS | type: the sequence is the
+                   * schedule order (ties run first-in-first-out), and as
+                   * sequences are unique, comparing keys compares them */
+    uint32_t arg; /* e.g. a job index */
+    float val;    /* the model's payload, 0 unless pushed with one */
 };
+
+#define EVQ_TYPE_BITS 8 /* event types are < 256 (asserted) */
+static inline uint32_t ev_type(const struct ev *e)
+{
+    return (uint32_t)(e->key & ((1u << EVQ_TYPE_BITS) - 1));
+}
+static inline uint64_t ev_seq(const struct ev *e)
+{
+    return e->key >> EVQ_TYPE_BITS;
+}
 
 #define EVQ_MAX_LANES 64
 
@@ -78,9 +93,10 @@ void evq_clear(struct evq *q);
 void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg);
 /* Schedules an event at now + delay_s, where the caller expects the same
  * delay_s to recur (a constant latency, a whole-second Retry-After): the
- * event goes to that delay's lane. Falls back to evq_push when all lanes
- * are taken. O(1), plus O(log4 n) when the lane was empty. */
-void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg);
+ * event goes to that delay's lane. Falls back to the heap when all lanes
+ * are taken. O(1), plus O(log4 n) when the lane was empty. val is the
+ * event's payload (struct ev). */
+void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg, float val);
 /* Removes the earliest event into *ev, sets the clock to its time. Returns
  * 0 if the queue is empty. */
 int evq_pop(struct evq *q, struct ev *ev);

@@ -18,7 +18,7 @@ uint64_t rng_mix(uint64_t x)
 void rng_init(struct rng_set *rs)
 {
     for (int i = 0; i < RNG_NSTREAMS; i++) {
-        rs->s[i] = gsl_rng_alloc(gsl_rng_mt19937);
+        rs->s[i] = gsl_rng_alloc(RNG_GSL_TYPE);
         if (!rs->s[i])
             xoom("gsl_rng_alloc"); /* it only fails on out of memory */
     }
@@ -36,8 +36,9 @@ void rng_seed(struct rng_set *rs, uint64_t seed, uint64_t rep)
 {
     for (int i = 0; i < RNG_NSTREAMS; i++) {
         uint64_t x = rng_mix(rng_mix(rng_mix(seed) ^ rep) ^ (uint64_t)(i + 1));
-        /* mt19937 uses 32 bits of its seed; fold the high half in, and
-         * avoid 0, which GSL maps to its default seed. */
+        /* GSL's generators take 32 bits of seed (taus2 runs it through
+         * a 32-bit LCG); fold the high half in, and avoid 0, which GSL
+         * maps to its default seed. */
         unsigned long s = (unsigned long)((x ^ (x >> 32)) & 0xffffffffUL);
         gsl_rng_set(rs->s[i], s ? s : 1);
     }

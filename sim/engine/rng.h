@@ -17,6 +17,7 @@
 #ifndef PROVSIM_RNG_H
 #define PROVSIM_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_randist.h>
@@ -30,6 +31,10 @@ enum rng_stream {
     RNG_EXISTING,       /* whether a create's user already exists */
     RNG_NSTREAMS
 };
+
+#ifndef RNG_GSL_TYPE
+#define RNG_GSL_TYPE gsl_rng_taus2
+#endif
 
 struct rng_set {
     gsl_rng *s[RNG_NSTREAMS]; /* owned */
@@ -59,15 +64,24 @@ static inline double rng_flat(gsl_rng *r, double a, double b)
 {
     return gsl_ran_flat(r, a, b);
 }
+/* Exp(1) by inversion, -log U with U in (0, 1): one uniform and one log.
+ * (gsl_ran_exponential computes -mean log1p(-U), and glibc's log1p costs
+ * about four times log; the two have the same distribution.) */
+static inline double rng_exp1(gsl_rng *r)
+{
+    return -log(gsl_rng_uniform_pos(r));
+}
 /* Exponential with the given mean (seconds, or whatever unit the mean has). */
 static inline double rng_exponential_mean(gsl_rng *r, double mean)
 {
-    return gsl_ran_exponential(r, mean);
+    return mean * rng_exp1(r);
 }
-/* Lognormal: exp(zeta + sigma Z). */
+/* Lognormal: exp(zeta + sigma Z), Z standard normal by GSL's ziggurat
+ * (Marsaglia and Tsang 2000), about three times faster than the polar
+ * Box-Muller of gsl_ran_lognormal and exact in distribution. */
 static inline double rng_lognormal(gsl_rng *r, double zeta, double sigma)
 {
-    return gsl_ran_lognormal(r, zeta, sigma);
+    return exp(zeta + sigma * gsl_ran_gaussian_ziggurat(r, 1.0));
 }
 /* Gamma with shape k and scale theta (mean k theta). */
 static inline double rng_gamma(gsl_rng *r, double shape, double scale)

@@ -171,6 +171,13 @@ static void rollout_section(FILE *f, const struct scenario *s, const struct run_
     }
 }
 
+/* Work per second of wall time: the replications' and the rollout-free
+ * replications' together, the whole work the run did. */
+static double per_s(const struct summary_perf *perf, double work)
+{
+    return perf->wall_s > 0 ? work / perf->wall_s : 0.0;
+}
+
 void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
                   const struct summary_perf *perf)
 {
@@ -263,8 +270,9 @@ void summary_text(FILE *f, const struct scenario *s, const struct run_result *r,
     fputs("Engine\n", f);
     line(f, r, METRIC_EVENTS);
     if (perf)
-        fprintf(f, "  wall time %.3f s, %.3g events/s, peak memory %.1f MiB\n", perf->wall_s,
-                perf->wall_s > 0 ? perf->events / perf->wall_s : 0.0,
+        fprintf(f, "  wall time %.3f s, %.3g requests/s, %.3g events/s, peak memory %.1f MiB\n",
+                perf->wall_s, per_s(perf, perf->requests + perf->rf_requests),
+                per_s(perf, perf->events + perf->rf_events),
                 (double)perf->peak_rss_bytes / (1024.0 * 1024.0));
 }
 
@@ -316,7 +324,11 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
         cJSON *p = cJSON_AddObjectToObject(root, "perf");
         add_num(p, "wall_s", perf->wall_s);
         add_num(p, "events", perf->events);
-        add_num(p, "events_per_s", perf->wall_s > 0 ? perf->events / perf->wall_s : 0.0);
+        add_num(p, "requests", perf->requests);
+        add_num(p, "rollout_free_events", perf->rf_events);
+        add_num(p, "rollout_free_requests", perf->rf_requests);
+        add_num(p, "events_per_s", per_s(perf, perf->events + perf->rf_events));
+        add_num(p, "requests_per_s", per_s(perf, perf->requests + perf->rf_requests));
         add_num(p, "peak_rss_bytes", (double)perf->peak_rss_bytes);
     }
     char *out = cJSON_Print(root);

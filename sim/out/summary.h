@@ -13,7 +13,8 @@
 /* Optional performance figures (--perf). */
 struct summary_perf {
     double wall_s;
-    double events;
+    double events, requests;       /* the replications' */
+    double rf_events, rf_requests; /* the rollout-free replications' (harm) */
     size_t peak_rss_bytes;
 };
 

@@ -61,7 +61,7 @@ double mem_estimate_bytes(const struct scenario *s, int parallel)
 {
     double jobs = mem_expected_jobs(s);
     double bytes = 0;
-    bytes += jobs * (double)prov_bytes_per_job();
+    bytes += jobs * (double)prov_bytes_per_job(s);
     bytes += (jobs + s->nrollouts + 8) * (double)sizeof(struct ev);
     /* other clients' requests count in the rings too */
     double other = s->other.enabled ? wl_profile_max_rate(&s->other.profile) * s->horizon_s : 0;
@@ -77,7 +77,7 @@ double mem_estimate_bytes(const struct scenario *s, int parallel)
         for (int r = 0; r < s->nrollouts; r++)
             users += (double)s->rollouts[r].users;
         double bg = jobs > users ? jobs - users : 0;
-        bytes += bg * (double)(prov_bytes_per_job() + sizeof(struct ev));
+        bytes += bg * (double)(prov_bytes_per_job(s) + sizeof(struct ev));
         for (int i = 0; i < s->server.nlimits; i++)
             if (s->server.limits[i].type == LIM_SLIDING_WINDOW)
                 bytes += fmin(s->server.limits[i].limit, bg + other) * (double)sizeof(double);

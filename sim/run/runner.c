@@ -151,6 +151,7 @@ struct rep_job {
     struct bound_parts bound;
     double fair_share_s;
     double detail[METRIC_DETAIL_COUNT];
+    uint64_t rf_events, rf_requests; /* the rollout-free replication's work */
     char msg[256];
 };
 
@@ -179,16 +180,22 @@ static void run_one(struct rep_job *j)
         j->rc = prov_run(p, NULL, NULL, NULL);
     if (j->rc != 0)
         return;
-    metric_compute(p, &j->bound, j->fair_share_s, j->row);
-    metric_detail(p, j->detail);
+    double harm[METRIC_COUNT] = {0};
     if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
          * same with and without the rollouts, up to p's end */
         j->cf.horizon_s = p->end_s;
         prov_start(&j->pc, (uint64_t)j->r);
         prov_run(&j->pc, NULL, NULL, NULL);
-        harm_compute(p, &j->pc, j->row);
+        harm_compute(p, &j->pc, harm);
+        j->rf_events = j->pc.q.popped;
+        j->rf_requests = j->pc.attempts + j->pc.other_requests;
     }
+    /* last: it consumes p's jobs array (metric_compute) */
+    metric_compute(p, &j->bound, j->fair_share_s, j->row);
+    for (int m = METRIC_HARM_FIRST; m <= METRIC_HARM_LAST; m++)
+        j->row[m] = harm[m];
+    metric_detail(p, j->detail);
 }
 
 static void *run_one_thread(void *arg)
@@ -297,6 +304,9 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             memcpy(res->detail + (size_t)r * METRIC_DETAIL_COUNT, w[i].detail,
                    sizeof w[i].detail);
             res->events += (uint64_t)w[i].row[METRIC_EVENTS];
+            res->requests += (uint64_t)(w[i].row[METRIC_ATTEMPTS] + w[i].row[METRIC_OTHER_REQUESTS]);
+            res->rf_events += w[i].rf_events;
+            res->rf_requests += w[i].rf_requests;
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
             if (scratch && precision_met(res, r + 1, res->precision, scratch)) {

@@ -71,6 +71,10 @@ struct run_result {
     int censored;                   /* replications that did not clear the rollout */
     double wall_s;                  /* elapsed time of the replications */
     uint64_t events;                /* over all replications */
+    uint64_t requests;              /* this client's and other clients', over all replications */
+    /* the rollout-free replications of the harm metrics: their events and
+     * requests (work done, not in any metric) */
+    uint64_t rf_events, rf_requests;
     double precision;               /* the target asked for; 0 = off */
     int precision_reached;          /* 1 if the target was met within the cap */
     /* audit failure: which invariant, when, which job */
