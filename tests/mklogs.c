@@ -24,6 +24,9 @@ struct ctx {
     size_t *pending; /* job id -> record of its request in flight */
     size_t npending;
     const struct scenario *s;
+    const struct prov *p;
+    double *created; /* job id -> creation time (the event that created it) */
+    size_t ncreated, created_cap;
 };
 
 static void on_request(void *arg, const struct prov_request *rq)
@@ -48,10 +51,24 @@ static void on_request(void *arg, const struct prov_request *rq)
 static int before(void *arg, const struct ev *ev)
 {
     struct ctx *c = arg;
-    if (ev->type == PROV_EV_RESPONSE && ev->arg < c->npending) {
+    if (ev_type(ev) == PROV_EV_RESPONSE && ev->arg < c->npending) {
         struct rec *r = &c->r[c->pending[ev->arg]];
         if (r->dur < 0)
             r->dur = ev->t - r->t;
+    }
+    return 0;
+}
+
+/* Jobs appear in the array while an event is handled: they were created
+ * at its time. */
+static int after(void *arg, const struct ev *ev)
+{
+    struct ctx *c = arg;
+    if (c->p->njobs > c->ncreated) {
+        xgrow((void **)&c->created, &c->created_cap, c->p->njobs, sizeof *c->created);
+        for (size_t j = c->ncreated; j < c->p->njobs; j++)
+            c->created[j] = ev->t;
+        c->ncreated = c->p->njobs;
     }
     return 0;
 }
@@ -101,11 +118,10 @@ static int write_okta(const struct ctx *c, const struct prov *p, const struct mk
     for (size_t j = 0; j < p->njobs; j++)
         if (p->jobs[j].origin == JOB_ORIGIN_ROLLOUT && p->jobs[j].kind < JOB_KIND_USER_COUNT) {
             user_name(u, sizeof u, JOB_ORIGIN_ROLLOUT, (long)j);
-            add(&v, &n, &cap, t0 + p->jobs[j].created_s, "application.user_membership.add",
-                "Slack", u);
+            double created = j < c->ncreated ? c->created[j] : 0;
+            add(&v, &n, &cap, t0 + created, "application.user_membership.add", "Slack", u);
             if (o->noise && j % 5 == 0) /* assigned twice */
-                add(&v, &n, &cap, t0 + p->jobs[j].created_s + 2, "application.user_membership.add",
-                    "Slack", u);
+                add(&v, &n, &cap, t0 + created + 2, "application.user_membership.add", "Slack", u);
         }
     for (size_t i = 0; i < c->n; i++) {
         const struct rec *r = &c->r[i];
@@ -227,11 +243,12 @@ int mklogs_write(const struct scenario *s, const struct mklogs_opts *o)
     struct prov p;
     struct ctx c = {0};
     c.s = s;
+    c.p = &p;
     prov_init(&p, s);
     p.trace = on_request;
     p.trace_ctx = &c;
     prov_start(&p, o->rep);
-    prov_run(&p, before, NULL, &c);
+    prov_run(&p, before, after, &c);
     int rc = 0;
     if (o->okta_path)
         rc |= write_okta(&c, &p, o);
@@ -240,5 +257,6 @@ int mklogs_write(const struct scenario *s, const struct mklogs_opts *o)
     prov_fini(&p);
     free(c.r);
     free(c.pending);
+    free(c.created);
     return rc;
 }

@@ -22,7 +22,23 @@ struct fitter {
     char *err;
     size_t errlen;
     int failed;
+    int which; /* the unknown being searched; -1 = all curves */
 };
+
+/* Which curves measure an unknown: what gets through (completions, and the
+ * accepted requests when the access log shows them) is the limiter's and
+ * the workers'; how many 429s come for it is the retry delay's. Fitting
+ * the limiter to the 429s instead lets a wrong retry delay pull it away
+ * (a higher rate and a shorter delay give the same 429s). */
+static int uses_429s(int which)
+{
+    return which < 0 || which == CAL_JITTER;
+}
+
+static int uses_throughput(int which)
+{
+    return which != CAL_JITTER;
+}
 
 /* The distance of the document as it stands; contrib gets its minutes. */
 static double distance(struct fitter *f)
@@ -39,15 +55,26 @@ static double distance(struct fitter *f)
     simc_run(&s, n, R, &c);
     double d = 0;
     for (int mi = 0; mi < n; mi++) {
-        double sd = 0, st = 0;
+        double sd = 0, st = 0, sa = 0;
         for (int r = 0; r < R; r++) {
             sd += c.done[(size_t)r * n + mi];
             st += c.throttled[(size_t)r * n + mi];
+            sa += c.accepted[(size_t)r * n + mi];
         }
         sd /= R;
         st /= R;
+        sa /= R;
         double od = f->m->obs.done[mi], ot = f->m->obs.throttled[mi];
-        f->contrib[mi] = (sd - od) * (sd - od) / (sd + 1) + (st - ot) * (st - ot) / (st + 1);
+        f->contrib[mi] = 0;
+        if (uses_throughput(f->which)) {
+            f->contrib[mi] += (sd - od) * (sd - od) / (sd + 1);
+            if (f->m->obs.accepted) {
+                double oa = f->m->obs.accepted[mi];
+                f->contrib[mi] += (sa - oa) * (sa - oa) / (sa + 1);
+            }
+        }
+        if (uses_429s(f->which))
+            f->contrib[mi] += (st - ot) * (st - ot) / (st + 1);
         d += f->contrib[mi];
     }
     simc_fini(&c);
@@ -87,6 +114,7 @@ static double eval_at(struct fitter *f, int u, double v, double *best_d, double 
 /* One coordinate over [lo, hi] (values, not x); leaves the best in doc. */
 static void search(struct fitter *f, int u, double lo, double hi)
 {
+    f->which = u;
     double best_d = INFINITY, best_v = calscn_get(f->doc, u);
     eval_at(f, u, best_v, &best_d, &best_v);
     double xl = to_x(u, lo), xh = to_x(u, hi), step = (xh - xl) / (FIT_GRID - 1);
@@ -140,6 +168,7 @@ static int cmp_double(const void *a, const void *b)
 /* The bootstrap interval of unknown u on a grid around its value. */
 static void interval(struct fitter *f, int u)
 {
+    f->which = u;
     int n = f->m->obs.nmin, G = FIT_FINAL;
     double v0 = calscn_get(f->doc, u), grid[FIT_FINAL];
     double *c = xmalloc((size_t)G * n * sizeof *c);
@@ -210,7 +239,7 @@ int fit_run(cJSON *doc, const struct meas *m, const struct fit_opts *o, struct f
 {
     memset(r, 0, sizeof *r);
     r->nmin = m->obs.nmin;
-    struct fitter f = {doc, m, o, r, xcalloc((size_t)m->obs.nmin, sizeof(double)), err, errlen, 0};
+    struct fitter f = {doc, m, o, r, xcalloc((size_t)m->obs.nmin, sizeof(double)), err, errlen, 0, -1};
     for (int u = 0; u < CAL_NUNKNOWN; u++)
         r->start[u] = calscn_get(doc, u);
     static const int order[] = {CAL_RATE, CAL_WORKERS, CAL_BURST, CAL_JITTER};
@@ -230,6 +259,7 @@ int fit_run(cJSON *doc, const struct meas *m, const struct fit_opts *o, struct f
             interval(&f, u);
         }
     }
+    f.which = -1;
     r->distance = distance(&f);
     free(f.contrib);
     return f.failed ? -1 : 0;

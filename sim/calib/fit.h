@@ -4,8 +4,10 @@
  *
  * The distance between a candidate and the log is Pearson's statistic
  * summed over the minutes of the observed curves (calib/simcurve.h):
- * sum over minutes and over the two curves, completions and 429s, of
- * (simulated mean - observed)^2 / (simulated mean + 1). Every candidate
+ * sum over minutes and curves of (simulated mean - observed)^2 /
+ * (simulated mean + 1). The limiter's rate and burst and the workers are
+ * fitted to what got through (completions, and accepted requests when an
+ * access log shows them); the retry jitter to the 429s. Every candidate
  * runs the same replications with the same seed (common random numbers),
  * so differences between candidates are the parameters', not noise.
  * Search: coordinate by coordinate, a coarse grid over a bracket, then

@@ -14,7 +14,7 @@ struct tally {
     const struct scenario *s;
     int kind, nmin;
     double t0;
-    double *done, *thr, *fdelta; /* this replication's rows */
+    double *done, *thr, *fdelta, *acc; /* this replication's rows */
     uint8_t *on_list;            /* rollout job id -> on the failed-task list */
     size_t non_list;
 };
@@ -43,6 +43,8 @@ static void on_request(void *arg, const struct prov_request *rq)
         }
         return;
     }
+    if (rq->outcome == SRV_OK && m >= 0)
+        t->acc[m] += 1;
     if (rq->outcome != SRV_OK || rq->kind >= JOB_KIND_COUNT ||
         rq->step + 1u != t->s->client.recipe[rq->kind].n)
         return;
@@ -65,9 +67,10 @@ void simc_run(const struct scenario *s, int nmin, int reps, struct simc *c)
     c->done = xcalloc(cells, sizeof *c->done);
     c->throttled = xcalloc(cells, sizeof *c->throttled);
     c->failed = xcalloc(cells, sizeof *c->failed);
+    c->accepted = xcalloc(cells, sizeof *c->accepted);
     c->clear_s = xcalloc((size_t)reps, sizeof *c->clear_s);
     c->cleared = xcalloc((size_t)reps, sizeof *c->cleared);
-    struct tally t = {s, s->rollouts[0].kind, nmin, s->rollouts[0].at_s, NULL, NULL, NULL, NULL, 0};
+    struct tally t = {s, s->rollouts[0].kind, nmin, s->rollouts[0].at_s, NULL, NULL, NULL, NULL, NULL, 0};
     struct prov p;
     prov_init(&p, s);
     p.trace = on_request;
@@ -76,6 +79,7 @@ void simc_run(const struct scenario *s, int nmin, int reps, struct simc *c)
         t.done = c->done + (size_t)r * nmin;
         t.thr = c->throttled + (size_t)r * nmin;
         t.fdelta = c->failed + (size_t)r * nmin;
+        t.acc = c->accepted + (size_t)r * nmin;
         if (t.on_list)
             memset(t.on_list, 0, t.non_list);
         prov_start(&p, (uint64_t)r);
@@ -95,6 +99,7 @@ void simc_fini(struct simc *c)
     free(c->done);
     free(c->throttled);
     free(c->failed);
+    free(c->accepted);
     free(c->clear_s);
     free(c->cleared);
     memset(c, 0, sizeof *c);

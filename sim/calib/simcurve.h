@@ -6,7 +6,7 @@
  * minute: completions of jobs of the rollout's kind by the client
  * (rollout and background: what a log shows without telling them apart),
  * 429s to the client, and rollout jobs on the failed-task list at the
- * minute's end. A completion is counted at the arrival of its job's last
+ * minute's end; and the client's requests the server accepted. A completion is counted at the arrival of its job's last
  * accepted request (the trace's time; a response comes a latency later,
  * well inside a minute). Replication r is seeded from (seed, r) as in
  * every run, so two scenarios run with the same seed share their random
@@ -19,6 +19,7 @@
 struct simc {
     int reps, nmin;
     double *done, *throttled, *failed; /* reps x nmin, row per replication; owned */
+    double *accepted;                  /* reps x nmin: the client's requests accepted */
     double *clear_s;                   /* per replication: first creation -> last rollout
                                         * job done (censored: -> where it stopped) */
     int *cleared;                      /* per replication: 1 if every rollout job finished */
