@@ -194,8 +194,9 @@ static int ncsa_line(struct access_log *log, const char *s, size_t len, const ch
     if (space(&c) || quoted(&c, &req, &rn))
         NCSA_FAIL("expected the request line in quotes (\"METHOD PATH PROTOCOL\")");
     size_t req_col = (size_t)(req - s);
+    size_t at = c.i + 1; /* where the field starts, for the messages */
     if (space(&c) || token(&c, &tok, &n) || whole_number(tok, n, 599, &status) || status < 100)
-        NCSA_FAIL("expected an HTTP status 100-599");
+        return (*col = (int)at + 1, xerr(err, errlen, "expected an HTTP status 100-599"));
     if (space(&c) || token(&c, &tok, &n) ||
         (!(n == 1 && tok[0] == '-') && whole_number(tok, n, 1e15, &dur)))
         NCSA_FAIL("expected the response size in bytes or '-'");
@@ -203,8 +204,10 @@ static int ncsa_line(struct access_log *log, const char *s, size_t len, const ch
         NCSA_FAIL("expected the referer in quotes");
     if (space(&c) || quoted(&c, &ua, &ualen))
         NCSA_FAIL("expected the user agent in quotes");
+    at = c.i + 1;
     if (space(&c) || token(&c, &tok, &n) || whole_number(tok, n, ACCESS_MAX_DURATION_S * 1e6, &dur))
-        NCSA_FAIL("expected the response time in microseconds (%D) as the last field");
+        return (*col = (int)at + 1, xerr(err, errlen, "expected the response time in "
+                                         "microseconds (%%D) as the last field"));
     if (c.i != len)
         NCSA_FAIL("unexpected text after the response time");
     /* the request line: METHOD SP PATH [SP PROTOCOL] */

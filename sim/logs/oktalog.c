@@ -109,7 +109,7 @@ int okta_add(struct okta_log *log, const struct okta_fields *f, const char *app,
         return 0;
     }
     if (type != OKTA_RATE_LIMIT && !given(f->result))
-        return xerr(err, errlen, "outcome.result: missing on a %s event", f->event_type);
+        return xerr(err, errlen, "outcome.result: missing (required on a %s event)", f->event_type);
     const char *shown = given(f->app_name) ? f->app_name : f->app_id;
     if (!given(shown)) {
         log->no_app++;
