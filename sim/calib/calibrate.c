@@ -115,10 +115,12 @@ static void note_fit(cJSON *doc, const struct fit_result *r, const struct fit_op
         if (!r->fitted[u])
             continue;
         calscn_note(doc, calscn_key(u), "fitted: %.4g%s (%.4g-%.4g%s), by simulation against the "
-                    "per-minute completions and 429s (%d minutes, %d replications per candidate, "
-                    "common random numbers); interval: bootstrap over minutes, %d resamples%s",
+                    "per-minute %s (%d minutes, %d replications per candidate, common random "
+                    "numbers); interval: bootstrap over minutes, %d resamples%s",
                     r->value[u], unit_of(u), r->lo[u], r->hi[u],
-                    r->edge[u] ? ", reaching the grid's edge" : "", r->nmin, fo->reps, fo->boots,
+                    r->edge[u] ? ", reaching the grid's edge" : "",
+                    u == CAL_JITTER ? "429s" : "completions and accepted requests", r->nmin,
+                    fo->reps, fo->boots,
                     u == CAL_RATE || u == CAL_BURST ? "; the limiter's form (one token bucket on "
                     "every request) is an assumption" : "");
     }
