@@ -7,6 +7,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_statistics_double.h>
@@ -151,38 +152,123 @@ void metric_compute(struct prov *p, const struct bound_parts *b, double fair_sha
 
 /* ---- harm: the same day with and without the rollouts ---------------- */
 
-void harm_compute(const struct prov *with, const struct prov *without, double *m)
+static void push_time(double **a, size_t *n, size_t *cap, double t)
 {
-    m[METRIC_HARM_OTHER_THROTTLED] = (double)with->other_throttled - (double)without->other_throttled;
-    m[METRIC_HARM_BG_THROTTLED] = (double)with->bg_throttled - (double)without->bg_throttled;
-    /* The window: background jobs created from the first rollout job until
-     * the rollout was done and the client's backlog gone (or the end).
-     * Outside it both runs see the same arrivals and an idle client, and
-     * only the latency streams' different positions would differ. */
+    if (*n == *cap)
+        xgrow((void **)a, cap, *n + 1, sizeof(double));
+    (*a)[(*n)++] = t;
+}
+
+static void record_request(void *ctx, const struct prov_request *rq)
+{
+    struct harm_base *b = ctx;
+    if (rq->outcome != SRV_THROTTLED)
+        return;
+    /* as the model counts them: other clients' 429s at their arrival,
+     * a job's when its response arrives, reject_latency_s later (the
+     * same sum evq_push_after makes) */
+    if (rq->origin == JOB_ORIGIN_OTHER)
+        push_time(&b->t_other, &b->n_other, &b->cap_other, rq->t);
+    else if (rq->origin == JOB_ORIGIN_BACKGROUND)
+        push_time(&b->t_bg, &b->n_bg, &b->cap_bg, rq->t + b->reject_latency_s);
+}
+
+void harm_base_record(struct prov *without, struct harm_base *b)
+{
+    XASSERT(without->scn->nrollouts == 0 && !without->trace);
+    b->reject_latency_s = without->scn->server.reject_latency_s;
+    b->n_other = b->n_bg = b->nbg = 0;
+    without->trace = record_request;
+    without->trace_ctx = b;
+}
+
+void harm_base_take(struct prov *without, struct harm_base *b)
+{
+    without->trace = NULL;
+    without->trace_ctx = NULL;
+    if (b->cap < without->nbg_created) {
+        size_t c = b->cap;
+        xgrow((void **)&b->created, &c, without->nbg_created, sizeof(double));
+        xgrow((void **)&b->latency, &b->cap, without->nbg_created, sizeof(double));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < without->njobs; i++) {
+        const struct job *j = &without->jobs[i];
+        if (j->origin != JOB_ORIGIN_BACKGROUND)
+            continue;
+        XASSERT(k < without->nbg_created);
+        b->created[k] = without->bg_created[k];
+        b->latency[k] = j->state == JOB_SUCCEEDED ? job_latency_s(j) : NAN;
+        k++;
+    }
+    b->nbg = k;
+}
+
+void harm_base_fini(struct harm_base *b)
+{
+    free(b->t_other);
+    free(b->t_bg);
+    free(b->created);
+    free(b->latency);
+    memset(b, 0, sizeof *b);
+}
+
+double harm_window_end_s(const struct prov *p)
+{
+    return isfinite(p->window_end_s) ? p->window_end_s : p->end_s;
+}
+
+/* How many of the n times in t (in order) are at or before w. */
+static size_t count_until(const double *t, size_t n, double w)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid] <= w)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void harm_compute(const struct prov *with, const struct harm_base *without, double *m)
+{
+    /* Up to the end of the window, w: settle_s after the rollout settled
+     * (or the end). Before the first rollout job both runs are the same;
+     * after w both see the same arrivals and an idle client, and only the
+     * latency streams' different positions would differ: noise, not harm,
+     * and the reason the rollout-free replication stops at w. */
+    double w = harm_window_end_s(with);
+    int win = isfinite(with->window_end_s);
+    uint64_t other = win ? with->win_other_throttled : with->other_throttled;
+    uint64_t bg = win ? with->win_bg_throttled : with->bg_throttled;
+    m[METRIC_HARM_OTHER_THROTTLED] =
+        (double)other - (double)count_until(without->t_other, without->n_other, w);
+    m[METRIC_HARM_BG_THROTTLED] = (double)bg - (double)count_until(without->t_bg, without->n_bg, w);
+    /* The delays: background jobs created from the first rollout job until
+     * the rollout was done and the client's backlog gone (or the end),
+     * each against the same job without the rollouts, if that one was done
+     * by w. */
     double lo = with->rollout_first_s;
     double hi = isfinite(with->settled_s) ? with->settled_s : with->end_s;
     double end = with->end_s, thr = with->scn->harm_delay_threshold_s;
     double sum = 0.0, worst = 0.0;
-    size_t n = 0, delayed = 0, b = 0, nb = 0;
-    for (size_t i = 0; i < with->njobs; i++) {
+    size_t n = 0, delayed = 0, nb = 0;
+    for (size_t i = 0; i < with->njobs && nb < without->nbg; i++) {
         const struct job *j = &with->jobs[i];
         if (j->origin != JOB_ORIGIN_BACKGROUND)
             continue;
-        /* the k-th background job of with is the k-th job of without */
-        while (b < without->njobs && without->jobs[b].origin != JOB_ORIGIN_BACKGROUND)
-            b++;
-        if (b >= without->njobs)
-            break;
-        const struct job *k = &without->jobs[b++];
-        /* common random numbers: the same arrival in both runs */
-        double created = with->bg_created[nb];
-        XASSERT_AT(created == without->bg_created[nb], created);
+        /* the k-th background job of with is the k-th job of without:
+         * common random numbers, the same arrival in both runs */
+        double created = with->bg_created[nb], base_lat = without->latency[nb];
+        XASSERT_AT(created == without->created[nb], created);
         nb++;
-        if (created < lo || created > hi || k->state != JOB_SUCCEEDED)
+        if (created < lo || created > hi || isnan(base_lat) || created + base_lat > w)
             continue;
         /* unfinished with the rollout: it has waited at least until the end */
         double lat = j->state == JOB_SUCCEEDED ? job_latency_s(j) : end - created;
-        double d = lat - job_latency_s(k);
+        double d = lat - base_lat;
         sum += d;
         n++;
         if (d > worst)

@@ -4,6 +4,9 @@
 #ifndef PROVSIM_METRICS_H
 #define PROVSIM_METRICS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "models/endpoint.h"
 #include "models/server.h"
 
@@ -91,10 +94,36 @@ void metric_detail(const struct prov *p, double *out);
 void metric_compute(struct prov *p, const struct bound_parts *b, double fair_share_s,
                     double *out);
 
+/* What the harm metrics need of a rollout-free replication, apart from
+ * its model: runs that differ only in their rollouts (a sweep's cells)
+ * share it (sim/run/twins.h), each reading it up to its own window's end.
+ * Background jobs in arrival order. */
+struct harm_base {
+    double reject_latency_s;
+    /* when its 429s were counted, in time order: other clients' at their
+     * arrival, background jobs' at their response */
+    double *t_other, *t_bg; /* owned */
+    size_t n_other, n_bg, cap_other, cap_bg;
+    size_t nbg, cap;
+    double *created; /* owned: nbg creation times */
+    double *latency; /* owned: nbg latencies, NAN for a job that did not succeed */
+};
+/* Before running the replication without (after prov_start): records its
+ * 429s' times into b (through without's request hook, which it takes;
+ * b's arrays are reused, b zeroed before its first use). */
+void harm_base_record(struct prov *without, struct harm_base *b);
+/* After it has run: its background jobs into b; gives the hook back. */
+void harm_base_take(struct prov *without, struct harm_base *b);
+void harm_base_fini(struct harm_base *b);
+/* The end of replication p's harm window, seconds: settle_s after the
+ * rollout settled, else where p stopped. The rollout-free replication need
+ * not run past it. */
+double harm_window_end_s(const struct prov *p);
+
 /* The harm metrics of replication r (README, "Harm"): with is the run
  * with the rollouts, without the same replication without them (the same
  * seed, so the same background and other-client arrivals), run to
- * with's end. Background jobs are paired by arrival (job id order). */
-void harm_compute(const struct prov *with, const struct prov *without, double *out);
+ * with's end. Background jobs are paired by arrival. */
+void harm_compute(const struct prov *with, const struct harm_base *without, double *out);
 
 #endif

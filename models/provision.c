@@ -66,6 +66,8 @@ void prov_start(struct prov *p, uint64_t rep)
         p->rollout_total += (size_t)wl_rollout_jobs(&s->rollouts[r]);
     p->settled_s = INFINITY;
     p->end_s = s->horizon_s;
+    p->window_end_s = INFINITY;
+    p->win_other_throttled = p->win_bg_throttled = 0;
     p->rollout_first_s = INFINITY;
     p->rollout_last_done_s = 0.0;
     p->rollout_zero_s = 0.0;
@@ -210,8 +212,8 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
 }
 
 /* The rollout is over once every rollout job is done and the client has
- * no backlog (the end of the window the harm metrics look at); with
- * horizon "auto" the replication stops settle_s later. */
+ * no backlog; settle_s later the harm metrics' window ends, and with
+ * horizon "auto" the replication stops there. */
 static void check_settled(struct prov *p)
 {
     if (p->rollout_done < p->rollout_total || isfinite(p->settled_s) ||
@@ -219,7 +221,7 @@ static void check_settled(struct prov *p)
         return;
     p->settled_s = p->q.now;
     double stop = p->q.now + p->scn->settle_s;
-    if (p->scn->horizon_auto && stop <= p->scn->horizon_s)
+    if (stop <= p->scn->horizon_s)
         evq_push(&p->q, stop, PROV_EV_STOP, 0);
 }
 
@@ -544,7 +546,12 @@ void prov_handle(struct prov *p, const struct ev *ev)
         dispatch(p);
         break;
     case PROV_EV_STOP:
-        p->end_s = ev->t;
+        /* the harm window's end: its 429 counts (harm_compute) */
+        p->window_end_s = ev->t;
+        p->win_other_throttled = p->other_throttled;
+        p->win_bg_throttled = p->bg_throttled;
+        if (p->scn->horizon_auto)
+            p->end_s = ev->t;
         break;
     default:
         XASSERT_AT(!"known event type", ev->t);
@@ -556,7 +563,8 @@ static void handle(void *p, const struct ev *ev)
     prov_handle(p, ev);
 }
 
-/* horizon "auto": the caller's hooks, and a stop once PROV_EV_STOP ran */
+/* horizon "auto": the caller's hooks, and a stop once PROV_EV_STOP ran
+ * (with a fixed horizon the event only ends the harm window) */
 struct stop_hook {
     int (*before)(void *hook, const struct ev *ev);
     int (*after)(void *hook, const struct ev *ev);

@@ -52,7 +52,8 @@ enum prov_event {
     PROV_EV_RETRY,      /* arg: job id; the job is ready again */
     PROV_EV_RESUME,     /* the client may dispatch again (pause or pacing over) */
     PROV_EV_STEP,       /* arg: job id; its try's next request may be sent */
-    PROV_EV_STOP        /* horizon "auto": the settle time is over */
+    PROV_EV_STOP        /* the settle time is over: the harm window ends, and
+                         * with horizon "auto" the replication */
 };
 
 /* One request as the server saw it at its arrival (replication 0 with
@@ -99,6 +100,9 @@ struct prov {
                                 * client had no backlog; INFINITY: not yet */
     double end_s;              /* where the replication stopped: the horizon, or
                                 * horizon "auto"'s settle time after settled_s */
+    double window_end_s;       /* settle_s after settled_s, once reached: the end
+                                * of the harm metrics' window; INFINITY: not */
+    uint64_t win_other_throttled, win_bg_throttled; /* 429 counts at window_end_s */
     double rollout_first_s, rollout_last_done_s, rollout_zero_s;
     int rollout_ever_failed;
     uint64_t attempts, throttled, server_errors, bg_jobs, bg_throttled;

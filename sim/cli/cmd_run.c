@@ -270,6 +270,7 @@ static void print_summary(const struct run_args *a, const struct scenario *s,
                                 (double)res->requests,
                                 (double)res->rf_events,
                                 (double)res->rf_requests,
+                                res->rf_s,
                                 run_peak_rss_bytes()};
     if (a->json) {
         char *js = summary_json(s, res, a->perf ? &perf : NULL);

@@ -327,6 +327,7 @@ char *summary_json(const struct scenario *s, const struct run_result *r,
         add_num(p, "requests", perf->requests);
         add_num(p, "rollout_free_events", perf->rf_events);
         add_num(p, "rollout_free_requests", perf->rf_requests);
+        add_num(p, "rollout_free_s", perf->rf_s);
         add_num(p, "events_per_s", per_s(perf, perf->events + perf->rf_events));
         add_num(p, "requests_per_s", per_s(perf, perf->requests + perf->rf_requests));
         add_num(p, "peak_rss_bytes", (double)perf->peak_rss_bytes);

@@ -15,6 +15,7 @@ struct summary_perf {
     double wall_s;
     double events, requests;       /* the replications' */
     double rf_events, rf_requests; /* the rollout-free replications' (harm) */
+    double rf_s;                   /* their time, summed over threads */
     size_t peak_rss_bytes;
 };
 

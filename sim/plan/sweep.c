@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "out/resultdir.h"
 #include "run/memlimit.h"
+#include "run/twins.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -223,6 +224,35 @@ static int run_and_write(struct sweep_ctx *c, char *err, size_t errlen)
 
 /* ---- the sweep ----------------------------------------------------------- */
 
+static int in_rollouts(const char *path)
+{
+    static const char pre[] = "workload.rollouts";
+    size_t n = sizeof pre - 1;
+    return strncmp(path, pre, n) == 0 && (path[n] == '\0' || path[n] == '[' || path[n] == '.');
+}
+
+/* When every axis lies inside workload.rollouts, the cells differ only in
+ * their rollouts, so with a fixed horizon they share each rollout-free
+ * replication of the harm metrics (run/twins.h): run once per replication
+ * instead of once per cell and replication. NULL otherwise. */
+static struct run_twins *make_twins(const struct sweep_ctx *c)
+{
+    const struct sweep_opts *o = c->o;
+    for (int a = 0; a < o->naxes; a++)
+        for (int k = 0; k <= o->axes[a].nlinked; k++)
+            if (!in_rollouts(sweep_axis_part(&o->axes[a], k)->path))
+                return NULL;
+    struct scenario s;
+    struct run_opts ro;
+    char err[SCN_ERRLEN];
+    if (sweep_cell_build(c, 0, &s, err, sizeof err) != 0)
+        return NULL; /* check_cells has reported it */
+    sweep_cell_run_opts(o, &s, &ro);
+    struct run_twins *t = run_twins_apply(&s) ? run_twins_create(&s, ro.seed, ro.reps) : NULL;
+    scn_fini(&s);
+    return t;
+}
+
 int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t errlen)
 {
     memset(sw, 0, sizeof *sw);
@@ -238,6 +268,7 @@ int sweep_run(const struct sweep_opts *o, struct sweep *sw, char *err, size_t er
     if (check_base(&c, err, errlen) || check_cells(&c, err, errlen))
         goto out;
     manifest = sweep_journal_fingerprint(&c);
+    c.twins = make_twins(&c);
     rc = prepare_dir(&c, manifest, &lockfd, err, errlen);
     if (rc == SWEEP_OK)
         rc = run_and_write(&c, err, errlen);
@@ -245,6 +276,7 @@ out:
     if (lockfd >= 0)
         close(lockfd);
     cJSON_Delete(manifest);
+    run_twins_free(c.twins);
     free(c.text);
     free(c.dir);
     free(c.journal);

@@ -39,6 +39,8 @@ struct sweep_ctx {
     char *text;                 /* owned: the base scenario file */
     size_t len;                 /* bytes */
     char *dir, *journal;        /* owned: DIR and DIR/journal */
+    struct run_twins *twins;    /* owned, may be NULL: the cells' shared
+                                 * rollout-free replications (sweep.c) */
 };
 
 /* ---- cells (sweep_cell.c) ---- */

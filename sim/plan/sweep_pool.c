@@ -59,6 +59,7 @@ static int run_cell(const struct sweep_ctx *c, int cell, struct sweep_cell *sc, 
     int rc = sweep_cell_build(c, cell, &s, err, errlen); /* validated: cannot fail */
     if (rc == 0) {
         sweep_cell_run_opts(c->o, &s, &ro);
+        ro.twins = c->twins;
         run_scenario(&s, &ro, &res);
         memset(sc, 0, sizeof *sc);
         sc->reps = res.reps;

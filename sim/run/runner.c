@@ -2,6 +2,7 @@
  * --precision rule, and the hooks the audit and the series sampler put
  * into the engine's one event loop (evq_run, sim/engine/evq.h). */
 #include "run/runner.h"
+#include "run/twins.h"
 
 #include "models/audit.h"
 #include "models/bound.h"
@@ -145,6 +146,7 @@ struct rep_job {
     int has_cf;
     struct scenario cf;
     struct prov pc;
+    struct harm_base base; /* pc's, for harm_compute */
     int r;
     int rc;
     double row[METRIC_COUNT];
@@ -152,6 +154,7 @@ struct rep_job {
     double fair_share_s;
     double detail[METRIC_DETAIL_COUNT];
     uint64_t rf_events, rf_requests; /* the rollout-free replication's work */
+    double rf_s;                     /* and its time, seconds */
     char msg[256];
 };
 
@@ -181,15 +184,23 @@ static void run_one(struct rep_job *j)
     if (j->rc != 0)
         return;
     double harm[METRIC_COUNT] = {0};
-    if (j->has_cf) {
+    if (o->twins) {
+        /* shared: the same for every run that differs only in rollouts */
+        XASSERT_AT(harm_window_end_s(p) <= run_twins_horizon_s(o->twins), p->end_s);
+        harm_compute(p, run_twins_get(o->twins, j->r), harm);
+    } else if (j->has_cf) {
         /* common random numbers: replication r's arrival streams are the
-         * same with and without the rollouts, up to p's end */
-        j->cf.horizon_s = p->end_s;
+         * same with and without the rollouts, up to the harm window's end */
+        double t0 = now_s();
+        j->cf.horizon_s = harm_window_end_s(p);
         prov_start(&j->pc, (uint64_t)j->r);
+        harm_base_record(&j->pc, &j->base);
         prov_run(&j->pc, NULL, NULL, NULL);
-        harm_compute(p, &j->pc, harm);
+        harm_base_take(&j->pc, &j->base);
+        harm_compute(p, &j->base, harm);
         j->rf_events = j->pc.q.popped;
         j->rf_requests = j->pc.attempts + j->pc.other_requests;
+        j->rf_s = now_s() - t0;
     }
     /* last: it consumes p's jobs array (metric_compute) */
     metric_compute(p, &j->bound, j->fair_share_s, j->row);
@@ -263,7 +274,8 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         w[i].bound = bound;
         w[i].fair_share_s = res->fair_share_s;
         prov_init(&w[i].p, &local);
-        w[i].has_cf = local.nrollouts > 0 && (local.background.enabled || local.other.enabled);
+        w[i].has_cf = !o->twins && local.nrollouts > 0 &&
+                      (local.background.enabled || local.other.enabled);
         if (w[i].has_cf) {
             w[i].cf = local; /* borrows local's strings; never finished */
             w[i].cf.nrollouts = 0;
@@ -307,6 +319,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
             res->requests += (uint64_t)(w[i].row[METRIC_ATTEMPTS] + w[i].row[METRIC_OTHER_REQUESTS]);
             res->rf_events += w[i].rf_events;
             res->rf_requests += w[i].rf_requests;
+            res->rf_s += w[i].rf_s;
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
             if (scratch && precision_met(res, r + 1, res->precision, scratch)) {
@@ -324,6 +337,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
         prov_fini(&w[i].p);
         if (w[i].has_cf)
             prov_fini(&w[i].pc);
+        harm_base_fini(&w[i].base);
     }
     free(w);
     if (rc != 0)

@@ -38,6 +38,8 @@ struct run_trace {
     void *ctx;
 };
 
+struct run_twins; /* twins.h */
+
 struct run_opts {
     int reps;          /* replications (from the scenario unless overridden);
                         * with precision, the cap */
@@ -56,6 +58,10 @@ struct run_opts {
      * cap with precision): a progress bar's hook; it changes no result */
     void (*on_progress)(void *arg, int done, int total);
     void *progress_arg;
+    /* NULL, or the rollout-free replications to use instead of running
+     * one per replication (twins.h): made for a scenario equal to this
+     * one but for its rollouts, with the same seed, and enough of them */
+    struct run_twins *twins;
 };
 
 struct run_result {
@@ -75,6 +81,7 @@ struct run_result {
     /* the rollout-free replications of the harm metrics: their events and
      * requests (work done, not in any metric) */
     uint64_t rf_events, rf_requests;
+    double rf_s;                    /* their time, seconds, summed over threads */
     double precision;               /* the target asked for; 0 = off */
     int precision_reached;          /* 1 if the target was met within the cap */
     /* audit failure: which invariant, when, which job */
