@@ -7,7 +7,7 @@
 #   tests/layering.sh [SOURCE_DIR]
 set -euo pipefail
 cd "${1:-$(dirname "$0")/..}"
-layers=(base engine models scenario run out plan cli) # lowest first
+layers=(base engine models scenario logs run out plan calib cli) # lowest first
 rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
 bad=0
 checked=0

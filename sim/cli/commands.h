@@ -14,5 +14,7 @@ int cmd_plot(int argc, char **argv);     /* cmd_plot.c */
 int cmd_report(int argc, char **argv);   /* cmd_report.c */
 int cmd_presets(int argc, char **argv);  /* cmd_presets.c */
 int cmd_init(int argc, char **argv);     /* cmd_init.c */
+int cmd_calibrate(int argc, char **argv); /* cmd_calibrate.c */
+int cmd_backtest(int argc, char **argv);  /* cmd_backtest.c */
 
 #endif

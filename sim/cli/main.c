@@ -31,6 +31,10 @@ static const char usage_main[] =
     "  report DIR              write DIR/report.md and DIR/report.html\n"
     "  presets                 list the built-in presets\n"
     "  init [--preset NAME] FILE.json  write a starting scenario\n"
+    "  calibrate --okta-log FILE|--access-log FILE --out SCENARIO.json\n"
+    "                          fit a scenario to an Okta System Log and access log\n"
+    "  backtest SCENARIO.json --okta-log FILE|--access-log FILE\n"
+    "                          replay the logged rollout and compare with the log\n"
     "\n"
     "  provsim COMMAND --help  the options of COMMAND\n"
     "  provsim --version       print the version\n"
@@ -50,7 +54,8 @@ static const struct {
     int (*fn)(int argc, char **argv);
 } commands[] = {{"run", cmd_run},         {"validate", cmd_validate}, {"sweep", cmd_sweep},
                 {"compare", cmd_compare}, {"plan", cmd_plan},         {"plot", cmd_plot},
-                {"report", cmd_report},   {"presets", cmd_presets},   {"init", cmd_init}};
+                {"report", cmd_report},   {"presets", cmd_presets},   {"init", cmd_init},
+                {"calibrate", cmd_calibrate}, {"backtest", cmd_backtest}};
 
 /* provsim --complete commands|metrics|presets: the words bash
  * completion offers (completion/provsim.bash), from the tables the

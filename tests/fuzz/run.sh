@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
-# Builds the libFuzzer target fuzz_TARGET (TARGET: scenario, parse or tasks) with
+# Builds the libFuzzer target fuzz_TARGET (TARGET: scenario, parse, tasks,
+# oktalog or accesslog) with
 # clang, ASan and UBSan in build-fuzz/, and runs it for SECONDS. The seed
 # corpus is configs/ (for parse and tasks, tests/fuzz/seeds/TARGET/); it is copied into
 # the work corpus tests/fuzz/corpus/TARGET/ (not in git), which grows across runs.
+# The log readers' seeds are tests/fuzz/seeds/oktalog/ and seeds/accesslog/ and
+# the hand-written logs of tests/logs/ (each with a selector byte 0 in front).
 # Crashing inputs land in tests/fuzz/artifacts/TARGET/; once fixed, copy each into
 # tests/fuzz/regressions/TARGET/, which ctest replays (fuzz_TARGET_replay).
 #
@@ -13,14 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
-  echo "usage: tests/fuzz/run.sh scenario|parse|tasks SECONDS [libFuzzer options...]" >&2
+  echo "usage: tests/fuzz/run.sh scenario|parse|tasks|oktalog|accesslog SECONDS [libFuzzer options...]" >&2
   exit 2
 fi
 target=$1 secs=$2
 shift 2
 case $target in
-  scenario|parse|tasks) ;;
-  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario, parse or tasks)" >&2; exit 2 ;;
+  scenario|parse|tasks|oktalog|accesslog) ;;
+  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario, parse, tasks, oktalog or accesslog)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
@@ -41,8 +44,8 @@ if [ "$target" = parse ]; then
   for f in configs/*.json; do
     [ -e "$corpus/cfg-$(basename "$f")" ] || { printf '\0'; cat "$f"; } > "$corpus/cfg-$(basename "$f")"
   done
-elif [ "$target" = tasks ]; then
-  cp -n tests/fuzz/seeds/tasks/* "$corpus"/
+elif [ "$target" = tasks ] || [ "$target" = oktalog ] || [ "$target" = accesslog ]; then
+  cp -n tests/fuzz/seeds/"$target"/* "$corpus"/
 else
   cp -n configs/*.json "$corpus"/
 fi
@@ -52,6 +55,8 @@ par=()
 if [ "$jobs" -gt 1 ]; then
   par=(-jobs="$jobs" -workers="$jobs") # each writes fuzz-N.log in the current directory
 fi
+dict=tests/fuzz/$target.dict
+[ -e "$dict" ] || dict=tests/fuzz/scenario.dict
 exec "$build/tests/fuzz/fuzz_$target" "$corpus" \
-  -dict=tests/fuzz/scenario.dict -max_total_time="$secs" -max_len=16384 -timeout=10 \
+  -dict="$dict" -max_total_time="$secs" -max_len=16384 -timeout=10 \
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "${par[@]}" "$@"

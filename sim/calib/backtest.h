@@ -1,0 +1,39 @@
+/* backtest.h -- provsim backtest: the logged rollout replayed in a
+ * scenario, minute by minute against what the log shows.
+ *
+ * The scenario gets the log's rollout (its start, size and kind:
+ * calscn_replay) and runs its replications; per minute from the rollout's
+ * start, the simulated mean and 90% band (the 5% and 95% points over
+ * replications) of the completions, the 429s and the failed-task list are
+ * set beside the observed values, and the simulated clear time (mean, 95%
+ * CI of the mean, 95% prediction interval p2_5..p97_5 over replications)
+ * beside the observed one. Outputs: the text on out; with out_dir,
+ * backtest.json and backtest.csv there (and with plot, one chart per
+ * curve). */
+#ifndef PROVSIM_BACKTEST_H
+#define PROVSIM_BACKTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct backtest_opts {
+    const char *scenario;               /* the scenario file */
+    const char *okta_log, *access_log;  /* one of them, or both */
+    const char *app, *agent;
+    double utc_offset_s;
+    int reps;                           /* 0 = the scenario's */
+    long seed;                          /* -1 = the scenario's */
+    const char *out_dir;                /* NULL = text only */
+    int plot;
+};
+
+/* Returns 0, 2 on bad input (err says what), 1 when an output cannot be
+ * written or a chart cannot be drawn. */
+int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t errlen);
+
+/* The result files in out_dir. */
+#define BACKTEST_JSON "backtest.json"
+#define BACKTEST_CSV "backtest.csv"
+
+#endif

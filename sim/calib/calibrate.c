@@ -1,0 +1,232 @@
+/* calibrate.c -- provsim calibrate (see calibrate.h). */
+#include "calib/calibrate.h"
+
+#include "base/file.h"
+#include "base/outfile.h"
+#include "base/units.h"
+#include "base/util.h"
+#include "calib/calscn.h"
+#include "calib/fit.h"
+#include "logs/accesslog.h"
+#include "logs/measure.h"
+#include "logs/oktalog.h"
+#include "models/endpoint.h"
+#include "models/job.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The base scenario's tree, validated by the loader first. */
+static cJSON *read_base(const char *path, char *err, size_t errlen)
+{
+    struct scenario s;
+    if (scn_load(path, NULL, 0, &s, err, errlen))
+        return NULL;
+    scn_fini(&s);
+    char *text;
+    size_t len;
+    int e;
+    if (file_read(path, FILE_MAX_SCENARIO, &text, &len, &e) != FILE_OK) {
+        xerr(err, errlen, "%s: cannot read", file_shown_name(path));
+        return NULL;
+    }
+    size_t b = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    cJSON *doc = cJSON_ParseWithLength(text + b, len - b);
+    free(text);
+    if (!doc)
+        xerr(err, errlen, "%s: cannot parse", file_shown_name(path));
+    return doc;
+}
+
+/* The starting rate: what got through per second in the minutes with
+ * 429s (a limiter that refuses is empty, so what it admits is its rate).
+ * *throttled: 429s in all. */
+static double start_rate(const struct meas *m, int steps, double *throttled)
+{
+    double got = 0, peak = 0;
+    int k = 0;
+    *throttled = 0;
+    for (int i = 0; i < m->obs.nmin; i++) {
+        double a = m->obs.accepted ? m->obs.accepted[i] : m->obs.done[i] * steps;
+        peak = fmax(peak, a);
+        *throttled += m->obs.throttled[i];
+        if (m->obs.throttled[i] >= 1) {
+            got += a;
+            k++;
+        }
+    }
+    return k ? got / k / 60.0 : fmax(1, peak / 60.0);
+}
+
+static void print_measured(FILE *out, const struct meas *m)
+{
+    char a[32], b[32], c[32];
+    units_format_count((double)m->ro.users, a, sizeof a);
+    calscn_when(m->ro.start_s, b, sizeof b);
+    units_format_duration(m->ro.clear_s, c, sizeof c);
+    fprintf(out, "rollout: %s %s jobs from %s, observed clear time %s%s%s\n", a,
+            job_kind_name(m->ro.kind), b, m->ro.cleared ? "" : "at least ", c,
+            m->ro.twice ? " (users assigned twice counted once)" : "");
+    if (m->have_bg) {
+        double peak = 0;
+        int ph = 0, we = 0;
+        for (int h = 0; h < 24; h++) {
+            if (m->weekday[h] > peak)
+                peak = m->weekday[h], ph = h, we = 0;
+            if (m->weekend[h] > peak)
+                peak = m->weekend[h], ph = h, we = 1;
+        }
+        fprintf(out, "background: %ld jobs outside the rollout; peak %.1f jobs/h (%s %02d:00)\n",
+                m->bg_jobs, peak, we ? "weekend" : "weekday", ph);
+    }
+    if (!m->have_access)
+        return;
+    const struct meas_latency *l = &m->lat_all;
+    fprintf(out, "latency: median %.1f ms, p95 %.1f ms over %ld accepted requests (lognormal; "
+            "Kolmogorov-Smirnov distance %.3f)\n", l->median_s * 1e3, l->p95_s * 1e3, l->n, l->ks);
+    for (int e = 0; e < EP_COUNT; e++) {
+        if (!m->ep_requests[e])
+            continue;
+        const struct meas_latency *le = &m->lat_ep[e];
+        fprintf(out, "  %-18s %8ld requests, %6ld 429s, peak %5.0f/min", ep_name(e),
+                m->ep_requests[e], m->ep_throttled[e], m->ep_peak_per_min[e]);
+        if (le->n)
+            fprintf(out, ", median %.1f ms, p95 %.1f ms (KS %.3f)", le->median_s * 1e3,
+                    le->p95_s * 1e3, le->ks);
+        fputc('\n', out);
+    }
+    fprintf(out, "concurrency: %s %d in flight (median %g, p95 %g while any)\n",
+            m->conc_exact ? "at most" : "about", m->conc_max, m->conc_p50, m->conc_p95);
+    if (m->ra_n)
+        fprintf(out, "Retry-After: %ld values, min %g s, median %g s, max %g s\n", m->ra_n,
+                m->ra_min, m->ra_median, m->ra_max);
+}
+
+static const char *unit_of(int u)
+{
+    return u == CAL_RATE ? "/s" : u == CAL_JITTER ? " s" : u == CAL_WORKERS ? " workers" : " tokens";
+}
+
+static void note_fit(cJSON *doc, const struct fit_result *r, const struct fit_opts *fo)
+{
+    for (int u = 0; u < CAL_NUNKNOWN; u++) {
+        if (!r->fitted[u])
+            continue;
+        calscn_note(doc, calscn_key(u), "fitted: %.4g%s (%.4g-%.4g%s), by simulation against the "
+                    "per-minute %s (%d minutes, %d replications per candidate, common random "
+                    "numbers); interval: bootstrap over minutes, %d resamples%s",
+                    r->value[u], unit_of(u), r->lo[u], r->hi[u],
+                    r->edge[u] ? ", reaching the grid's edge" : "",
+                    u == CAL_JITTER ? "429s" : "completions and accepted requests", r->nmin,
+                    fo->reps, fo->boots,
+                    u == CAL_RATE || u == CAL_BURST ? "; the limiter's form (one token bucket on "
+                    "every request) is an assumption" : "");
+    }
+}
+
+static int write_doc(const cJSON *doc, const char *path, char *err, size_t errlen)
+{
+    char *text = cJSON_Print(doc);
+    if (!text)
+        xoom("cJSON_Print");
+    struct outfile of;
+    int rc = outfile_open(&of, path, err, errlen);
+    if (rc == 0) {
+        fputs(text, of.f);
+        fputc('\n', of.f);
+        rc = outfile_commit(&of, err, errlen);
+    }
+    cJSON_free(text);
+    return rc;
+}
+
+/* Everything after the logs are read. */
+static int calibrate(const struct calib_opts *o, const struct meas *m, FILE *out, char *err,
+                     size_t errlen)
+{
+    cJSON *base = NULL;
+    if (o->base && !(base = read_base(o->base, err, errlen)))
+        return 2;
+    struct calscn_src src = {o->okta_log ? file_shown_name(o->okta_log) : NULL,
+                             o->access_log ? file_shown_name(o->access_log) : NULL, o->app,
+                             o->base ? file_shown_name(o->base) : NULL};
+    cJSON *doc = calscn_build(m, base, &src);
+    cJSON_Delete(base);
+    struct scenario s;
+    int rc = 0;
+    if (calscn_load(doc, &s, err, errlen)) {
+        cJSON_Delete(doc);
+        return 2;
+    }
+    int steps = s.client.recipe[m->ro.kind].n;
+    scn_fini(&s);
+    double thr, r0 = start_rate(m, steps, &thr);
+    struct fit_opts fo = {o->reps, o->boots, {0}};
+    int limited = thr >= 5;
+    fo.fit[CAL_RATE] = fo.fit[CAL_BURST] = limited;
+    fo.fit[CAL_WORKERS] = !m->have_access;
+    const cJSON *pol = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "client"), "retry"),
+        "policy");
+    fo.fit[CAL_JITTER] = limited && cJSON_IsString(pol) && !strcmp(pol->valuestring, "retry_after");
+    calscn_set(doc, CAL_RATE, limited ? r0 : 3 * r0);
+    if (fo.fit[CAL_JITTER] && !(calscn_get(doc, CAL_JITTER) >= 0))
+        calscn_set(doc, CAL_JITTER, 0);
+    if (!limited)
+        calscn_note(doc, "server.limits[0]", "no 429s in the log (%g): the limit was never "
+                    "reached, so only a bound is known: rate set to 3x the most that got "
+                    "through (%.3g/s), burst 10 (not fitted)", thr, r0);
+    print_measured(out, m);
+    struct fit_result fr;
+    if (fit_run(doc, m, &fo, &fr, err, errlen)) {
+        cJSON_Delete(doc);
+        return 2;
+    }
+    note_fit(doc, &fr, &fo);
+    if (fr.evals)
+        fprintf(out, "fitted by simulation (%d candidates x %d replications, %d minutes; "
+                "intervals: bootstrap over minutes, %d resamples):\n", fr.evals, fo.reps, fr.nmin,
+                fo.boots);
+    for (int u = 0; u < CAL_NUNKNOWN; u++)
+        if (fr.fitted[u])
+            fprintf(out, "  %-24s %.4g%s (%.4g-%.4g%s)\n", calscn_key(u), fr.value[u], unit_of(u),
+                    fr.lo[u], fr.hi[u], fr.edge[u] ? ", at the grid's edge" : "");
+    if (calscn_load(doc, &s, err, errlen)) {
+        rc = 2;
+    } else {
+        scn_fini(&s);
+        if (write_doc(doc, o->out, err, errlen))
+            rc = 1;
+        else
+            fprintf(out, "wrote %s\n", o->out);
+    }
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int calib_run(const struct calib_opts *o, FILE *out, char *err, size_t errlen)
+{
+    struct okta_log ok;
+    struct access_log ac;
+    okta_log_init(&ok);
+    access_log_init(&ac);
+    int rc = 0;
+    if (o->okta_log && okta_log_read(&ok, o->okta_log, o->app, err, errlen))
+        rc = 2;
+    if (rc == 0 && o->access_log && access_log_read(&ac, o->access_log, o->agent, err, errlen))
+        rc = 2;
+    struct meas m;
+    if (rc == 0) {
+        if (meas_run(o->okta_log ? &ok : NULL, o->access_log ? &ac : NULL, o->utc_offset_s, &m,
+                     err, errlen))
+            rc = 2;
+        else
+            rc = calibrate(o, &m, out, err, errlen);
+        meas_fini(&m); /* meas_run leaves m finishable either way */
+    }
+    okta_log_fini(&ok);
+    access_log_fini(&ac);
+    return rc;
+}

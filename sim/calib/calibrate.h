@@ -1,0 +1,29 @@
+/* calibrate.h -- provsim calibrate: logs in, a scenario out.
+ *
+ * Reads the System Log and/or the access log, measures what they show
+ * (logs/measure.h), builds the scenario (calib/calscn.h), fits what they
+ * cannot show (calib/fit.h), validates the result through the scenario
+ * loader and writes it atomically (base/outfile.h), then prints what was
+ * measured and fitted. */
+#ifndef PROVSIM_CALIBRATE_H
+#define PROVSIM_CALIBRATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct calib_opts {
+    const char *okta_log, *access_log; /* NULL = not given (not both) */
+    const char *app;                   /* NULL = the System Log's only app */
+    const char *agent;                 /* access-log user-agent filter */
+    const char *base;                  /* NULL = the loader's defaults */
+    const char *out;                   /* the scenario written */
+    double utc_offset_s;               /* the scenario's clock = UTC + this */
+    int reps;                          /* replications per fit candidate */
+    int boots;                         /* bootstrap resamples */
+};
+
+/* Returns 0, 2 for bad input (err says which file, line and why) or 1
+ * when the output cannot be written. The summary goes to out. */
+int calib_run(const struct calib_opts *o, FILE *out, char *err, size_t errlen);
+
+#endif

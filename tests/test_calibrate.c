@@ -1,0 +1,288 @@
+/* test_calibrate.c -- provsim calibrate and backtest (calib/, logs/):
+ *  - the hand-written logs of tests/logs/ (noise: other apps, other event
+ *    types, a user assigned twice, out-of-order lines, other user agents,
+ *    non-SCIM paths) in every layout give the hand-counted measurements;
+ *  - round trip: the logs one replication of a scenario with known
+ *    parameters leaves (tests/mklogs.h) calibrate back to those
+ *    parameters within the issue's tolerances (latency median and p95
+ *    10%, the limiter's rate 10%, the concurrency exactly from the access
+ *    log and within 1 from the System Log alone, the background peak
+ *    15%), and backtesting the calibrated scenario against the log puts
+ *    the observed clear time inside the simulated 95% interval.
+ * The known values are the scenario's, not a run's output. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "base/units.h"
+#include "calib/backtest.h"
+#include "calib/calibrate.h"
+#include "cli_helpers.h"
+#include "logs/accesslog.h"
+#include "logs/measure.h"
+#include "logs/oktalog.h"
+#include "mklogs.h"
+#include "models/job.h"
+#include "scenario/scenario.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+
+#define SRC PROVSIM_SOURCE_DIR "/tests/"
+
+static double at(const char *iso)
+{
+    int64_t e;
+    char err[64];
+    assert_int_equal(units_parse_datetime(iso, &e, err, sizeof err), 0);
+    return (double)e;
+}
+
+static void okta_layout(const char *file)
+{
+    struct okta_log log;
+    struct meas m;
+    char err[512];
+    okta_log_init(&log);
+    assert_int_equal(okta_log_read(&log, file, "Slack", err, sizeof err), 0);
+    /* 15 records; kept: 5 assignments, 4 pushes, 1 rate limit, 2 profile pushes */
+    assert_int_equal(log.records, 15);
+    assert_int_equal(log.other_types, 1);
+    assert_int_equal(log.other_apps, 2);
+    assert_int_equal(log.n, 12);
+    assert_int_equal(meas_run(&log, NULL, 0, &m, err, sizeof err), 0);
+    assert_int_equal(m.ro.users, 4);   /* a, b, c, d; z is Zoom's */
+    assert_int_equal(m.ro.twice, 1);   /* a */
+    assert_int_equal(m.ro.kind, JOB_KIND_CREATE);
+    assert_true(m.ro.cleared);
+    assert_true(fabs(m.ro.start_s - at("2026-11-03T10:00")) < 1e-6);
+    assert_true(fabs(m.ro.clear_s - 70.5) < 1e-6); /* b's push at 10:01:10.5 */
+    assert_int_equal(m.bg_jobs, 1);    /* e's profile push; f's failed */
+    assert_true(fabs(m.obs.throttled[0] - 1) < 1e-9);
+    assert_non_null(m.obs.failed);     /* the 429 names its user */
+    assert_true(fabs(m.obs.failed[0] - 1) < 1e-9 && fabs(m.obs.failed[1]) < 1e-9);
+    assert_true(fabs(m.obs.done[0] - 3) < 1e-9 && fabs(m.obs.done[1] - 1) < 1e-9);
+    meas_fini(&m);
+    okta_log_fini(&log);
+    /* without --app, two apps are an error that names them */
+    okta_log_init(&log);
+    assert_int_equal(okta_log_read(&log, file, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "\"Slack\", \"Zoom\""));
+    okta_log_fini(&log);
+}
+
+static void okta_hand_written(void **state)
+{
+    (void)state;
+    okta_layout(SRC "logs/okta-noise.jsonl");
+    okta_layout(SRC "logs/okta-noise-array.json");
+    okta_layout(SRC "logs/okta-noise.csv");
+}
+
+static void access_hand_written(void **state)
+{
+    (void)state;
+    struct access_log log;
+    struct meas m;
+    char err[512];
+    access_log_init(&log);
+    assert_int_equal(access_log_read(&log, SRC "logs/access-noise.jsonl", ACCESS_DEFAULT_AGENT,
+                                     err, sizeof err), 0);
+    assert_int_equal(log.n, 4);
+    assert_int_equal(log.other_agents, 2); /* kube-probe, OtherApp */
+    assert_int_equal(log.other_paths, 1); /* ServiceProviderConfig */
+    assert_int_equal(meas_run(NULL, &log, 0, &m, err, sizeof err), -1); /* no burst of 3 */
+    meas_fini(&m);
+    access_log_fini(&log);
+    access_log_init(&log);
+    assert_int_equal(access_log_read(&log, SRC "logs/access-noise.jsonl", "", err, sizeof err), 0);
+    assert_int_equal(log.n, 5); /* every agent: the other client too (not /health) */
+    access_log_fini(&log);
+    access_log_init(&log);
+    assert_int_equal(access_log_read(&log, SRC "logs/access-noise.log", ACCESS_DEFAULT_AGENT, err,
+                                     sizeof err), 0);
+    assert_int_equal(log.n, 4);
+    assert_int_equal(log.other_agents, 2); /* kube-probe, OtherApp */
+    assert_int_equal(log.other_paths, 1); /* ServiceProviderConfig */
+    assert_true(fabs(log.rq[3].t_s - at("2026-11-03T10:00") - 1) < 1e-9); /* the PUT, last */
+    access_log_fini(&log);
+}
+
+/* the measurements meas_access makes, on the hand-written JSON lines */
+static void access_measured(void **state)
+{
+    (void)state;
+    struct access_log log;
+    char err[512];
+    access_log_init(&log);
+    assert_int_equal(access_log_read(&log, SRC "logs/access-noise.jsonl", ACCESS_DEFAULT_AGENT,
+                                     err, sizeof err), 0);
+    struct meas m;
+    struct okta_log ok;
+    okta_log_init(&ok);
+    assert_int_equal(okta_log_read(&ok, SRC "logs/okta-noise.jsonl", "Slack", err, sizeof err), 0);
+    assert_int_equal(meas_run(&ok, &log, 0, &m, err, sizeof err), 0);
+    /* three in flight at 10:00:00.2-0.3; the fourth starts as the first ends */
+    assert_int_equal(m.conc_max, 3);
+    assert_true(m.conc_exact);
+    assert_int_equal(m.lat_all.n, 3);
+    assert_true(fabs(m.lat_all.median_s - 0.4) < 1e-6); /* 0.3, 0.4, 0.5 s */
+    assert_int_equal(m.ra_n, 1);
+    assert_true(fabs(m.ra_median - 2) < 1e-9);
+    assert_int_equal(m.n_429, 1);
+    assert_int_equal(m.recipe_reads, 2);
+    assert_int_equal(m.recipe_writes, 2);
+    meas_fini(&m);
+    okta_log_fini(&ok);
+    access_log_fini(&log);
+}
+
+static cJSON *read_json(const char *path)
+{
+    char *t = th_read(path);
+    cJSON *j = cJSON_Parse(t);
+    free(t);
+    assert_non_null(j);
+    return j;
+}
+
+static double num_at(const cJSON *j, const char *a, const char *b, const char *c)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, a);
+    if (b)
+        o = cJSON_GetObjectItemCaseSensitive(o, b);
+    if (c)
+        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, 0) : o, o = cJSON_GetObjectItemCaseSensitive(o, c);
+    if (!cJSON_IsNumber(o))
+        fail_msg("%s.%s.%s is not a number", a, b ? b : "", c ? c : "");
+    return o->valuedouble;
+}
+
+static void within(const char *what, double got, double want, double rel)
+{
+    printf("  %s: recovered %.4g, known %.4g (tolerance %.0f%%)\n", what, got, want, 100 * rel);
+    if (!(fabs(got - want) <= rel * want))
+        fail_msg("%s: recovered %g, known %g: more than %.0f%% off", what, got, want, 100 * rel);
+}
+
+static int note_for(const cJSON *doc, const char *key)
+{
+    const cJSON *n;
+    size_t k = strlen(key);
+    cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "notes"))
+        if (cJSON_IsString(n) && !strncmp(n->valuestring, key, k) && n->valuestring[k] == ':')
+            return 1;
+    return 0;
+}
+
+static void roundtrip_limit(void **state)
+{
+    (void)state;
+    const char *known = SRC "calib/known-limit.json";
+    struct scenario s;
+    char err[SCN_ERRLEN * 2];
+    assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
+    char *dir = th_tmpdir("calib");
+    char *okta = th_path(dir, "okta.jsonl"), *acc = th_path(dir, "access.jsonl"),
+         *out = th_path(dir, "cal.json"), *bt = th_path(dir, "bt");
+    struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, acc, MKLOGS_ACCESS_JSON, 1, 0};
+    assert_int_equal(mklogs_write(&s, &mo), 0);
+    scn_fini(&s);
+    struct calib_opts co = {okta, acc, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    FILE *sink = fopen("/dev/null", "w");
+    int rc = calib_run(&co, sink, err, sizeof err);
+    if (rc)
+        fail_msg("calibrate: %s", err);
+    /* the written scenario loads, and what it holds is the known values */
+    assert_int_equal(scn_load(out, NULL, 0, &s, err, sizeof err), 0);
+    scn_fini(&s);
+    cJSON *doc = read_json(out);
+    within("latency median (s)", num_at(doc, "server", "latency", "median"), 0.25, 0.10);
+    within("latency p95 (s)", num_at(doc, "server", "latency", "p95"), 0.6, 0.10);
+    within("limiter rate (/s)", num_at(doc, "server", "limits", "rate"), 8, 0.10);
+    assert_int_equal((int)num_at(doc, "client", "workers", NULL), 4); /* exactly */
+    double peak = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
+                              cJSON_GetObjectItemCaseSensitive(
+                                  cJSON_GetObjectItemCaseSensitive(doc, "workload"), "background"),
+                              "weekday"))
+        peak = fmax(peak, h->valuedouble);
+    within("background peak (jobs/h)", peak, 300, 0.15);
+    assert_int_equal((int)num_at(doc, "workload", "rollouts", "users"), 1500);
+    static const char *const keys[] = {"server.latency", "server.limits[0].rate",
+                                       "server.limits[0].burst", "client.workers",
+                                       "client.requests", "workload.rollouts[0]",
+                                       "workload.background", "server.retry_after"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!note_for(doc, keys[i]))
+            fail_msg("no notes line for %s", keys[i]);
+    cJSON_Delete(doc);
+    /* backtest: the observed clear time inside the simulated 95% interval */
+    struct backtest_opts bo = {out, okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0, 20, -1, bt, 0};
+    rc = backtest_run(&bo, sink, err, sizeof err);
+    if (rc)
+        fail_msg("backtest: %s", err);
+    char *bj = th_path(bt, BACKTEST_JSON);
+    cJSON *b = read_json(bj);
+    double obs = num_at(b, "observed", "clear_time_s", NULL);
+    double lo = num_at(b, "simulated", "clear_time_s", "p2_5"),
+           hi = num_at(b, "simulated", "clear_time_s", "p97_5");
+    printf("  backtest: observed clear time %.1f s, simulated 95%% interval %.1f-%.1f s\n", obs,
+           lo, hi);
+    assert_true(lo <= obs && obs <= hi);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "observed_inside_p95")));
+    cJSON_Delete(b);
+    fclose(sink);
+    th_rmtree(dir);
+    free(bj);
+    free(okta);
+    free(acc);
+    free(out);
+    free(bt);
+    free(dir);
+}
+
+static void roundtrip_workers(void **state)
+{
+    (void)state;
+    const char *known = SRC "calib/known-workers.json";
+    struct scenario s;
+    char err[SCN_ERRLEN * 2];
+    assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
+    char *dir = th_tmpdir("calib");
+    char *okta = th_path(dir, "okta.csv"), *out = th_path(dir, "cal.json");
+    struct mklogs_opts mo = {okta, MKLOGS_OKTA_CSV, NULL, 0, 1, 0};
+    assert_int_equal(mklogs_write(&s, &mo), 0);
+    scn_fini(&s);
+    /* the System Log alone; the latency (which it cannot show) from the base */
+    struct calib_opts co = {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    FILE *sink = fopen("/dev/null", "w");
+    if (calib_run(&co, sink, err, sizeof err))
+        fail_msg("calibrate: %s", err);
+    fclose(sink);
+    cJSON *doc = read_json(out);
+    double w = num_at(doc, "client", "workers", NULL);
+    printf("  workers from the System Log alone: %g, known 3 (tolerance 1)\n", w);
+    assert_true(fabs(w - 3) <= 1);
+    assert_true(note_for(doc, "client.workers"));
+    cJSON_Delete(doc);
+    th_rmtree(dir);
+    free(okta);
+    free(out);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(okta_hand_written),
+        cmocka_unit_test(access_hand_written),
+        cmocka_unit_test(access_measured),
+        cmocka_unit_test(roundtrip_limit),
+        cmocka_unit_test(roundtrip_workers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
