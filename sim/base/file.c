@@ -112,3 +112,22 @@ const char *file_shown_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "standard input" : path;
 }
+
+int file_read_input(const char *path, size_t max, const char *what, char **text, size_t *len,
+                    char *err, size_t errlen)
+{
+    int e = 0;
+    switch (file_read(path, max, text, len, &e)) {
+    case FILE_OK:
+        return 0;
+    case FILE_IS_DIRECTORY:
+        return xerr(err, errlen, "%s: is a directory, not %s", file_shown_name(path), what);
+    case FILE_TOO_LARGE:
+        if (max % ((size_t)1 << 30) == 0)
+            return xerr(err, errlen, "%s: larger than %zu GiB", file_shown_name(path), max >> 30);
+        return xerr(err, errlen, "%s: larger than %zu bytes", file_shown_name(path), max);
+    default:
+        return xerr(err, errlen, "%s: cannot read: %s", file_shown_name(path),
+                    e ? strerror(e) : "read error");
+    }
+}

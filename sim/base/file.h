@@ -38,6 +38,12 @@ enum file_status {
 enum file_status file_read(const char *path, size_t max, char **text, size_t *len,
                            int *sys_errno);
 
+/* file_read with the messages of a reader of whole input files: returns
+ * 0, or -1 with "PATH: is a directory, not WHAT", "PATH: larger than N
+ * GiB" or "PATH: cannot read: REASON" (what: e.g. "a log"). */
+int file_read_input(const char *path, size_t max, const char *what, char **text, size_t *len,
+                    char *err, size_t errlen);
+
 /* The name messages give path: "standard input" for "-", else path. */
 const char *file_shown_name(const char *path);
 

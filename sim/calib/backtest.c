@@ -18,23 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cJSON *read_doc(const char *path, char *err, size_t errlen)
-{
-    char *text;
-    size_t len;
-    int e;
-    if (file_read(path, FILE_MAX_SCENARIO, &text, &len, &e) != FILE_OK) {
-        xerr(err, errlen, "%s: cannot read", file_shown_name(path));
-        return NULL;
-    }
-    size_t b = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    cJSON *doc = cJSON_ParseWithLength(text + b, len - b);
-    free(text);
-    if (!doc)
-        xerr(err, errlen, "%s: cannot parse", file_shown_name(path));
-    return doc;
-}
-
 static void set_num(cJSON *doc, const char *key, double v)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
@@ -136,7 +119,7 @@ static int replay(struct bt *b, const struct backtest_opts *o, char *err, size_t
     struct scenario orig;
     if (scn_load(o->scenario, NULL, 0, &orig, err, errlen))
         return 2;
-    cJSON *doc = read_doc(o->scenario, err, errlen);
+    cJSON *doc = calscn_read_tree(o->scenario, err, errlen);
     if (!doc) {
         scn_fini(&orig);
         return 2;

@@ -25,19 +25,7 @@ static cJSON *read_base(const char *path, char *err, size_t errlen)
     if (scn_load(path, NULL, 0, &s, err, errlen))
         return NULL;
     scn_fini(&s);
-    char *text;
-    size_t len;
-    int e;
-    if (file_read(path, FILE_MAX_SCENARIO, &text, &len, &e) != FILE_OK) {
-        xerr(err, errlen, "%s: cannot read", file_shown_name(path));
-        return NULL;
-    }
-    size_t b = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    cJSON *doc = cJSON_ParseWithLength(text + b, len - b);
-    free(text);
-    if (!doc)
-        xerr(err, errlen, "%s: cannot parse", file_shown_name(path));
-    return doc;
+    return calscn_read_tree(path, err, errlen);
 }
 
 /* The starting rate: what got through per second in the minutes with

@@ -9,6 +9,7 @@
  * rule, so its form is an assumption and its note says so. */
 #include "calib/calscn.h"
 
+#include "base/file.h"
 #include "base/units.h"
 #include "base/util.h"
 #include "models/client.h"
@@ -348,4 +349,21 @@ const char *calscn_key(int u)
     static const char *const keys[CAL_NUNKNOWN] = {"server.limits[0].rate", "server.limits[0].burst",
                                                    "client.workers", "client.retry.jitter"};
     return u >= 0 && u < CAL_NUNKNOWN ? keys[u] : "?";
+}
+
+cJSON *calscn_read_tree(const char *path, char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    int e;
+    if (file_read(path, FILE_MAX_SCENARIO, &text, &len, &e) != FILE_OK) {
+        xerr(err, errlen, "%s: cannot read", file_shown_name(path));
+        return NULL;
+    }
+    size_t b = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    cJSON *doc = cJSON_ParseWithLength(text + b, len - b);
+    free(text);
+    if (!doc)
+        xerr(err, errlen, "%s: cannot parse", file_shown_name(path));
+    return doc;
 }

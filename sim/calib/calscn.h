@@ -44,6 +44,9 @@ void calscn_replay(struct cJSON *doc, const struct meas *m);
  * printed text). Returns 0 with *s filled (caller owns: scn_fini), or -1
  * with the loader's message. */
 int calscn_load(const struct cJSON *doc, struct scenario *s, char *err, size_t errlen);
+/* The JSON tree of a scenario file the loader has accepted (caller owns:
+ * cJSON_Delete), or NULL with a message naming the file. */
+struct cJSON *calscn_read_tree(const char *path, char *err, size_t errlen);
 
 /* The unknowns the fit searches, by name: a number at a fixed place. */
 enum calscn_unknown { CAL_RATE, CAL_BURST, CAL_WORKERS, CAL_JITTER, CAL_NUNKNOWN };

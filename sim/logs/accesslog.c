@@ -340,17 +340,8 @@ int access_log_read(struct access_log *log, const char *path, const char *agent,
 {
     char *text;
     size_t len;
-    int e;
-    switch (file_read(path, ACCESS_MAX_BYTES, &text, &len, &e)) {
-    case FILE_OK:
-        break;
-    case FILE_IS_DIRECTORY:
-        return xerr(err, errlen, "%s: is a directory, not a log", file_shown_name(path));
-    case FILE_TOO_LARGE:
-        return xerr(err, errlen, "%s: larger than 1 GiB", file_shown_name(path));
-    default:
-        return xerr(err, errlen, "%s: cannot read: %s", file_shown_name(path), strerror(e));
-    }
+    if (file_read_input(path, ACCESS_MAX_BYTES, "a log", &text, &len, err, errlen))
+        return -1;
     int rc = access_log_parse(log, text, len, file_shown_name(path), agent, err, errlen);
     free(text);
     return rc;

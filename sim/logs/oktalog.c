@@ -264,17 +264,8 @@ int okta_log_read(struct okta_log *log, const char *path, const char *app, char 
 {
     char *text;
     size_t len;
-    int e;
-    switch (file_read(path, OKTA_MAX_BYTES, &text, &len, &e)) {
-    case FILE_OK:
-        break;
-    case FILE_IS_DIRECTORY:
-        return xerr(err, errlen, "%s: is a directory, not a log", file_shown_name(path));
-    case FILE_TOO_LARGE:
-        return xerr(err, errlen, "%s: larger than 1 GiB", file_shown_name(path));
-    default:
-        return xerr(err, errlen, "%s: cannot read: %s", file_shown_name(path), strerror(e));
-    }
+    if (file_read_input(path, OKTA_MAX_BYTES, "a log", &text, &len, err, errlen))
+        return -1;
     int rc = okta_log_parse(log, text, len, file_shown_name(path), app, err, errlen);
     free(text);
     return rc;
