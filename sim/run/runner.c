@@ -249,6 +249,72 @@ int run_parse_precision(const char *s, double *out)
     return 0;
 }
 
+/* nw workers' models for the scenario local (borrowed: it must outlive
+ * them), each with its own rollout-free model when it needs one. */
+static struct rep_job *workers_create(const struct scenario *local, const struct run_opts *o,
+                                      const struct bound_parts *bound, double fair_share_s, int nw)
+{
+    struct rep_job *w = xcalloc((size_t)nw, sizeof *w);
+    for (int i = 0; i < nw; i++) {
+        w[i].o = o;
+        w[i].bound = *bound;
+        w[i].fair_share_s = fair_share_s;
+        prov_init(&w[i].p, local);
+        w[i].has_cf = !o->twins && local->nrollouts > 0 &&
+                      (local->background.enabled || local->other.enabled);
+        if (w[i].has_cf) {
+            w[i].cf = *local; /* borrows local's strings; never finished */
+            w[i].cf.nrollouts = 0;
+            w[i].cf.horizon_auto = 0;
+            prov_init(&w[i].pc, &w[i].cf);
+        }
+    }
+    return w;
+}
+
+static void workers_free(struct rep_job *w, int nw)
+{
+    for (int i = 0; i < nw; i++) {
+        prov_fini(&w[i].p);
+        if (w[i].has_cf)
+            prov_fini(&w[i].pc);
+        harm_base_fini(&w[i].base);
+    }
+    free(w);
+}
+
+/* A finished replication's results into row r of res. */
+static void take_row(struct run_result *res, int r, const struct rep_job *j)
+{
+    memcpy(res->values + (size_t)r * METRIC_COUNT, j->row, sizeof j->row);
+    memcpy(res->detail + (size_t)r * METRIC_DETAIL_COUNT, j->detail, sizeof j->detail);
+    res->events += (uint64_t)j->row[METRIC_EVENTS];
+    res->requests += (uint64_t)(j->row[METRIC_ATTEMPTS] + j->row[METRIC_OTHER_REQUESTS]);
+    res->rf_events += j->rf_events;
+    res->rf_requests += j->rf_requests;
+    res->rf_s += j->rf_s;
+}
+
+/* The summaries over res->reps rows, and the censored count. */
+static void summarize(struct run_result *res)
+{
+    int reps = res->reps;
+    double *col = xmalloc((size_t)reps * sizeof(double));
+    for (int m = 0; m < METRIC_COUNT; m++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->values[(size_t)r * METRIC_COUNT + m];
+        stats_summarize(col, (size_t)reps, &res->sum[m]);
+    }
+    for (int r = 0; r < reps; r++)
+        res->censored += res->values[(size_t)r * METRIC_COUNT + METRIC_CLEARED] < 1.0;
+    for (int d = 0; d < METRIC_DETAIL_COUNT; d++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = res->detail[(size_t)r * METRIC_DETAIL_COUNT + d];
+        stats_summarize(col, (size_t)reps, &res->detail_sum[d]);
+    }
+    free(col);
+}
+
 int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -269,21 +335,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     int nw = o->threads > 1 ? o->threads : 1;
     if (nw > reps)
         nw = reps;
-    struct rep_job *w = xcalloc((size_t)nw, sizeof *w);
-    for (int i = 0; i < nw; i++) {
-        w[i].o = o;
-        w[i].bound = bound;
-        w[i].fair_share_s = res->fair_share_s;
-        prov_init(&w[i].p, &local);
-        w[i].has_cf = !o->twins && local.nrollouts > 0 &&
-                      (local.background.enabled || local.other.enabled);
-        if (w[i].has_cf) {
-            w[i].cf = local; /* borrows local's strings; never finished */
-            w[i].cf.nrollouts = 0;
-            w[i].cf.horizon_auto = 0;
-            prov_init(&w[i].pc, &w[i].cf);
-        }
-    }
+    struct rep_job *w = workers_create(&local, o, &bound, res->fair_share_s, nw);
 
     int rc = 0, done = 0;
     res->precision = o->precision > 0 ? o->precision : 0.0;
@@ -313,14 +365,7 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
                 memcpy(res->audit_msg, w[i].msg, sizeof res->audit_msg);
                 break;
             }
-            memcpy(res->values + (size_t)r * METRIC_COUNT, w[i].row, sizeof w[i].row);
-            memcpy(res->detail + (size_t)r * METRIC_DETAIL_COUNT, w[i].detail,
-                   sizeof w[i].detail);
-            res->events += (uint64_t)w[i].row[METRIC_EVENTS];
-            res->requests += (uint64_t)(w[i].row[METRIC_ATTEMPTS] + w[i].row[METRIC_OTHER_REQUESTS]);
-            res->rf_events += w[i].rf_events;
-            res->rf_requests += w[i].rf_requests;
-            res->rf_s += w[i].rf_s;
+            take_row(res, r, &w[i]);
             /* the rule sees replications 0..r only, in their fixed order,
              * so where it stops is as deterministic as the values */
             if (scratch && precision_met(res, r + 1, res->precision, scratch)) {
@@ -334,30 +379,10 @@ int run_scenario(const struct scenario *s, const struct run_opts *o, struct run_
     }
     res->wall_s = now_s() - t0;
     free(scratch);
-    for (int i = 0; i < nw; i++) {
-        prov_fini(&w[i].p);
-        if (w[i].has_cf)
-            prov_fini(&w[i].pc);
-        harm_base_fini(&w[i].base);
-    }
-    free(w);
+    workers_free(w, nw);
     if (rc != 0)
         return rc;
-
-    double *col = xmalloc((size_t)reps * sizeof(double));
-    for (int m = 0; m < METRIC_COUNT; m++) {
-        for (int r = 0; r < reps; r++)
-            col[r] = res->values[(size_t)r * METRIC_COUNT + m];
-        stats_summarize(col, (size_t)reps, &res->sum[m]);
-    }
-    for (int r = 0; r < reps; r++)
-        res->censored += res->values[(size_t)r * METRIC_COUNT + METRIC_CLEARED] < 1.0;
-    for (int d = 0; d < METRIC_DETAIL_COUNT; d++) {
-        for (int r = 0; r < reps; r++)
-            col[r] = res->detail[(size_t)r * METRIC_DETAIL_COUNT + d];
-        stats_summarize(col, (size_t)reps, &res->detail_sum[d]);
-    }
-    free(col);
+    summarize(res);
     return 0;
 }
 
