@@ -8,8 +8,6 @@
  *    recipe step is past its recipe. */
 #include "models/provision.h"
 
-#define NO_JOB UINT32_MAX
-
 const char *prov_check(const struct prov *p, int full, long *job_id)
 {
     *job_id = -1;
