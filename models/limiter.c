@@ -38,8 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIM_EPS_S 1e-9 /* seconds (or tokens): see the file comment */
-
 static const char *const type_names[] = {"fixed_window", "token_bucket", "sliding_window",
                                          "concurrency"};
 #define NTYPES (sizeof type_names / sizeof type_names[0])
@@ -206,7 +204,8 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s)
 {
     double ra = 0;
     XASSERT_AT(isfinite(t) && t >= 0, t);
-    if (l->cfg.lockout_s > 0 && t + LIM_EPS_S < l->locked_until_s) {
+    /* without a lockout, locked_until_s stays 0 <= t */
+    if (t + LIM_EPS_S < l->locked_until_s) {
         /* the state of the rule is not brought up to date here: it does
          * not need to be, every rule catches up at its next use */
         ra = ra_round(l->locked_until_s - t);

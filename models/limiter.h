@@ -100,6 +100,26 @@ static inline int lim_cfg_applies(const struct lim_cfg *c, int kind, int ep)
  * *retry_after_s (whole seconds >= 1). t never decreases between calls.
  * A refusal starts the lockout, if the limiter has one. */
 int lim_admit(struct limiter *l, double t, double *retry_after_s);
+
+#define LIM_EPS_S 1e-9 /* seconds (or tokens): limiter.c's comment says why */
+
+/* lim_admit with the common case inline: a token bucket, not locked out,
+ * that admits. The server asks every limiter of every request this, and
+ * a call through the switch of rule types costs more than the rule. A
+ * refusal (or another type) goes to lim_admit, whose refill at the same t
+ * changes nothing, so the answer and the state are lim_admit's. */
+static inline int lim_admit_fast(struct limiter *l, double t, double *retry_after_s)
+{
+    if (l->cfg.type == LIM_TOKEN_BUCKET && t + LIM_EPS_S >= l->locked_until_s &&
+        t >= l->last_s) {
+        double tokens = l->tokens + l->cfg.rate_per_s * (t - l->last_s);
+        l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
+        l->last_s = t;
+        if (l->tokens >= 1 - LIM_EPS_S)
+            return 1;
+    }
+    return lim_admit(l, t, retry_after_s);
+}
 /* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
 void lim_take(struct limiter *l, double t);

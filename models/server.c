@@ -49,7 +49,7 @@ int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_
     for (unsigned m = sel; m; m &= m - 1) {
         int i = __builtin_ctz(m);
         double r;
-        if (!lim_admit(&s->lims[i], t, &r)) {
+        if (!lim_admit_fast(&s->lims[i], t, &r)) {
             refused = 1;
             if (r > ra || by < 0) {
                 ra = r;
@@ -73,6 +73,10 @@ int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_
     *refused_by = by;
     if (s->cfg->ra_mode == SRV_RA_NONE) {
         *retry_after_s = 0.0; /* no header; no jitter drawn (the parser refuses one) */
+        return 0;
+    }
+    if (s->cfg->ra_mode == SRV_RA_LIMITER && s->cfg->ra_jitter_s == 0.0) {
+        *retry_after_s = ra; /* the limiter's: whole seconds >= 1 already */
         return 0;
     }
     if (s->cfg->ra_mode == SRV_RA_FIXED)
