@@ -65,6 +65,8 @@ struct job {
     unsigned step : 3;     /* index in its kind's recipe of the request to send */
     unsigned existing : 1; /* a create whose user already exists (PUT, not POST) */
     unsigned endpoint : 4; /* enum endpoint of the request in flight */
+    unsigned woken : 1;    /* its deferred retry has a wake-up scheduled
+                            * (provision.c, "Deferred retries") */
 };
 
 /* A succeeded job's latency, created -> succeeded, seconds. */

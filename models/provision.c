@@ -1,6 +1,7 @@
 /* provision.c -- see provision.h. Its invariants are checked by
  * prov_check, in provision_check.c. */
 #include "models/provision.h"
+#include "models/provision_internal.h"
 
 #include "base/util.h"
 
@@ -30,6 +31,11 @@ void prov_init(struct prov *p, const struct scenario *scn)
     wl_stream_init(&p->background, &scn->background, scn->start_epoch_s);
     wl_stream_init(&p->other, &scn->other, scn->start_epoch_s);
     p->latency_constant = scn->server.latency.type == DIST_CONSTANT;
+    /* a pause or pacing makes a retry's moment matter to dispatch even
+     * with no worker free (it may schedule a resume): those retries stay
+     * events */
+    p->defer_retries = scn->client.on_429 != CLIENT_ON_429_PAUSE_ALL &&
+                       !(scn->client.max_rate_per_s > 0.0);
 }
 
 void prov_fini(struct prov *p)
@@ -100,41 +106,6 @@ void prov_start(struct prov *p, uint64_t rep)
 
 /* ---- job states ---------------------------------------------------- */
 
-static inline void set_state(struct prov *p, struct job *j, int st)
-{
-    p->count[j->state]--;
-    p->count[st]++;
-    j->state = (unsigned)st & 7u;
-}
-
-static void fifo_grow(struct prov *p)
-{
-    /* a new power of two, unwrapping the ring */
-    size_t nc = p->fifo_cap ? 2 * p->fifo_cap : 1024;
-    uint32_t *nb = xmalloc(nc * sizeof *nb);
-    for (size_t i = 0; i < p->fifo_len; i++)
-        nb[i] = p->fifo[(p->fifo_head + i) & (p->fifo_cap - 1)];
-    free(p->fifo);
-    p->fifo = nb;
-    p->fifo_cap = nc;
-    p->fifo_head = 0;
-}
-
-static inline void fifo_push(struct prov *p, uint32_t id)
-{
-    if (p->fifo_len == p->fifo_cap)
-        fifo_grow(p);
-    p->fifo[(p->fifo_head + p->fifo_len++) & (p->fifo_cap - 1)] = id;
-}
-
-static inline uint32_t fifo_pop(struct prov *p)
-{
-    uint32_t id = p->fifo[p->fifo_head];
-    p->fifo_head = (p->fifo_head + 1) & (p->fifo_cap - 1);
-    p->fifo_len--;
-    return id;
-}
-
 static inline void track_peaks(struct prov *p)
 {
     size_t backlog = p->count[JOB_QUEUED] + p->count[JOB_WAITING] + p->count[JOB_IN_FLIGHT];
@@ -196,6 +167,7 @@ static uint32_t new_job(struct prov *p, int origin, int kind, double now)
     j->outcome = SRV_OK;
     j->step = 0;
     j->endpoint = 0;
+    j->woken = 0;
     /* drawn only when it can matter, so a scenario without existing users
      * draws exactly what it did before the recipes existed */
     j->existing = kind == JOB_KIND_CREATE && p->scn->client.existing_fraction > 0.0 &&
@@ -378,9 +350,11 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
     double d = retry_delay(policy, j->attempts, ra, since_first,
                            p->retry_prev ? &p->retry_prev[id] : &unused, p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
-    if (retry_is_deterministic(policy))
-        evq_push_after(&p->q, d, PROV_EV_RETRY, id, 0.0f); /* delays recur: a lane each */
-    else
+    if (retry_is_deterministic(policy)) {
+        /* delays recur: a lane each, deferred where the moment cannot matter */
+        if (!p->defer_retries || evq_defer(&p->q, d, PROV_EV_RETRY, id) != 0)
+            evq_push_after(&p->q, d, PROV_EV_RETRY, id, 0.0f);
+    } else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
     return d;
 }
@@ -513,6 +487,9 @@ static void on_other(struct prov *p)
 
 void prov_handle(struct prov *p, const struct ev *ev)
 {
+    /* a wake-up's own retry (same sequence number) joins here too */
+    if (p->defer_retries)
+        prov_take_due(p, ev->t, ev_seq(ev));
     switch (ev_type(ev)) {
     case PROV_EV_RESPONSE:
         on_response(p, ev->arg, (double)ev->val);
@@ -545,6 +522,9 @@ void prov_handle(struct prov *p, const struct ev *ev)
             p->resume_at_s = INFINITY;
         dispatch(p);
         break;
+    case PROV_EV_WAKE:
+        dispatch(p);
+        break;
     case PROV_EV_STOP:
         /* the harm window's end: its 429 counts (harm_compute) */
         p->window_end_s = ev->t;
@@ -556,44 +536,6 @@ void prov_handle(struct prov *p, const struct ev *ev)
     default:
         XASSERT_AT(!"known event type", ev->t);
     }
-}
-
-static void handle(void *p, const struct ev *ev)
-{
-    prov_handle(p, ev);
-}
-
-/* horizon "auto": the caller's hooks, and a stop once PROV_EV_STOP ran
- * (with a fixed horizon the event only ends the harm window) */
-struct stop_hook {
-    int (*before)(void *hook, const struct ev *ev);
-    int (*after)(void *hook, const struct ev *ev);
-    void *hook;
-};
-#define STOP_CODE (-7007) /* never a hook's code: those are > 0 */
-
-static int before_stop(void *ctx, const struct ev *ev)
-{
-    const struct stop_hook *h = ctx;
-    return h->before ? h->before(h->hook, ev) : 0;
-}
-
-static int after_stop(void *ctx, const struct ev *ev)
-{
-    const struct stop_hook *h = ctx;
-    int rc = h->after ? h->after(h->hook, ev) : 0;
-    return rc ? rc : ev_type(ev) == PROV_EV_STOP ? STOP_CODE : 0;
-}
-
-int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
-             int (*after)(void *hook, const struct ev *ev), void *hook)
-{
-    if (!p->scn->horizon_auto) {
-        const struct evq_loop loop = {handle, p, before, after, hook};
-        return evq_run(&p->q, p->scn->horizon_s, &loop);
-    }
-    struct stop_hook h = {before, after, hook};
-    const struct evq_loop loop = {handle, p, before ? before_stop : NULL, after_stop, &h};
-    int rc = evq_run(&p->q, p->scn->horizon_s, &loop);
-    return rc == STOP_CODE ? 0 : rc;
+    if (p->defer_retries && p->free_workers > 0)
+        prov_wake_if_idle(p);
 }

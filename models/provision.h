@@ -52,8 +52,10 @@ enum prov_event {
     PROV_EV_RETRY,      /* arg: job id; the job is ready again */
     PROV_EV_RESUME,     /* the client may dispatch again (pause or pacing over) */
     PROV_EV_STEP,       /* arg: job id; its try's next request may be sent */
-    PROV_EV_STOP        /* the settle time is over: the harm window ends, and
+    PROV_EV_STOP,       /* the settle time is over: the harm window ends, and
                          * with horizon "auto" the replication */
+    PROV_EV_WAKE        /* arg: job id; its deferred retry is due while a
+                         * worker is free (provision.c, "Deferred retries") */
 };
 
 /* One request as the server saw it at its arrival (replication 0 with
@@ -88,6 +90,7 @@ struct prov {
     size_t failed_tasks;       /* jobs on the failed-task list (all origins) */
     size_t rollout_failed;     /* rollout jobs on it */
     int latency_constant;      /* responses after a recurring delay */
+    int defer_retries;         /* retries may wait deferred (provision.c) */
     int free_workers;
     double paused_until_s;     /* pause_all: no dispatch before this */
     double next_dispatch_s;    /* max_rate: no dispatch before this */
@@ -148,6 +151,13 @@ void prov_handle(struct prov *p, const struct ev *ev);
  * Returns 0, or the stop code a hook returned. */
 int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
              int (*after)(void *hook, const struct ev *ev), void *hook);
+
+/* Brings the state up to time t, which is before the next event's: the
+ * deferred retries due by then join the ready queue, as their events
+ * would have done (provision.c, "Deferred retries"). Whoever reads the
+ * queued and waiting counts between events (the series sampler) calls it
+ * first; prov_handle and prov_run do it themselves. */
+void prov_catch_up(struct prov *p, double t);
 
 /* Jobs waiting in the FIFO / for a retry / in flight. */
 static inline size_t prov_queued(const struct prov *p) { return p->count[JOB_QUEUED]; }

@@ -126,7 +126,7 @@ static void lanes_keep_the_order(void **state)
         if (round % 10007 == 0)
             assert_null(evq_check(&b));
     }
-    assert_int_equal(b.nlanes, EVQ_MAX_LANES);
+    assert_int_equal(b.lanes.n, EVQ_MAX_LANES);
     assert_null(evq_check(&b));
     evq_clear(&b);
     assert_int_equal(evq_len(&b), 0);

@@ -1,9 +1,10 @@
 /* evq.c -- see evq.h.
  *
- * Invariants: for every i > 0, !ev_before(heap[i], heap[(i-1)/4]); every
- * lane is in (time, sequence) order; lane_heap holds exactly the non-empty
- * lanes, each once, as a binary min-heap by front event; count = heap
- * entries + lane events. */
+ * Invariants: for every i > 0, !ev_before(heap[i], heap[(i-1)/4]); in
+ * each lane set (the live lanes and the deferred ones), every lane is in
+ * (time, sequence) order, the lane heap holds exactly the non-empty lanes,
+ * each once, as a binary min-heap by front event, and the set's count is
+ * its events; count = heap entries + live lane events. */
 #include "engine/evq.h"
 
 #include "base/util.h"
@@ -25,77 +26,161 @@ static inline int ev_before(const struct ev *a, const struct ev *b)
     return a->key < b->key; /* = sequence order: sequences are unique */
 }
 
+static void lanes_init(struct evq_lanes *ls)
+{
+    memset(ls, 0, sizeof *ls);
+    memset(ls->slot, -1, sizeof ls->slot);
+}
+
+static void lanes_free(struct evq_lanes *ls)
+{
+    for (int i = 0; i < ls->n; i++)
+        free(ls->lane[i].buf);
+    lanes_init(ls);
+}
+
+static void lanes_clear(struct evq_lanes *ls)
+{
+    /* lanes and their delays stay: the next replication reuses them */
+    for (int i = 0; i < ls->n; i++)
+        ls->lane[i].head = ls->lane[i].len = 0;
+    ls->nheap = 0;
+    ls->count = 0;
+}
+
 void evq_init(struct evq *q)
 {
     memset(q, 0, sizeof *q);
-    memset(q->lane_slot, -1, sizeof q->lane_slot);
+    lanes_init(&q->lanes);
+    lanes_init(&q->deferred);
     evq_clear(q);
 }
 
 void evq_fini(struct evq *q)
 {
     free(q->heap);
-    for (int i = 0; i < q->nlanes; i++)
-        free(q->lanes[i].buf);
+    lanes_free(&q->lanes);
+    lanes_free(&q->deferred);
     memset(q, 0, sizeof *q);
 }
 
 void evq_clear(struct evq *q)
 {
-    /* lanes and their delays stay: the next replication reuses them */
-    for (int i = 0; i < q->nlanes; i++)
-        q->lanes[i].head = q->lanes[i].len = 0;
+    lanes_clear(&q->lanes);
+    lanes_clear(&q->deferred);
     q->len = 0;
-    q->nlane_heap = 0;
     q->count = 0;
     q->next_seq = 0;
     q->now = 0.0;
     q->popped = 0;
 }
 
-/* ---- the lane heap: lane numbers ordered by their front events ---- */
+/* ---- a lane set: lane numbers in a heap ordered by their fronts ---- */
 
-static inline const struct ev *lane_front(const struct evq *q, int l)
+static inline const struct ev *lane_front(const struct evq_lanes *ls, int l)
 {
-    const struct evq_lane *ln = &q->lanes[l];
+    const struct evq_lane *ln = &ls->lane[l];
     return &ln->buf[ln->head];
 }
 
-static inline int lane_before(const struct evq *q, int a, int b)
+static inline int lane_before(const struct evq_lanes *ls, int a, int b)
 {
-    return ev_before(lane_front(q, a), lane_front(q, b));
+    return ev_before(lane_front(ls, a), lane_front(ls, b));
 }
 
-static void lane_heap_up(struct evq *q, int i)
+static void lane_heap_up(struct evq_lanes *ls, int i)
 {
-    uint8_t l = q->lane_heap[i];
+    uint8_t l = ls->heap[i];
     while (i > 0) {
         int p = (i - 1) / 2;
-        if (!lane_before(q, l, q->lane_heap[p]))
+        if (!lane_before(ls, l, ls->heap[p]))
             break;
-        q->lane_heap[i] = q->lane_heap[p];
+        ls->heap[i] = ls->heap[p];
         i = p;
     }
-    q->lane_heap[i] = l;
+    ls->heap[i] = l;
 }
 
-static void lane_heap_down(struct evq *q, int i)
+static void lane_heap_down(struct evq_lanes *ls, int i)
 {
-    int n = q->nlane_heap;
-    uint8_t l = q->lane_heap[i];
+    int n = ls->nheap;
+    uint8_t l = ls->heap[i];
     for (;;) {
         int c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && lane_before(q, q->lane_heap[c + 1], q->lane_heap[c]))
+        if (c + 1 < n && lane_before(ls, ls->heap[c + 1], ls->heap[c]))
             c++;
-        if (!lane_before(q, q->lane_heap[c], l))
+        if (!lane_before(ls, ls->heap[c], l))
             break;
-        q->lane_heap[i] = q->lane_heap[c];
+        ls->heap[i] = ls->heap[c];
         i = c;
     }
-    q->lane_heap[i] = l;
+    ls->heap[i] = l;
 }
+
+/* The lane of delay, created if there is room; -1 if every lane is taken. */
+static int lane_for(struct evq_lanes *ls, double delay)
+{
+    uint64_t bits;
+    memcpy(&bits, &delay, sizeof bits);
+    size_t h = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 57) % NSLOTS;
+    for (size_t probe = 0; probe < NSLOTS; probe++, h = (h + 1) % NSLOTS) {
+        int l = ls->slot[h];
+        if (l < 0) {
+            if (ls->n == EVQ_MAX_LANES)
+                return -1;
+            l = ls->n++;
+            ls->lane[l].delay_s = delay;
+            ls->slot[h] = (int16_t)l;
+            return l;
+        }
+        if (ls->lane[l].delay_s == delay)
+            return l;
+    }
+    return -1;
+}
+
+/* Appends e to lane l (e is not earlier than the lane's last event). */
+static inline __attribute__((always_inline)) void lane_append(struct evq_lanes *ls, int l, struct ev e)
+{
+    struct evq_lane *ln = &ls->lane[l];
+    if (ln->len == ln->cap) {
+        /* grow the ring to a new power of two, unwrapping it */
+        size_t nc = ln->cap ? 2 * ln->cap : 64;
+        struct ev *nb = xmalloc(nc * sizeof *nb);
+        for (size_t i = 0; i < ln->len; i++)
+            nb[i] = ln->buf[(ln->head + i) & (ln->cap - 1)];
+        free(ln->buf);
+        ln->buf = nb;
+        ln->cap = nc;
+        ln->head = 0;
+    }
+    ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = e;
+    if (ln->len++ == 0) {
+        /* a new front: the lane joins the lane heap (a later event in a
+         * non-empty lane never changes its front) */
+        ls->heap[ls->nheap] = (uint8_t)l;
+        lane_heap_up(ls, ls->nheap++);
+    }
+    ls->count++;
+}
+
+/* Removes the front of the lane at the lane heap's top into *out. */
+static inline __attribute__((always_inline)) void lane_pop(struct evq_lanes *ls, struct ev *out)
+{
+    int l = ls->heap[0];
+    struct evq_lane *ln = &ls->lane[l];
+    *out = ln->buf[ln->head];
+    ln->head = (ln->head + 1) & (ln->cap - 1);
+    if (--ln->len == 0) /* the lane leaves the lane heap */
+        ls->heap[0] = ls->heap[--ls->nheap];
+    if (ls->nheap > 0)
+        lane_heap_down(ls, 0);
+    ls->count--;
+}
+
+/* ---- the main heap ---------------------------------------------------- */
 
 static void heap_insert(struct evq *q, struct ev e)
 {
@@ -138,55 +223,44 @@ void evq_push(struct evq *q, double t, uint32_t type, uint32_t arg)
     push_heap(q, t, type, arg, 0.0f);
 }
 
-static int lane_for(struct evq *q, double delay)
-{
-    uint64_t bits;
-    memcpy(&bits, &delay, sizeof bits);
-    size_t h = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 57) % NSLOTS;
-    for (size_t probe = 0; probe < NSLOTS; probe++, h = (h + 1) % NSLOTS) {
-        int l = q->lane_slot[h];
-        if (l < 0) {
-            if (q->nlanes == EVQ_MAX_LANES)
-                return -1;
-            l = q->nlanes++;
-            q->lanes[l].delay_s = delay;
-            q->lane_slot[h] = (int16_t)l;
-            return l;
-        }
-        if (q->lanes[l].delay_s == delay)
-            return l;
-    }
-    return -1;
-}
-
 void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg, float val)
 {
     double t = q->now + delay_s;
-    int l = lane_for(q, delay_s);
+    int l = lane_for(&q->lanes, delay_s);
     if (l < 0) {
         push_heap(q, t, type, arg, val);
         return;
     }
     check_time(q, t);
-    struct evq_lane *ln = &q->lanes[l];
-    if (ln->len == ln->cap) {
-        /* grow the ring to a new power of two, unwrapping it */
-        size_t nc = ln->cap ? 2 * ln->cap : 64;
-        struct ev *nb = xmalloc(nc * sizeof *nb);
-        for (size_t i = 0; i < ln->len; i++)
-            nb[i] = ln->buf[(ln->head + i) & (ln->cap - 1)];
-        free(ln->buf);
-        ln->buf = nb;
-        ln->cap = nc;
-        ln->head = 0;
-    }
-    ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = make_ev(q, t, type, arg, val);
-    if (ln->len++ == 0) {
-        /* a new front: the lane joins the lane heap (a later event in a
-         * non-empty lane never changes its front) */
-        q->lane_heap[q->nlane_heap] = (uint8_t)l;
-        lane_heap_up(q, q->nlane_heap++);
-    }
+    lane_append(&q->lanes, l, make_ev(q, t, type, arg, val));
+    q->count++;
+}
+
+int evq_defer(struct evq *q, double delay_s, uint32_t type, uint32_t arg)
+{
+    double t = q->now + delay_s;
+    int l = lane_for(&q->deferred, delay_s);
+    if (l < 0)
+        return -1;
+    check_time(q, t);
+    lane_append(&q->deferred, l, make_ev(q, t, type, arg, 0.0f));
+    return 0;
+}
+
+int evq_take_deferred(struct evq *q, struct ev *out)
+{
+    if (q->deferred.nheap == 0)
+        return 0;
+    lane_pop(&q->deferred, out);
+    return 1;
+}
+
+void evq_push_keyed(struct evq *q, double t, uint64_t seq, uint32_t type, uint32_t arg)
+{
+    check_time(q, t);
+    XASSERT_AT(type < (1u << EVQ_TYPE_BITS) && seq < q->next_seq, t);
+    struct ev e = {t, seq << EVQ_TYPE_BITS | type, arg, 0.0f};
+    heap_insert(q, e);
     q->count++;
 }
 
@@ -214,24 +288,11 @@ static void heap_pop(struct evq *q, struct ev *out)
         q->heap[i] = last;
 }
 
-/* Removes the front of the lane at the lane heap's top into *out. */
-static void lane_pop(struct evq *q, struct ev *out)
-{
-    int l = q->lane_heap[0];
-    struct evq_lane *ln = &q->lanes[l];
-    *out = ln->buf[ln->head];
-    ln->head = (ln->head + 1) & (ln->cap - 1);
-    if (--ln->len == 0) /* the lane leaves the lane heap */
-        q->lane_heap[0] = q->lane_heap[--q->nlane_heap];
-    if (q->nlane_heap > 0)
-        lane_heap_down(q, 0);
-}
-
 int evq_pop(struct evq *q, struct ev *out)
 {
-    if (q->nlane_heap > 0 &&
-        (q->len == 0 || ev_before(lane_front(q, q->lane_heap[0]), &q->heap[0])))
-        lane_pop(q, out);
+    const struct evq_lanes *ls = &q->lanes;
+    if (ls->nheap > 0 && (q->len == 0 || ev_before(lane_front(ls, ls->heap[0]), &q->heap[0])))
+        lane_pop(&q->lanes, out);
     else if (q->len > 0)
         heap_pop(q, out);
     else
@@ -245,10 +306,39 @@ int evq_pop(struct evq *q, struct ev *out)
 
 double evq_peek_time(const struct evq *q)
 {
+    const struct evq_lanes *ls = &q->lanes;
     double t = q->len ? q->heap[0].t : INFINITY;
-    if (q->nlane_heap > 0 && lane_front(q, q->lane_heap[0])->t < t)
-        t = lane_front(q, q->lane_heap[0])->t;
+    if (ls->nheap > 0 && lane_front(ls, ls->heap[0])->t < t)
+        t = lane_front(ls, ls->heap[0])->t;
     return t;
+}
+
+/* A lane set's invariants (evq_check). */
+static const char *lanes_check(const struct evq_lanes *ls)
+{
+    size_t held = 0, heads = 0;
+    for (int l = 0; l < ls->n; l++) {
+        const struct evq_lane *ln = &ls->lane[l];
+        for (size_t k = 1; k < ln->len; k++)
+            if (ev_before(&ln->buf[(ln->head + k) & (ln->cap - 1)],
+                          &ln->buf[(ln->head + k - 1) & (ln->cap - 1)]))
+                return "event queue: a lane is out of (time, sequence) order";
+        held += ln->len;
+        heads += ln->len > 0;
+    }
+    if ((size_t)ls->nheap != heads)
+        return "event queue: the lane heap differs from the non-empty lanes";
+    int seen[EVQ_MAX_LANES] = {0};
+    for (int i = 0; i < ls->nheap; i++) {
+        int l = ls->heap[i];
+        if (l >= ls->n || ls->lane[l].len == 0 || seen[l]++)
+            return "event queue: the lane heap holds an empty or repeated lane";
+        if (i > 0 && lane_before(ls, l, ls->heap[(i - 1) / 2]))
+            return "event queue: a lane is earlier than its lane-heap parent";
+    }
+    if (held != ls->count)
+        return "event queue: a lane set's count differs from the events it holds";
+    return NULL;
 }
 
 const char *evq_check(const struct evq *q)
@@ -256,27 +346,12 @@ const char *evq_check(const struct evq *q)
     for (size_t i = 1; i < q->len; i++)
         if (ev_before(&q->heap[i], &q->heap[(i - 1) / ARITY]))
             return "event queue: an entry is earlier than its heap parent";
-    size_t in_lanes = 0, heads = 0;
-    for (int l = 0; l < q->nlanes; l++) {
-        const struct evq_lane *ln = &q->lanes[l];
-        for (size_t k = 1; k < ln->len; k++)
-            if (ev_before(&ln->buf[(ln->head + k) & (ln->cap - 1)],
-                          &ln->buf[(ln->head + k - 1) & (ln->cap - 1)]))
-                return "event queue: a lane is out of (time, sequence) order";
-        in_lanes += ln->len;
-        heads += ln->len > 0;
-    }
-    if ((size_t)q->nlane_heap != heads)
-        return "event queue: the lane heap differs from the non-empty lanes";
-    int seen[EVQ_MAX_LANES] = {0};
-    for (int i = 0; i < q->nlane_heap; i++) {
-        int l = q->lane_heap[i];
-        if (l >= q->nlanes || q->lanes[l].len == 0 || seen[l]++)
-            return "event queue: the lane heap holds an empty or repeated lane";
-        if (i > 0 && lane_before(q, l, q->lane_heap[(i - 1) / 2]))
-            return "event queue: a lane is earlier than its lane-heap parent";
-    }
-    if (q->count != q->len + in_lanes)
+    const char *bad = lanes_check(&q->lanes);
+    if (!bad)
+        bad = lanes_check(&q->deferred);
+    if (bad)
+        return bad;
+    if (q->count != q->len + q->lanes.count)
         return "event queue: the pending count differs from the events held";
     return NULL;
 }

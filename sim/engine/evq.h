@@ -70,15 +70,23 @@ struct evq_lane {
     size_t head, len, cap; /* cap is a power of two */
 };
 
+/* Lanes, one per recurring delay, and a binary min-heap of the non-empty
+ * ones by their front events. */
+struct evq_lanes {
+    struct evq_lane lane[EVQ_MAX_LANES];
+    int n;
+    int16_t slot[2 * EVQ_MAX_LANES]; /* hash of delay -> lane, -1 empty */
+    uint8_t heap[EVQ_MAX_LANES];     /* non-empty lanes, min-heap by front */
+    int nheap;
+    size_t count;                    /* events held */
+};
+
 struct evq {
     struct ev *heap;
     size_t len, cap;         /* heap entries (lane events not included) */
     size_t count;            /* pending events, in the heap or in lanes */
-    struct evq_lane lanes[EVQ_MAX_LANES];
-    int nlanes;
-    int16_t lane_slot[2 * EVQ_MAX_LANES]; /* hash of delay -> lane, -1 empty */
-    uint8_t lane_heap[EVQ_MAX_LANES];     /* non-empty lanes, min-heap by front */
-    int nlane_heap;
+    struct evq_lanes lanes;  /* events evq_pop takes */
+    struct evq_lanes deferred; /* events only the model takes (evq_defer) */
     uint64_t next_seq;
     double now;        /* time of the last popped event */
     uint64_t popped;   /* events processed since evq_clear */
@@ -104,8 +112,35 @@ int evq_pop(struct evq *q, struct ev *ev);
 double evq_peek_time(const struct evq *q);
 static inline size_t evq_len(const struct evq *q) { return q->count; }
 
-/* Checks the invariants: the heap property, every lane's order, the lane
- * heads tagged in the heap and the count. Returns NULL if they hold, else a
+/* Deferred events. A model whose event would only change its own state
+ * unless the moment matters (a retry that joins a ready queue no worker
+ * is free to take) can defer it instead of scheduling it: it takes its
+ * sequence number now, as evq_push_after would, so every later event's
+ * number is what it would have been, and it waits in a lane of its delay
+ * that evq_pop never looks at. The model takes deferred events itself, in
+ * (time, sequence) order, when an event at or after their time needs
+ * their effect, and schedules one with evq_push_keyed when the moment
+ * does matter. Not counted in evq_len.
+ * evq_defer returns 0, or -1 when every lane is taken (nothing deferred,
+ * no sequence number used: schedule the event instead). */
+int evq_defer(struct evq *q, double delay_s, uint32_t type, uint32_t arg);
+/* The earliest deferred event, or NULL if none. */
+static inline const struct ev *evq_deferred_front(const struct evq *q)
+{
+    const struct evq_lanes *ls = &q->deferred;
+    if (ls->nheap == 0)
+        return NULL;
+    const struct evq_lane *ln = &ls->lane[ls->heap[0]];
+    return &ln->buf[ln->head];
+}
+/* Removes the earliest deferred event into *ev; 0 if there is none. */
+int evq_take_deferred(struct evq *q, struct ev *ev);
+/* Schedules an event at t with the sequence number seq (a deferred
+ * event's, so that it keeps its place in the order) and type. */
+void evq_push_keyed(struct evq *q, double t, uint64_t seq, uint32_t type, uint32_t arg);
+
+/* Checks the invariants: the heap property, every lane's order (the
+ * deferred ones' too), the lane heaps and the counts. Returns NULL if they hold, else a
  * description of the first that fails (tests and --audit). O(n). */
 const char *evq_check(const struct evq *q);
 

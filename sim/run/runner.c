@@ -44,10 +44,11 @@ struct sampler {
 
 /* Emits every sample at or before t (the state includes all events up to
  * the sample time, since the caller samples before handling later ones). */
-static void sample_until(struct sampler *sm, const struct prov *p, double t)
+static void sample_until(struct sampler *sm, struct prov *p, double t)
 {
     while (sm->next_s <= t) {
         double per_min = 60.0 / sm->step_s;
+        prov_catch_up(p, sm->next_s); /* the deferred retries due by then */
         struct run_sample row = {
             .t_s = sm->next_s,
             .epoch_s = p->scn->start_epoch_s + (int64_t)floor(sm->next_s),
