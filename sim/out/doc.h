@@ -38,7 +38,7 @@ size_t doc_table_ncols(const struct doc_table *t);
 void doc_cell(struct doc_table *t, const char *text, const char *sub);
 
 struct doc {
-    const char *kind;       /* "run", "compare", "sweep", "plan" */
+    const char *kind;       /* "run", "compare", "sweep", "plan", "backtest" */
     char title[1024];
     struct doc_list fact_k, fact_v; /* the scenario(s), as label: value */
     struct doc_list notes;  /* the scenario's own notes */
