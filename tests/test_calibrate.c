@@ -262,8 +262,8 @@ static void check_bt_report(const char *tmp, const char *bt, const char *okta, i
     dur(b, sizeof b, num_at(ct, "mean", NULL, NULL));
     dur(c, sizeof c, fmax(num_at(ct, "ci95_lo", NULL, NULL), 0));
     dur(e, sizeof e, num_at(ct, "ci95_hi", NULL, NULL));
-    snprintf(want, sizeof want, "Observed clear time %s; simulated mean %s (95%% CI %s \xe2\x80\x93 %s)",
-             a, b, c, e);
+    snprintf(want, sizeof want,
+             "Observed clear time %s; simulated mean %s (95%% CI %s \xe2\x80\x93 %s)", a, b, c, e);
     holds("report.md", md, want);
     char row[1024];
     dur(f, sizeof f, lo);
@@ -426,6 +426,38 @@ static void check_bt_corrupt(const char *tmp, const char *bt)
     free(jp);
 }
 
+/* BT's backtest.json made censored (3 replications not cleared, as
+ * backtest writes it then): the report says NOT CLEARED, gives the bound
+ * and no interval or verdict. */
+static void check_bt_censored(const char *tmp, const char *bt)
+{
+    char *jp = th_path(bt, BACKTEST_JSON), *text = th_read(jp), *d = th_path(tmp, "censored");
+    cJSON *j = cJSON_Parse(text);
+    cJSON *ct = at_path(j, "simulated", "clear_time_s", NULL);
+    static const char *const gone[] = {"mean", "ci95_lo", "ci95_hi", "p2_5", "p97_5"};
+    for (int k = 0; k < 5; k++)
+        cJSON_ReplaceItemInObject(ct, gone[k], cJSON_CreateNull());
+    cJSON_ReplaceItemInObject(ct, "at_least", cJSON_CreateNumber(1234));
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(j, "simulated"), "censored_replications",
+                              cJSON_CreateNumber(3));
+    cJSON_ReplaceItemInObject(j, "observed_inside_p95", cJSON_CreateFalse());
+    char *t = cJSON_Print(j), *p = th_path(d, BACKTEST_JSON), *argv[] = {"provsim", "report", d,
+                                                                          NULL}, *out, *err;
+    assert_int_equal(mkdir(d, 0755), 0);
+    th_write(p, t);
+    assert_int_equal(prov(tmp, argv, &out, &err), 0);
+    char *mp = th_path(d, "report.md"), *md = th_read(mp), want[256], at[32];
+    dur(at, sizeof at, 1234);
+    snprintf(want, sizeof want, "did NOT CLEAR in 3 of %d replications: its clear time is at "
+             "least %s, so there is no", (int)num_at(j, "replications", NULL, NULL), at);
+    holds("report.md", md, want);
+    holds("report.md", md, "| none (censored) | - |");
+    assert_null(strstr(md, "the simulated 95% prediction interval (")); /* no verdict */
+    th_rmtree(d);
+    cJSON_Delete(j);
+    free(md), free(mp), free(out), free(err), free(t), free(p), free(d), free(text), free(jp);
+}
+
 /* The known scenario with half its rate limit: the same log's clear time
  * is then far below what it simulates. */
 static void write_slow(const char *known, const char *path)
@@ -501,6 +533,7 @@ static void roundtrip_limit(void **state)
     check_bt_report(dir, bt, okta, 1);
     check_bt_plot(dir, bt);
     check_bt_corrupt(dir, bt);
+    check_bt_censored(dir, bt);
     char *slow = th_path(dir, "slow.json"), *bt2 = th_path(dir, "bt-slow");
     write_slow(known, slow);
     struct backtest_opts so = {slow, okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0, 20, -1, bt2, 0};

@@ -154,13 +154,16 @@ static int curve(const struct rd *r, const cJSON *curves, int k, int n, struct b
     c->inside = NAN;
     c->inside_minutes = inside;
     if (!c->obs)
-        return cJSON_IsNull(sh) ? 0 : bad(r, "%s: expected null (the curve has no observed values)",
-                                          path);
+        return cJSON_IsNull(sh)
+                   ? 0
+                   : bad(r, "%s: expected null (the curve has no observed values)", path);
     if (num(r, cv, "share_inside_band", path, 0, 1, &c->inside))
         return -1;
     if (fabs(c->inside - (double)inside / n) > EDGE)
-        return bad(r, "%s: %.10g, but the observed values are inside the band in %d of %d "
-                   "minutes", path, c->inside, inside, n);
+        return bad(r,
+                   "%s: %.10g, but the observed values are inside the band in %d of %d "
+                   "minutes",
+                   path, c->inside, inside, n);
     return 0;
 }
 
@@ -176,11 +179,12 @@ static int clear_time(const struct rd *r, const cJSON *root, struct btres *b)
         return -1;
     b->mean = b->ci_lo = b->ci_hi = b->p2_5 = b->p97_5 = b->at_least = NAN;
     if (b->censored && b->observed_inside)
-        return bad(r, "observed_inside_p95: true, but %d replications did not clear (there is "
-                   "no interval)", b->censored);
+        return bad(r,
+                   "observed_inside_p95: true, but %d replications did not clear (there is "
+                   "no interval)",
+                   b->censored);
     if (b->censored)
-        return num(r, ct, "at_least", "simulated.clear_time_s.at_least", 0, HUGE_VAL,
-                   &b->at_least);
+        return num(r, ct, "at_least", "simulated.clear_time_s.at_least", 0, HUGE_VAL, &b->at_least);
     if (num(r, ct, "mean", "simulated.clear_time_s.mean", 0, HUGE_VAL, &b->mean) ||
         num(r, ct, "ci95_lo", "simulated.clear_time_s.ci95_lo", -HUGE_VAL, b->mean, &b->ci_lo) ||
         num(r, ct, "ci95_hi", "simulated.clear_time_s.ci95_hi", b->mean, HUGE_VAL, &b->ci_hi) ||
@@ -189,9 +193,11 @@ static int clear_time(const struct rd *r, const cJSON *root, struct btres *b)
         return -1;
     int inside = b->obs_clear_s >= b->p2_5 && b->obs_clear_s <= b->p97_5;
     if (inside != b->observed_inside)
-        return bad(r, "observed_inside_p95: %s, but the observed clear time %.10g s is %s "
-                   "p2_5 %.10g .. p97_5 %.10g", b->observed_inside ? "true" : "false",
-                   b->obs_clear_s, inside ? "inside" : "outside", b->p2_5, b->p97_5);
+        return bad(r,
+                   "observed_inside_p95: %s, but the observed clear time %.10g s is %s "
+                   "p2_5 %.10g .. p97_5 %.10g",
+                   b->observed_inside ? "true" : "false", b->obs_clear_s,
+                   inside ? "inside" : "outside", b->p2_5, b->p97_5);
     return 0;
 }
 

@@ -24,26 +24,26 @@ enum { BTRES_COMPLETIONS, BTRES_THROTTLED, BTRES_FAILED, BTRES_NCURVES };
 extern const char *const btres_curve_key[BTRES_NCURVES];
 
 struct btres_curve {
-    double *obs;             /* owned; NULL: the log cannot show this curve */
-    double *mean, *p5, *p95; /* owned; one value per minute */
-    double inside;           /* share of minutes with obs in [p5, p95]; NAN without obs */
-    int inside_minutes;      /* how many minutes that is */
+    double *obs;                  /* owned; NULL: the log cannot show this curve */
+    double *mean, *p5, *p95;      /* owned; one value per minute */
+    double inside;                /* share of minutes with obs in [p5, p95]; NAN without obs */
+    int inside_minutes;           /* how many minutes that is */
     double obs_total, mean_total; /* sums over the minutes (obs_total NAN without obs) */
 };
 
 struct btres {
     struct cJSON *root; /* owned: the parsed file; every string below is borrowed from it */
     const char *scenario;
-    const struct cJSON *provenance; /* the origin.h object */
+    const struct cJSON *provenance;          /* the origin.h object */
     const char *okta_log, *access_log;       /* NULL: not read */
     const char *okta_sha256, *access_sha256; /* NULL: not recorded (an older file) */
     const char *app, *agent;                 /* NULL: not recorded */
     double utc_offset_s;                     /* NAN: not recorded */
     const char *start, *kind;                /* the replayed rollout */
-    double start_s;  /* naive local seconds since 1970 of minute 0 */
+    double start_s;                          /* naive local seconds since 1970 of minute 0 */
     double users;
     int reps;
-    double seed;     /* NAN: not recorded */
+    double seed;        /* NAN: not recorded */
     double obs_clear_s; /* seconds */
     int obs_cleared;    /* 0: the log ends first, obs_clear_s is a lower bound */
     int censored;       /* replications that did not clear */

@@ -32,8 +32,8 @@ static char *data_file(const struct gp_ctx *c, const struct btres *b, char *err,
     struct gp_text t = {0};
     gp_add(&t, "minute,t_s");
     for (int k = 0; k < BTRES_NCURVES; k++)
-        gp_printf(&t, ",%s_observed,%s_mean,%s_p5,%s_p95", btres_curve_key[k],
-                  btres_curve_key[k], btres_curve_key[k], btres_curve_key[k]);
+        gp_printf(&t, ",%s_observed,%s_mean,%s_p5,%s_p95", btres_curve_key[k], btres_curve_key[k],
+                  btres_curve_key[k], btres_curve_key[k]);
     gp_add(&t, "\n");
     for (int m = 0; m < b->minutes; m++) {
         gp_printf(&t, "%d,%d", m, 60 * m);
@@ -56,8 +56,7 @@ int plot_draw_backtest(const struct gp_ctx *c, char *err, size_t errlen)
     int rc = btres_read(&b, c->dir, err, errlen);
     if (rc)
         return rc == BTRES_BAD ? PLOT_BAD_DATA : PLOT_FAILED;
-    static const char *const ylabels[BTRES_NCURVES] = {"completions per minute",
-                                                       "429s per minute",
+    static const char *const ylabels[BTRES_NCURVES] = {"completions per minute", "429s per minute",
                                                        "rollout jobs on the failed-task list"};
     static const char *const titles[BTRES_NCURVES] = {
         "Completions per minute: simulated vs the log", "429s per minute: simulated vs the log",

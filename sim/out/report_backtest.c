@@ -16,9 +16,9 @@
 #include <string.h>
 
 /* what each curve is, in a sentence and in the table */
-static const char *const curve_what[BTRES_NCURVES] = {
-    "Completions per minute", "429s per minute to the client",
-    "Rollout jobs on the failed-task list"};
+static const char *const curve_what[BTRES_NCURVES] = {"Completions per minute",
+                                                      "429s per minute to the client",
+                                                      "Rollout jobs on the failed-task list"};
 static const char *const curve_row[BTRES_NCURVES] = {"completions", "429s", "failed tasks"};
 /* the failed-task list is a state, so its sum over minutes is in job-minutes */
 static const char *const curve_unit[BTRES_NCURVES] = {"", "", " job-minutes"};
@@ -55,7 +55,8 @@ static void bt_facts(struct doc *d, const struct btres *b)
     if (b->access_log)
         doc_fact(d, "Access log", "%s%s%s%s%s%s%s", b->access_log,
                  b->access_sha256 ? " (SHA-256 " : "", b->access_sha256 ? b->access_sha256 : "",
-                 b->access_sha256 ? ")" : "", b->agent ? ", requests whose user agent contains \"" : "",
+                 b->access_sha256 ? ")" : "",
+                 b->agent ? ", requests whose user agent contains \"" : "",
                  b->agent ? b->agent : "", b->agent ? "\"" : "");
     if (isfinite(b->utc_offset_s)) {
         char off[16];
@@ -79,8 +80,10 @@ static void clear_findings(struct doc *d, const struct btres *b)
     dur(o, sizeof o, b->obs_clear_s);
     const char *obs_is = b->obs_cleared ? "" : "at least ";
     if (!b->obs_cleared)
-        doc_add(&d->findings, "The log ends before the rollout cleared: the observed clear time "
-                              "is a lower bound, at least %s.", o);
+        doc_add(&d->findings,
+                "The log ends before the rollout cleared: the observed clear time "
+                "is a lower bound, at least %s.",
+                o);
     if (b->censored) {
         dur(m, sizeof m, b->at_least);
         doc_add(&d->findings,
@@ -97,9 +100,11 @@ static void clear_findings(struct doc *d, const struct btres *b)
     double dv = b->mean - b->obs_clear_s;
     dur(diff, sizeof diff, fabs(dv));
     doc_add(&d->findings,
-            "Observed clear time %s%s; simulated mean %s (95%% CI %s \xe2\x80\x93 %s), %s%s.", obs_is,
-            o, m, lo, hi, fabs(dv) < 0.5 ? "the same to the second" : diff,
-            fabs(dv) < 0.5 ? "" : dv > 0 ? " later than observed" : " earlier than observed");
+            "Observed clear time %s%s; simulated mean %s (95%% CI %s \xe2\x80\x93 %s), %s%s.",
+            obs_is, o, m, lo, hi, fabs(dv) < 0.5 ? "the same to the second" : diff,
+            fabs(dv) < 0.5 ? ""
+            : dv > 0       ? " later than observed"
+                           : " earlier than observed");
     dur(lo, sizeof lo, b->p2_5);
     dur(hi, sizeof hi, b->p97_5);
     if (b->observed_inside)
@@ -156,7 +161,7 @@ static void bt_table(struct doc *d, const struct btres *b)
     doc_add(&d->table.head, "simulated mean");
     doc_add(&d->table.head, "simulated interval");
     doc_add(&d->table.head, "observed inside");
-    char a[96], s1[96], s2[96];
+    char a[256], s1[48], s2[48];
     doc_cell(&d->table, "clear time", NULL);
     dur(s1, sizeof s1, b->obs_clear_s);
     snprintf(a, sizeof a, "%s%s", b->obs_cleared ? "" : "at least ", s1);
@@ -172,7 +177,7 @@ static void bt_table(struct doc *d, const struct btres *b)
         dur(a, sizeof a, b->mean);
         dur(s1, sizeof s1, fmax(b->ci_lo, 0));
         dur(s2, sizeof s2, b->ci_hi);
-        char ci[200];
+        char ci[128];
         snprintf(ci, sizeof ci, "95%% CI %s \xe2\x80\x93 %s", s1, s2);
         doc_cell(&d->table, a, ci);
         dur(s1, sizeof s1, b->p2_5);
