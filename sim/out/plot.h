@@ -1,5 +1,5 @@
-/* plot.h -- gnuplot charts of a result directory (a run, a compare or a
- * sweep), drawn from the data files saved there.
+/* plot.h -- gnuplot charts of a result directory (a run, a compare, a
+ * sweep, a plan or a backtest), drawn from the data files saved there.
  *
  * The scripts are the plots/ directory's .gp files, compiled into the
  * binary; gnuplot is found on PATH and run with an argument vector (no

@@ -61,7 +61,7 @@ static void bt_facts(struct doc *d, const struct btres *b)
     if (isfinite(b->utc_offset_s)) {
         char off[16];
         fmt_offset(off, sizeof off, b->utc_offset_s);
-        doc_fact(d, "Clock", "the scenario's clock is UTC%s (the log's times are UTC)", off);
+        doc_fact(d, "Clock", "the scenario's clock is UTC%s (--utc-offset)", off);
     }
     char n[48];
     report_fmt_count(n, sizeof n, b->users);

@@ -1,7 +1,8 @@
 /* resultdir.h -- the result-directory contract: every file a run, a
- * compare or a sweep writes into DIR (--out DIR) and `provsim plot` and
- * `provsim report` read back. The names live here and nowhere else, and
- * so does the rule that tells from them what a directory holds.
+ * compare, a sweep, a plan or a backtest writes into DIR (--out DIR) and
+ * `provsim plot` and `provsim report` read back. The names live here and
+ * nowhere else, and so does the rule that tells from them what a
+ * directory holds.
  *
  *   run      run.json, meta.json, series.csv           (out/rundir.h)
  *   compare  compare.json, compare.csv, series-N.csv   (plan/compare.h)
