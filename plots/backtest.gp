@@ -1,14 +1,15 @@
-# backtest.gp -- one curve of a backtest (provsim backtest --plot): the
-# simulated mean and 90% band over replications (the 5% and 95% points of
-# each minute) against what the log shows, minute by minute from the
-# logged rollout's start.
+# backtest.gp -- one curve of a backtest (backtest --plot, provsim plot,
+# provsim report): the simulated mean and 90% band over replications (the
+# 5% and 95% points of each minute) against what the log shows, minute by
+# minute from the logged rollout's start.
 #
-# Variables: datafile (backtest.csv: minute,t_s, then per curve observed,
-# mean, p5, p95), col (the curve's observed column, 1-based; mean, p5 and
-# p95 follow), has_obs (0: the log cannot show this curve), xoff (seconds
-# since 1970, naive local time, of minute 0), name (scenario), title,
-# ylabel. Each value counts one minute, so it is drawn as a step over it
-# and the band as one box per minute.
+# Variables: datafile (a temporary file sim/out/plot_backtest.c writes
+# from backtest.json, in backtest.csv's layout: minute,t_s, then per curve
+# observed, mean, p5, p95), col (the curve's observed column, 1-based;
+# mean, p5 and p95 follow), has_obs (0: the log cannot show this curve),
+# xoff (seconds since 1970, naive local time, of minute 0), name
+# (scenario), title, ylabel. Each value counts one minute, so it is drawn
+# as a step over it and the band as one box per minute.
 set xdata time
 set format x "%H:%M"
 set title title . (strlen(name) ? "\n" . name : '')

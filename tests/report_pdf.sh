@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# tests/report_pdf.sh PROVSIM -- prints each kind of report.html (a run, a
-# compare of one file's two sides, a sweep over one axis) to PDF with
+# tests/report_pdf.sh PROVSIM [MKLOGS] -- prints each kind of report.html (a
+# run, a compare of one file's two sides, a sweep over one axis and, given
+# provsim-mklogs, a backtest of tests/calib/known-limit.json against the
+# System Log one of its replications leaves) to PDF with
 # headless Chromium, as a reader would, and checks the printout:
 #   - pdftotext: every finding and every chart caption of the HTML is in
 #     the PDF's text (whitespace aside: the PDF wraps lines);
@@ -13,7 +15,8 @@
 # except under CI (CI set), where .ci/run installs them and a skip would
 # hide a broken install: there it fails. ctest: report_pdf.
 set -uo pipefail
-prov=${1:?usage: report_pdf.sh PATH/TO/provsim}
+prov=${1:?usage: report_pdf.sh PATH/TO/provsim [PATH/TO/provsim-mklogs]}
+mklogs=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 scn=$here/../configs/default.json
 
@@ -108,6 +111,12 @@ check compare "$work/compare"
 "$prov" sweep "$scn" --vary 'workload.rollouts[0].batch_size=250,500,1000' --reps 2 \
   --out "$work/sweep" --plot >/dev/null || fail sweep "provsim sweep failed"
 check sweep "$work/sweep"
+if [ -n "$mklogs" ]; then
+  "$mklogs" "$here/calib/known-limit.json" --okta "$work/okta.jsonl" >/dev/null &&
+    "$prov" backtest "$here/calib/known-limit.json" --okta-log "$work/okta.jsonl" --reps 5 \
+      --out "$work/backtest" --plot >/dev/null || fail backtest "provsim backtest failed"
+  check backtest "$work/backtest"
+fi
 
 if [ "$fails" -gt 0 ]; then
   echo "report_pdf: $fails failures"

@@ -8,7 +8,8 @@
  *    10%, the limiter's rate 10%, the concurrency exactly from the access
  *    log and within 1 from the System Log alone, the background peak
  *    15%), and backtesting the calibrated scenario against the log puts
- *    the observed clear time inside the simulated 95% interval.
+ *    the observed clear time inside the simulated 95% interval
+ *    (test_backtest_report.c reports and plots backtest directories).
  * The known values are the scenario's, not a run's output. */
 #include <stdarg.h>
 #include <stddef.h>

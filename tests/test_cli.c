@@ -161,8 +161,9 @@ static void usage_errors_word_for_word(void **state)
                        "--help)\n"},
         {"report /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
         {"plot /nonexistent-provsim-dir", "provsim: /nonexistent-provsim-dir: no such directory\n"},
-        {"report /", "provsim: /: nothing to report (no run.json, compare.json, sweep.csv or "
-                     "plan.json; make one with provsim run/compare/sweep/plan --out DIR)\n"},
+        {"report /", "provsim: /: nothing to report (no run.json, compare.json, sweep.csv, "
+                     "plan.json or backtest.json; make one with provsim "
+                     "run/compare/sweep/plan/backtest --out DIR)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char cmd[512], *o;
@@ -189,7 +190,7 @@ static void plot_report_exit_codes(void **state)
         assert_int_equal(run(cmd, &o), 0);
         assert_non_null(strstr(o, "2 on bad usage, when DIR does not\n") ||
                         strstr(o, "2 on bad usage, when DIR\ndoes not exist"));
-        assert_non_null(strstr(o, "holds no run, compare or sweep data"));
+        assert_non_null(strstr(o, "holds no run, compare, sweep, plan or backtest data"));
         free(o);
         snprintf(cmd, sizeof cmd, BIN " %s / 2>/dev/null", cmds[i]); /* no data there */
         assert_int_equal(run(cmd, NULL), 2);

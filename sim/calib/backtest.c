@@ -1,5 +1,6 @@
 /* backtest.c -- provsim backtest (see backtest.h): the replay, the
- * comparison and its text; the files and charts are backtest_write.c. */
+ * comparison and its text; the files are backtest_write.c, the charts
+ * out/plot_backtest.c (through plot_after_run, as for run --plot). */
 #include "calib/backtest.h"
 #include "calib/backtest_internal.h"
 
@@ -12,6 +13,7 @@
 #include "logs/oktalog.h"
 #include "models/job.h"
 #include "out/origin.h"
+#include "out/plot.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -174,12 +176,11 @@ int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t err
     if (rc == 0 && (rc = replay(&b, o, err, errlen)) == 0) {
         have_scn = 1;
         simc_run(&b.scn, b.m.obs.nmin, b.scn.replications, &b.sim);
-        static const char *const names[BT_NCURVES] = {"completions", "throttled", "failed_tasks"};
         static const char *const labels[BT_NCURVES] = {"completions", "429s", "failed tasks"};
         const double *obs[BT_NCURVES] = {b.m.obs.done, b.m.obs.throttled, b.m.obs.failed};
         const double *sim[BT_NCURVES] = {b.sim.done, b.sim.throttled, b.sim.failed};
         for (int k = 0; k < BT_NCURVES; k++) {
-            b.c[k].name = names[k];
+            b.c[k].name = btres_curve_key[k];
             b.c[k].label = labels[k];
             b.c[k].obs = obs[k];
             band(sim[k], b.sim.reps, b.m.obs.nmin, &b.c[k]);
@@ -189,10 +190,22 @@ int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t err
                             b.m.ro.clear_s <= b.clear_p97_5;
         b.okta_name = o->okta_log ? file_shown_name(o->okta_log) : NULL;
         b.access_name = o->access_log ? file_shown_name(o->access_log) : NULL;
-        if (o->out_dir && bt_write(&b, o->out_dir, o->plot, err, errlen))
+        b.okta_sha256 = o->okta_log ? ok.sha256 : NULL;
+        b.access_sha256 = o->access_log ? ac.sha256 : NULL;
+        b.app = o->app ? o->app : ok.napps == 1 ? ok.apps[0] : NULL;
+        b.agent = o->agent;
+        b.utc_offset_s = o->utc_offset_s;
+        if (o->out_dir && bt_write(&b, o->out_dir, err, errlen)) {
             rc = 1;
-        else
+        } else {
             print_text(&b, out);
+            /* the charts as provsim plot draws them; gnuplot missing is
+             * said on stderr and is no failure: the data is written */
+            if (o->out_dir && o->plot && plot_after_run(o->out_dir, out) != 0) {
+                rc = 1;
+                err[0] = '\0'; /* plot_after_run has said why */
+            }
+        }
     }
     for (int k = 0; k < BT_NCURVES; k++) {
         free(b.c[k].mean);

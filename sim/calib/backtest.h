@@ -9,13 +9,15 @@
  * CI of the mean, 95% prediction interval p2_5..p97_5 over replications)
  * beside the observed one. Outputs: the text on out; with out_dir,
  * backtest.json and backtest.csv there (and with plot, one chart per
- * curve). */
+ * curve, drawn from backtest.json by out/plot.h as provsim plot does). */
 #ifndef PROVSIM_BACKTEST_H
 #define PROVSIM_BACKTEST_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "out/resultdir.h"
 
 struct backtest_opts {
     const char *scenario;               /* the scenario file */
@@ -29,11 +31,14 @@ struct backtest_opts {
 };
 
 /* Returns 0, 2 on bad input (err says what), 1 when an output cannot be
- * written or a chart cannot be drawn. */
+ * written (err says what) or a chart cannot be drawn (err is "": the
+ * message is on stderr already). With plot and gnuplot missing, the
+ * data is written, stderr says how to install it, and it returns 0, as
+ * run --plot does. */
 int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t errlen);
 
-/* The result files in out_dir. */
-#define BACKTEST_JSON "backtest.json"
-#define BACKTEST_CSV "backtest.csv"
+/* The result files in out_dir (out/resultdir.h names them). */
+#define BACKTEST_JSON RESDIR_BACKTEST_JSON
+#define BACKTEST_CSV RESDIR_BACKTEST_CSV
 
 #endif

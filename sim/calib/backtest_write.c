@@ -1,7 +1,9 @@
 /* backtest_write.c -- backtest's files: backtest.json (the comparison and
- * the per-minute curves), backtest.csv (the curves, one row per minute)
- * and one chart per curve (backtest-completions, backtest-throttled,
- * backtest-failed_tasks; PNG and SVG) drawn by plots/backtest.gp. */
+ * the per-minute curves, with what was compared: the scenario's
+ * provenance, the logs' names and SHA-256 and the options that read
+ * them) and backtest.csv (the curves, one row per minute). The charts and
+ * the report are drawn from backtest.json by the out layer (plot.h,
+ * report.h); earlier ones are removed here, as they show other data. */
 #include "calib/backtest.h"
 #include "calib/backtest_internal.h"
 
@@ -10,8 +12,9 @@
 #include "base/util.h"
 #include "calib/calscn.h"
 #include "models/job.h"
-#include "out/gnuplot.h"
 #include "out/origin.h"
+#include "out/plot.h"
+#include "out/resultdir.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -48,9 +51,21 @@ static cJSON *bt_json(const struct bt *b)
                                                         : cJSON_CreateNull());
     cJSON_AddItemToObject(log, "access_log", b->access_name ? cJSON_CreateString(b->access_name)
                                                             : cJSON_CreateNull());
+    cJSON_AddItemToObject(log, "okta_log_sha256", b->okta_sha256
+                                                      ? cJSON_CreateString(b->okta_sha256)
+                                                      : cJSON_CreateNull());
+    cJSON_AddItemToObject(log, "access_log_sha256", b->access_sha256
+                                                        ? cJSON_CreateString(b->access_sha256)
+                                                        : cJSON_CreateNull());
+    cJSON_AddItemToObject(log, "app", b->okta_name && b->app ? cJSON_CreateString(b->app)
+                                                             : cJSON_CreateNull());
+    cJSON_AddItemToObject(log, "agent", b->access_name ? cJSON_CreateString(b->agent)
+                                                       : cJSON_CreateNull());
+    cJSON_AddNumberToObject(log, "utc_offset_s", b->utc_offset_s);
     cJSON *ro = cJSON_AddObjectToObject(log, "rollout");
     calscn_when(b->m.ro.start_s, when, sizeof when);
     cJSON_AddStringToObject(ro, "start", when);
+    cJSON_AddNumberToObject(ro, "start_s", b->m.ro.start_s);
     cJSON_AddNumberToObject(ro, "users", (double)b->m.ro.users);
     cJSON_AddStringToObject(ro, "kind", job_kind_name(b->m.ro.kind));
     cJSON_AddNumberToObject(j, "replications", b->sim.reps);
@@ -124,40 +139,13 @@ static int write_csv(const struct bt *b, const char *dir, char *err, size_t errl
     return outfile_commit(&of, err, errlen);
 }
 
-static int draw(const struct bt *b, const char *dir, char *err, size_t errlen)
-{
-    struct gp_ctx c = {.dir = dir};
-    if (gp_find(c.exe, sizeof c.exe) != 0)
-        return xerr(err, errlen, "--plot: gnuplot not found on PATH (apt-get install gnuplot-nox)");
-    static const char *const ylabels[BT_NCURVES] = {"completions per minute", "429s per minute",
-                                                    "rollout jobs on the failed-task list"};
-    static const char *const titles[BT_NCURVES] = {"Completions per minute: simulated vs the log",
-                                                   "429s per minute: simulated vs the log",
-                                                   "Failed-task list: simulated vs the log"};
-    for (int k = 0; k < BT_NCURVES; k++) {
-        struct gp_text v = {0};
-        char chart[64];
-        snprintf(chart, sizeof chart, "backtest-%s", b->c[k].name);
-        gp_var_str(&v, "datafile", BACKTEST_CSV);
-        gp_var_title(&v, "name", b->scn.name, 90);
-        gp_var_str(&v, "title", titles[k]);
-        gp_var_str(&v, "ylabel", ylabels[k]);
-        gp_var_num(&v, "col", 3 + 4 * k);
-        gp_var_num(&v, "has_obs", b->c[k].obs != NULL);
-        gp_var_num(&v, "xoff", floor(b->m.ro.start_s));
-        int rc = gp_draw(&c, chart, "backtest", &v, err, errlen);
-        free(v.p);
-        if (rc)
-            return -1;
-    }
-    return 0;
-}
-
-int bt_write(const struct bt *b, const char *dir, int plot, char *err, size_t errlen)
+int bt_write(const struct bt *b, const char *dir, char *err, size_t errlen)
 {
     if (file_mkdirs(dir, err, errlen))
         return -1;
+    plot_remove_stale(dir, RESDIR_KIND_BACKTEST);
+    /* the CSV first: backtest.json, which makes DIR a backtest's, last */
     if (write_csv(b, dir, err, errlen) || write_json(b, dir, err, errlen))
         return -1;
-    return plot ? draw(b, dir, err, errlen) : 0;
+    return 0;
 }

@@ -34,11 +34,15 @@ static const char usage_backtest[] =
     "  --reps N            replications (default: the scenario's)\n"
     "  --seed S            base seed (default: the scenario's)\n"
     "  --out DIR           write DIR/backtest.json and DIR/backtest.csv\n"
-    "  --plot              with --out: one chart per curve (needs gnuplot)\n"
+    "  --plot              with --out: one chart per curve (needs gnuplot; as\n"
+    "                      provsim plot DIR draws them)\n"
     "  -h, --help          this help\n"
     "\n"
-    "Exit status: 0 when compared; 2 on bad usage, a bad scenario or a bad log;\n"
-    "1 when an output cannot be written.\n";
+    "provsim report DIR writes the backtest's report.md and report.html.\n"
+    "\n"
+    "Exit status: 0 when compared (also with --plot when gnuplot is missing: the\n"
+    "message says how to install it); 2 on bad usage, a bad scenario or a bad\n"
+    "log; 1 when an output cannot be written or the charts fail.\n";
 
 enum { O_OKTA = CLI_O_OWN, O_ACCESS, O_APP, O_AGENT, O_UTC };
 static const struct cli_opt backtest_opts[] = {
@@ -117,7 +121,7 @@ int cmd_backtest(int argc, char **argv)
     int rc = backtest_run(&o, stdout, err, sizeof err);
     if (rc == 2)
         return cli_input_error("%s", err);
-    if (rc)
+    if (rc && *err)
         fprintf(stderr, "provsim: %s\n", err);
     return rc;
 }

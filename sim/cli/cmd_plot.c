@@ -1,5 +1,6 @@
-/* cmd_plot.c -- provsim plot DIR: redraws the charts of a run, sweep or
- * compare directory from the data saved there (see plot.h). */
+/* cmd_plot.c -- provsim plot DIR: redraws the charts of a run, sweep,
+ * compare, plan or backtest directory from the data saved there (see
+ * plot.h). */
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "out/gnuplot.h"
@@ -20,10 +21,15 @@ static const char usage_plot[] =
     "                     (DIR/other-clients-throttled.*, DIR/background-latency-p95.*,\n"
     "                     DIR/harm-*.* when the data has them); with two or more\n"
     "                     DIR/heatmap-clear-time.*, DIR/heatmap-other-throttled.*\n"
+    "  plan --out DIR     DIR/plan-pareto.* (-2.. for more constraints) or\n"
+    "                     DIR/plan-candidates.*\n"
+    "  backtest --out DIR DIR/backtest-completions.*, DIR/backtest-throttled.*,\n"
+    "                     DIR/backtest-failed_tasks.*\n"
     "It lists the charts it drew.\n"
     "\n"
     "Exit status: 0 when the charts are drawn; 2 on bad usage, when DIR does not\n"
-    "exist or holds no run, compare or sweep data; 1 when gnuplot is missing or\n"
+    "exist or holds no run, compare, sweep, plan or backtest data, or its\n"
+    "backtest.json is not what backtest writes; 1 when gnuplot is missing or\n"
     "fails, or a chart cannot be written.\n";
 
 static const struct cli_opt plot_opts[] = {CLI_OPT_HELP, {NULL, 0, 0}};
@@ -43,7 +49,7 @@ int cmd_plot(int argc, char **argv)
     rc = plot_dir_drawn(dir, &drawn, err, sizeof err);
     /* a directory without provsim data is the user's mistake (2); a
      * failed or missing gnuplot is not (1) */
-    if (rc == PLOT_NO_DATA)
+    if (rc == PLOT_NO_DATA || rc == PLOT_BAD_DATA)
         return cli_input_error("%s", err);
     if (rc != PLOT_OK) {
         fprintf(stderr, "provsim: %s\n", err);

@@ -4,6 +4,7 @@
  * with a finite time, a duration >= 0 and a status in 100-599. */
 #include "logs/accesslog.h"
 
+#include "base/digest.h"
 #include "base/file.h"
 #include "base/util.h"
 #include "logs/jsonsplit.h"
@@ -342,7 +343,10 @@ int access_log_read(struct access_log *log, const char *path, const char *agent,
     size_t len;
     if (file_read_input(path, ACCESS_MAX_BYTES, "a log", &text, &len, err, errlen))
         return -1;
+    char sha[DIGEST_SHA256_HEX_LEN + 1];
+    digest_sha256_hex(text, len, sha);
     int rc = access_log_parse(log, text, len, file_shown_name(path), agent, err, errlen);
     free(text);
+    memcpy(log->sha256, sha, sizeof log->sha256); /* after parse, which may reset log */
     return rc;
 }

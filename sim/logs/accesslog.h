@@ -41,6 +41,7 @@ struct access_log {
     size_t other_agents;   /* skipped: another user agent */
     size_t other_paths;    /* skipped: not a SCIM user or group endpoint */
     int json;              /* 1 if the file was JSON lines */
+    char sha256[65];       /* SHA-256 of the file access_log_read read (provenance) */
 };
 
 void access_log_init(struct access_log *log);

@@ -5,6 +5,7 @@
 #include "logs/oktalog.h"
 #include "logs/oktalog_internal.h"
 
+#include "base/digest.h"
 #include "base/file.h"
 #include "base/util.h"
 #include "logs/jsonsplit.h"
@@ -266,7 +267,10 @@ int okta_log_read(struct okta_log *log, const char *path, const char *app, char 
     size_t len;
     if (file_read_input(path, OKTA_MAX_BYTES, "a log", &text, &len, err, errlen))
         return -1;
+    char sha[DIGEST_SHA256_HEX_LEN + 1];
+    digest_sha256_hex(text, len, sha);
     int rc = okta_log_parse(log, text, len, file_shown_name(path), app, err, errlen);
     free(text);
+    memcpy(log->sha256, sha, sizeof log->sha256); /* after parse, which may reset log */
     return rc;
 }

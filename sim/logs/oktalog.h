@@ -46,6 +46,7 @@ struct okta_log {
     size_t other_types;  /* skipped: event types provsim does not read */
     size_t other_apps;   /* skipped: events of another app than --app */
     size_t no_app;       /* skipped: a kept type without an AppInstance target */
+    char sha256[65];     /* SHA-256 of the file okta_log_read read (provenance) */
 };
 
 void okta_log_init(struct okta_log *log);

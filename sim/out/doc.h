@@ -1,7 +1,7 @@
 /* doc.h -- a report's content as plain text, before any format: the
  * title, facts about the scenario(s), findings, one table and the charts
  * (struct doc). The builders (report_run.c, report_compare.c,
- * report_sweep.c) fill it from the data; only the writers (report_md.c,
+ * report_sweep.c, report_plan.c, report_backtest.c) fill it from the data; only the writers (report_md.c,
  * report_html.c) know a format, so only they escape, and they escape
  * every string in here.
  *
@@ -38,7 +38,7 @@ size_t doc_table_ncols(const struct doc_table *t);
 void doc_cell(struct doc_table *t, const char *text, const char *sub);
 
 struct doc {
-    const char *kind;       /* "run", "compare", "sweep", "plan" */
+    const char *kind;       /* "run", "compare", "sweep", "plan", "backtest" */
     char title[1024];
     struct doc_list fact_k, fact_v; /* the scenario(s), as label: value */
     struct doc_list notes;  /* the scenario's own notes */

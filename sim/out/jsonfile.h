@@ -14,6 +14,11 @@ struct cJSON;
  * be opened, else "PATH: not valid JSON" (a directory, a file over the cap
  * and a failed read included: none is a result file provsim wrote). */
 struct cJSON *jsonfile_read(const char *dir, const char *name, char *err, size_t errlen);
+/* The same, and on failure *unreadable: 1 when the file could not be
+ * opened (the system's fault or the user's permissions), 0 when it was
+ * read and is not JSON (the data's fault: bad input). */
+struct cJSON *jsonfile_read_why(const char *dir, const char *name, int *unreadable, char *err,
+                                size_t errlen);
 
 /* o[key] if it is a string (borrowed from o), else NULL. */
 const char *jsonfile_str(const struct cJSON *o, const char *key);

@@ -3,13 +3,17 @@
  * (plot_charts.h); gnuplot.h runs gnuplot. */
 #include "out/plot.h"
 
+#include "base/file.h"
+#include "out/btresult.h"
 #include "out/gnuplot.h"
 #include "out/plot_charts.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char install_hint[] = "install it with: apt-get install gnuplot-nox";
 
@@ -36,10 +40,20 @@ int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t er
         (kind == RESDIR_KIND_RUN && !resdir_has(dir, RESDIR_SERIES_CSV))) {
         snprintf(err, errlen,
                  "%s: nothing to plot (no " RESDIR_SERIES_CSV ", " RESDIR_COMPARE_JSON
-                 ", " RESDIR_SWEEP_CSV " or " RESDIR_PLAN_JSON ": write one with run --out, "
-                 "compare --out, sweep --out or plan --out)",
+                 ", " RESDIR_SWEEP_CSV ", " RESDIR_PLAN_JSON " or " RESDIR_BACKTEST_JSON
+                 ": write one with run --out, compare --out, sweep --out, plan --out or "
+                 "backtest --out)",
                  dir);
         return PLOT_NO_DATA;
+    }
+    if (kind == RESDIR_KIND_BACKTEST) {
+        /* a corrupt backtest.json is the user's to fix, with or without
+         * gnuplot: say so first */
+        struct btres b;
+        int rc = btres_read(&b, dir, err, errlen);
+        if (rc)
+            return rc == BTRES_BAD ? PLOT_BAD_DATA : PLOT_FAILED;
+        btres_fini(&b);
     }
     struct gp_ctx c = {.dir = dir, .drawn = drawn};
     if (gp_find(c.exe, sizeof c.exe) != 0) {
@@ -55,6 +69,8 @@ int plot_dir_drawn(const char *dir, struct gp_drawn *drawn, char *err, size_t er
         return plot_draw_sweep(&c, err, errlen);
     case RESDIR_KIND_PLAN:
         return plot_draw_plan(&c, err, errlen);
+    case RESDIR_KIND_BACKTEST:
+        return plot_draw_backtest(&c, err, errlen);
     case RESDIR_KIND_NONE:
         break;
     }
@@ -96,6 +112,8 @@ const char *const *plot_chart_names(enum resdir_kind kind)
                                         NULL};
     static const char *const plan[] = {"plan-pareto",   "plan-pareto-2", "plan-pareto-3",
                                        "plan-pareto-4", "plan-candidates", NULL};
+    static const char *const backtest[] = {"backtest-completions", "backtest-throttled",
+                                           "backtest-failed_tasks", NULL};
     static const char *const none[] = {NULL};
     switch (kind) {
     case RESDIR_KIND_RUN:
@@ -105,6 +123,8 @@ const char *const *plot_chart_names(enum resdir_kind kind)
         return sweep;
     case RESDIR_KIND_PLAN:
         return plan;
+    case RESDIR_KIND_BACKTEST:
+        return backtest;
     case RESDIR_KIND_NONE:
         break;
     }
@@ -152,8 +172,40 @@ const char *plot_chart_caption(enum resdir_kind kind, const char *chart)
         return "Every candidate plan's mean objective with its 95% confidence interval "
                "(over the replications it ran before it was decided); the chosen plan is the "
                "red star.";
+    /* the backtest's: the band, the mean and the log, minute by minute */
+#define BT_CAPTION(what)                                                                           \
+    what " from the replayed rollout's start: the simulated 90% band (the 5% and 95% points "      \
+         "over replications, a box per minute) and the simulated mean against what the log "      \
+         "shows (red; only the simulation where the log cannot show it)."
+    if (!strcmp(chart, "backtest-completions"))
+        return BT_CAPTION("Completions per minute");
+    if (!strcmp(chart, "backtest-throttled"))
+        return BT_CAPTION("429s per minute to the client");
+    if (!strcmp(chart, "backtest-failed_tasks"))
+        return BT_CAPTION("Rollout jobs on the failed-task list");
+#undef BT_CAPTION
     if (!strcmp(chart, "heatmap-other-throttled"))
         return "Mean 429s received by other clients of the API over the grid: darker is "
                "more collateral damage.";
     return "";
+}
+
+void plot_remove_stale(const char *dir, enum resdir_kind kind)
+{
+    static const char *const exts[] = {RESDIR_PNG, RESDIR_SVG};
+    const char *const *charts = plot_chart_names(kind);
+    for (int i = 0; charts[i]; i++)
+        for (int k = 0; k < 2; k++) {
+            char name[128];
+            resdir_chart_name(name, sizeof name, charts[i], exts[k]);
+            char *p = file_join(dir, name);
+            unlink(p);
+            free(p);
+        }
+    static const char *const reports[] = {RESDIR_REPORT_MD, RESDIR_REPORT_HTML};
+    for (int k = 0; k < 2; k++) {
+        char *p = file_join(dir, reports[k]);
+        unlink(p);
+        free(p);
+    }
 }

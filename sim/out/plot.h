@@ -1,5 +1,5 @@
-/* plot.h -- gnuplot charts of a result directory (a run, a compare or a
- * sweep), drawn from the data files saved there.
+/* plot.h -- gnuplot charts of a result directory (a run, a compare, a
+ * sweep, a plan or a backtest), drawn from the data files saved there.
  *
  * The scripts are the plots/ directory's .gp files, compiled into the
  * binary; gnuplot is found on PATH and run with an argument vector (no
@@ -20,7 +20,10 @@
  *                           (plot_sweep_lines.c); with two or more axes
  *                           heatmap-clear-time.* and
  *                           heatmap-other-throttled.*
- *   series.csv              run: backlog.*, rates.* */
+ *   series.csv              run: backlog.*, rates.*
+ *   backtest.json           backtest: backtest-completions.*,
+ *                           backtest-throttled.*, backtest-failed_tasks.*
+ *                           (plot_backtest.c) */
 #ifndef PROVSIM_PLOT_H
 #define PROVSIM_PLOT_H
 
@@ -34,6 +37,8 @@ enum plot_status {
     PLOT_FAILED = 1,      /* gnuplot failed or a file could not be written */
     PLOT_NO_GNUPLOT = 2,  /* gnuplot is not on PATH; err says how to install it */
     PLOT_NO_DATA = 3,     /* DIR holds nothing to draw */
+    PLOT_BAD_DATA = 4,    /* DIR's data file is not what provsim writes; err names
+                           * the file and the key (backtest.json) */
 };
 
 /* Draws every chart DIR's data allows. Returns a plot_status; on anything
@@ -58,5 +63,10 @@ int plot_after_run(const char *dir, FILE *out);
  * path has no heatmaps); and a sentence saying what a chart shows. */
 const char *const *plot_chart_names(enum resdir_kind kind);
 const char *plot_chart_caption(enum resdir_kind kind, const char *chart);
+
+/* Removes from DIR the charts of kind (both formats) and report.md and
+ * report.html, if there: a command about to write new data calls it, as
+ * they would show the old. */
+void plot_remove_stale(const char *dir, enum resdir_kind kind);
 
 #endif

@@ -1,6 +1,7 @@
 /* plot_charts.h -- the charts plot_dir (plot.h) draws, one file per kind
- * of directory: a run's (plot_run.c), a compare's (plot_compare.c) and a
- * sweep's (plot_sweep.c). Internal to the plot module.
+ * of directory: a run's (plot_run.c), a compare's (plot_compare.c), a
+ * sweep's (plot_sweep.c), a plan's (plot_plan.c) and a backtest's
+ * (plot_backtest.c). Internal to the plot module.
  *
  * Time series are zoomed to where something happens (a backlog, failed
  * tasks or 429s), with a margin: a two-day horizon with a 90-minute
@@ -50,5 +51,6 @@ int plot_draw_run(const struct gp_ctx *c, char *err, size_t errlen);
 int plot_draw_compare(const struct gp_ctx *c, char *err, size_t errlen);
 int plot_draw_sweep(const struct gp_ctx *c, char *err, size_t errlen);
 int plot_draw_plan(const struct gp_ctx *c, char *err, size_t errlen); /* plot_plan.c */
+int plot_draw_backtest(const struct gp_ctx *c, char *err, size_t errlen); /* plot_backtest.c */
 
 #endif

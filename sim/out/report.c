@@ -129,17 +129,22 @@ int report_write(const char *dir, char *err, size_t errlen)
         d.kind = "plan";
         rc = report_build_plan(&d, dir, err, errlen);
         break;
+    case RESDIR_KIND_BACKTEST:
+        d.kind = "backtest";
+        rc = report_build_backtest(&d, dir, err, errlen);
+        break;
     default:
         snprintf(err, errlen,
                  "%s: nothing to report (no " RESDIR_RUN_JSON ", " RESDIR_COMPARE_JSON
-                 ", " RESDIR_SWEEP_JSON " or " RESDIR_PLAN_JSON ": write one with run --out, "
-                 "compare --out, sweep --out or plan --out)",
+                 ", " RESDIR_SWEEP_JSON ", " RESDIR_PLAN_JSON " or " RESDIR_BACKTEST_JSON
+                 ": write one with run --out, compare --out, sweep --out, plan --out or "
+                 "backtest --out)",
                  dir);
         rc = -1;
     }
     if (rc != 0) {
         doc_fini(&d);
-        return REPORT_FAILED;
+        return rc == -2 ? REPORT_BAD_DATA : REPORT_FAILED;
     }
     int status = ensure_charts(&d, dir, kind);
     collect_charts(&d, dir, kind);

@@ -5,7 +5,8 @@
  * A report holds the scenario(s), the plain-language findings, a table of
  * key metrics (mean and 95% CI) and the charts, drawn first when they are
  * missing or older than the data. It is built from the saved files only
- * (run.json + meta.json, compare.json, sweep.json), never by running the
+ * (run.json + meta.json, compare.json, sweep.json, plan.json,
+ * backtest.json), never by running the
  * model again. Every string from the data is escaped for its format: HTML
  * (& < > " ') and Markdown (its punctuation, with a backslash). */
 #ifndef PROVSIM_REPORT_H
@@ -18,6 +19,8 @@ enum report_status {
     REPORT_FAILED = 1,     /* nothing to report, unreadable data, a failed write */
     REPORT_NO_CHARTS = 2,  /* written, without charts: gnuplot is missing */
     REPORT_CHARTS_FAILED = 3, /* written, without (some) charts: gnuplot failed */
+    REPORT_BAD_DATA = 4,   /* nothing written: the data file is not what provsim
+                            * writes (backtest.json); err names the file and key */
 };
 
 /* Writes DIR/report.md and DIR/report.html. Returns a report_status;

@@ -22,6 +22,9 @@ int report_build_compare(struct doc *d, const char *dir, char *err, size_t errle
 int report_build_sweep(struct doc *d, const char *dir, char *err, size_t errlen);
 /* ... or plan.json (report_plan.c) */
 int report_build_plan(struct doc *d, const char *dir, char *err, size_t errlen);
+/* ... or backtest.json (report_backtest.c); -2 (not -1) when the file was
+ * read but is not what backtest writes */
+int report_build_backtest(struct doc *d, const char *dir, char *err, size_t errlen);
 
 /* A mean with its 95% CI, from {"mean", "ci95_lo", "ci95_hi"}: NAN where
  * absent or not finite. */

@@ -19,6 +19,8 @@ int resdir_has(const char *dir, const char *name)
 
 enum resdir_kind resdir_kind(const char *dir)
 {
+    if (resdir_has(dir, RESDIR_BACKTEST_JSON))
+        return RESDIR_KIND_BACKTEST;
     if (resdir_has(dir, RESDIR_PLAN_JSON))
         return RESDIR_KIND_PLAN;
     if (resdir_has(dir, RESDIR_COMPARE_JSON))
@@ -41,6 +43,8 @@ const char *resdir_data_file(enum resdir_kind kind)
         return RESDIR_SWEEP_CSV;
     case RESDIR_KIND_PLAN:
         return RESDIR_PLAN_JSON;
+    case RESDIR_KIND_BACKTEST:
+        return RESDIR_BACKTEST_JSON;
     case RESDIR_KIND_NONE:
         break;
     }

@@ -1,12 +1,15 @@
 /* resultdir.h -- the result-directory contract: every file a run, a
- * compare or a sweep writes into DIR (--out DIR) and `provsim plot` and
- * `provsim report` read back. The names live here and nowhere else, and
- * so does the rule that tells from them what a directory holds.
+ * compare, a sweep, a plan or a backtest writes into DIR (--out DIR) and
+ * `provsim plot` and `provsim report` read back. The names live here and
+ * nowhere else, and so does the rule that tells from them what a
+ * directory holds.
  *
  *   run      run.json, meta.json, series.csv           (out/rundir.h)
  *   compare  compare.json, compare.csv, series-N.csv   (plan/compare.h)
  *   sweep    sweep.csv, sweep.json, journal/           (plan/sweep.h)
  *   plan     plan.json, plan.csv                       (plan/plan.h)
+ *   backtest backtest.json, backtest.csv               (calib/backtest.h;
+ *            read back by out/btresult.h)
  *            journal/manifest.json, journal/cell-NNNNN.json, journal/lock
  *            journal/task-KKKK-of-NNNN.jsonl (a task's journal, --task)
  *   any      report.md, report.html                    (out/report.h)
@@ -27,6 +30,8 @@
 #define RESDIR_SWEEP_JSON "sweep.json"
 #define RESDIR_PLAN_JSON "plan.json"
 #define RESDIR_PLAN_CSV "plan.csv"
+#define RESDIR_BACKTEST_JSON "backtest.json"
+#define RESDIR_BACKTEST_CSV "backtest.csv"
 #define RESDIR_JOURNAL "journal"
 #define RESDIR_MANIFEST_JSON "manifest.json" /* in journal/ */
 #define RESDIR_LOCK "lock"                   /* in journal/ */
@@ -36,21 +41,24 @@
 #define RESDIR_PNG "png"
 #define RESDIR_SVG "svg"
 
-/* What a result directory holds, from the files present: plan.json makes
- * it a plan's, else compare.json a compare's, else sweep.csv a sweep's,
- * else series.csv or run.json a run's. */
+/* What a result directory holds, from the files present: backtest.json
+ * makes it a backtest's (first: backtest --out may be given any
+ * directory, and its --plot must then draw its own charts), else
+ * plan.json a plan's, else compare.json a compare's, else sweep.csv a
+ * sweep's, else series.csv or run.json a run's. */
 enum resdir_kind {
     RESDIR_KIND_NONE,
     RESDIR_KIND_RUN,
     RESDIR_KIND_COMPARE,
     RESDIR_KIND_SWEEP,
-    RESDIR_KIND_PLAN
+    RESDIR_KIND_PLAN,
+    RESDIR_KIND_BACKTEST
 };
 
 enum resdir_kind resdir_kind(const char *dir);
 
 /* The file whose data the charts of a kind are drawn from (series.csv,
- * compare.json, sweep.csv), or NULL. */
+ * compare.json, sweep.csv, plan.json, backtest.json), or NULL. */
 const char *resdir_data_file(enum resdir_kind kind);
 
 /* 1 if DIR/name is a regular file, else 0. */

@@ -127,26 +127,6 @@ static int copy_series(struct rundir *rd, FILE *also, char *err, size_t errlen)
     return 0;
 }
 
-static void remove_stale(const char *dir)
-{
-    static const char *const exts[] = {RESDIR_PNG, RESDIR_SVG};
-    const char *const *charts = plot_chart_names(RESDIR_KIND_RUN);
-    for (int i = 0; charts[i]; i++)
-        for (int k = 0; k < 2; k++) {
-            char name[128];
-            resdir_chart_name(name, sizeof name, charts[i], exts[k]);
-            char *p = file_join(dir, name);
-            unlink(p);
-            free(p);
-        }
-    static const char *const reports[] = {RESDIR_REPORT_MD, RESDIR_REPORT_HTML};
-    for (int k = 0; k < 2; k++) {
-        char *p = file_join(dir, reports[k]);
-        unlink(p);
-        free(p);
-    }
-}
-
 int rundir_commit(struct rundir *rd, const struct scenario *s, const struct run_result *r,
                   FILE *also, char *err, size_t errlen)
 {
@@ -154,7 +134,7 @@ int rundir_commit(struct rundir *rd, const struct scenario *s, const struct run_
         rundir_abort(rd);
         return -1;
     }
-    remove_stale(rd->dir);
+    plot_remove_stale(rd->dir, RESDIR_KIND_RUN);
     int rc = outfile_commit(&rd->series, err, errlen);
     if (rc == 0) {
         char *js = summary_json(s, r, NULL);

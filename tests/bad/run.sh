@@ -81,6 +81,13 @@ while IFS=$'\t' read -r name code want args; do
   rmdir "$out" 2>/dev/null || rm -rf "$out"
 done < "$here/cases.tsv"
 
+# the result directories here (backtest-*/) hold their one data file still:
+# a refused report or plot writes nothing, not even a chart
+for d in "$here"/backtest-*/; do
+  left=$(ls -A "$d")
+  [ "$left" = backtest.json ] || fail "$(basename "$d")" "holds more than backtest.json: $left"
+done
+
 printf 'bad inputs: %d cases run, %d failed, %d skipped (running as root)\n' \
   "$runs" "$fails" "$skips"
 [ "$fails" -eq 0 ]
