@@ -38,6 +38,7 @@
 #ifndef PROVSIM_LIMITER_H
 #define PROVSIM_LIMITER_H
 
+#include <math.h>
 #include <stddef.h>
 
 enum lim_type {
@@ -103,22 +104,23 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s);
 
 #define LIM_EPS_S 1e-9 /* seconds (or tokens): limiter.c's comment says why */
 
-/* lim_admit with the common case inline: a token bucket, not locked out,
- * that admits. The server asks every limiter of every request this, and
- * a call through the switch of rule types costs more than the rule. A
- * refusal (or another type) goes to lim_admit, whose refill at the same t
- * changes nothing, so the answer and the state are lim_admit's. */
+/* lim_admit with the token bucket inline. The server asks every limiter
+ * of every request this, and a call through the switch of rule types cost
+ * more than the rule. A bucket without a lockout is decided here, as
+ * lim_admit decides it (the same refill, threshold and Retry-After); a
+ * lockout or another type goes to lim_admit. */
 static inline int lim_admit_fast(struct limiter *l, double t, double *retry_after_s)
 {
-    if (l->cfg.type == LIM_TOKEN_BUCKET && t + LIM_EPS_S >= l->locked_until_s &&
-        t >= l->last_s) {
-        double tokens = l->tokens + l->cfg.rate_per_s * (t - l->last_s);
-        l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
-        l->last_s = t;
-        if (l->tokens >= 1 - LIM_EPS_S)
-            return 1;
-    }
-    return lim_admit(l, t, retry_after_s);
+    if (l->cfg.type != LIM_TOKEN_BUCKET || l->cfg.lockout_s > 0 || !(t >= l->last_s))
+        return lim_admit(l, t, retry_after_s);
+    double tokens = l->tokens + l->cfg.rate_per_s * (t - l->last_s);
+    l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
+    l->last_s = t;
+    if (l->tokens >= 1 - LIM_EPS_S)
+        return 1;
+    double ra = ceil((1 - l->tokens) / l->cfg.rate_per_s - LIM_EPS_S);
+    *retry_after_s = ra < 1 ? 1 : ra;
+    return 0;
 }
 /* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
