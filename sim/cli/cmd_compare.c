@@ -49,111 +49,82 @@ static const struct cli_opt compare_opts[] = {CLI_OPTS_COMMON, {"format", 1, O_F
                                               {"side", 1, O_SIDE}, CLI_OPT_HELP,
                                               {NULL, 0, 0}};
 
-int cmd_compare(int argc, char **argv)
-{
-    if (cli_help_requested(argc, argv, compare_opts)) {
-        fputs(usage, stdout);
-        return 0;
-    }
-    struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
+/* What the command line gathers: the files, the sides (side k takes the
+ * --sets given between its --side and the next: cc.sets[first[k] ..
+ * first[k + 1]), the last up to cc.nsets) and the output format. */
+struct cmp_args {
     struct cli_common cc;
-    cli_common_init(&cc, argc);
-    const char **files = xcalloc((size_t)argc, sizeof *files);
-    /* side k takes the --sets given between its --side and the next:
-     * cc.sets[first[k] .. first[k + 1]) (the last up to cc.nsets) */
-    struct cmp_side *sides = xcalloc((size_t)argc, sizeof *sides);
-    int *first = xcalloc((size_t)argc + 1, sizeof *first);
-    int nsides = 0;
-    int json = 0, rc = CMP_BAD_INPUT, from_stdin = 0;
-    struct cli_parser p;
-    cli_parser_init(&p, "compare", argc, argv, compare_opts);
-    const char *v;
-    int id;
-    while ((id = cli_next(&p, &v)) != CLI_END) {
-        if (id == CLI_BAD)
-            goto out;
-        int taken = cli_common_option("compare", id, v, &cc);
-        if (taken == CLI_EXIT_USAGE)
-            goto out;
-        if (taken)
-            continue;
-        if (id == O_SIDE) {
-            if (!*v) {
-                cli_usage_error("compare", "%s", "--side: expected a label");
-                goto out;
-            }
-            for (int k = 0; k < nsides; k++)
-                if (!strcmp(sides[k].label, v)) {
-                    cli_usage_error("compare", "--side \"%s\" is given twice", v);
-                    goto out;
-                }
-            sides[nsides].label = v;
-            first[nsides++] = cc.nsets;
-        } else if (id == O_FORMAT) {
-            if (strcmp(v, "text") && strcmp(v, "json")) {
-                cli_usage_error("compare", "--format: expected text or json, got \"%s\"", v);
-                goto out;
-            }
-            json = !strcmp(v, "json");
-        } else if (id == CLI_ARG) {
-            /* standard input can be read once */
-            if (!strcmp(v, "-") && from_stdin++) {
-                cli_usage_error("compare", "%s", "\"-\" (standard input) given more than once");
-                goto out;
-            }
-            files[o.nfiles++] = v;
-        }
-    }
-    if (nsides > 0) {
-        if (o.nfiles != 1) {
-            cli_usage_error("compare", "%s",
-                            "--side compares one scenario with itself: give exactly one "
-                            "scenario file");
-            goto out;
-        }
-        if (nsides < 2) {
-            cli_usage_error("compare", "%s", "give at least two --side LABEL");
-            goto out;
-        }
-        if (from_stdin) { /* every side reads the file again */
-            cli_usage_error("compare", "%s",
-                            "--side needs a scenario file: standard input can be read once");
-            goto out;
-        }
-        first[nsides] = cc.nsets;
-        for (int k = 0; k < nsides; k++) {
-            sides[k].sets = cc.sets + first[k];
-            sides[k].nsets = first[k + 1] - first[k];
-            files[k] = files[0];
-        }
-        o.nfiles = nsides;
-        o.sides = sides;
-        cc.nsets = first[0]; /* the --sets before the first --side: every side's */
-    }
-    if (o.nfiles < 2) {
-        cli_usage_error("compare", "%s", "give at least two scenarios to compare");
-        goto out;
-    }
-    if (o.nfiles > CMP_MAX_SCENARIOS) {
-        cli_usage_error("compare", "%s", "at most 26 scenarios or sides (A to Z)");
-        goto out;
-    }
-    o.files = files;
-    o.sets = cc.sets;
-    o.nsets = cc.nsets;
-    o.reps = (int)cc.reps;
-    o.seed = cc.seed;
-    o.precision = cc.precision;
-    o.threads = cli_jobs(&cc);
-    o.progress = isatty(STDERR_FILENO);
-    o.progress_delay_s = cli_progress_delay();
-    if (cc.out)
-        o.out_dir = cc.out;
+    const char **files;
+    int nfiles;
+    struct cmp_side *sides;
+    int *first;
+    int nsides;
+    int json, from_stdin;
+};
 
+/* A usage error: the message, and -1. */
+static int bad(const char *fmt, const char *arg)
+{
+    cli_usage_error("compare", fmt, arg);
+    return -1;
+}
+
+/* One option or argument that is not a common one; 0, or -1 after a usage
+ * error. */
+static int take_arg(struct cmp_args *a, int id, const char *v)
+{
+    if (id == O_SIDE) {
+        if (!*v)
+            return bad("%s", "--side: expected a label");
+        for (int k = 0; k < a->nsides; k++)
+            if (!strcmp(a->sides[k].label, v))
+                return bad("--side \"%s\" is given twice", v);
+        a->sides[a->nsides].label = v;
+        a->first[a->nsides++] = a->cc.nsets;
+    } else if (id == O_FORMAT) {
+        if (strcmp(v, "text") && strcmp(v, "json"))
+            return bad("--format: expected text or json, got \"%s\"", v);
+        a->json = !strcmp(v, "json");
+    } else if (id == CLI_ARG) {
+        /* standard input can be read once */
+        if (!strcmp(v, "-") && a->from_stdin++)
+            return bad("%s", "\"-\" (standard input) given more than once");
+        a->files[a->nfiles++] = v;
+    }
+    return 0;
+}
+
+/* With --side: one file, compared with itself under each side's --sets.
+ * 0, or -1 after a usage error. */
+static int arrange_sides(struct cmp_args *a)
+{
+    if (a->nsides == 0)
+        return 0;
+    if (a->nfiles != 1)
+        return bad("%s", "--side compares one scenario with itself: give exactly one "
+                         "scenario file");
+    if (a->nsides < 2)
+        return bad("%s", "give at least two --side LABEL");
+    if (a->from_stdin) /* every side reads the file again */
+        return bad("%s", "--side needs a scenario file: standard input can be read once");
+    a->first[a->nsides] = a->cc.nsets;
+    for (int k = 0; k < a->nsides; k++) {
+        a->sides[k].sets = a->cc.sets + a->first[k];
+        a->sides[k].nsets = a->first[k + 1] - a->first[k];
+        a->files[k] = a->files[0];
+    }
+    a->nfiles = a->nsides;
+    a->cc.nsets = a->first[0]; /* the --sets before the first --side: every side's */
+    return 0;
+}
+
+/* Runs the comparison and prints it; the exit status. */
+static int run_and_print(const struct cmp_opts *o, int json, int plot)
+{
     cli_interrupt_install(); /* from here on, outputs may be open */
     struct cmp_result r;
     char err[1024];
-    rc = cmp_run(&o, &r, err, sizeof err);
+    int rc = cmp_run(o, &r, err, sizeof err);
     if (rc == CMP_OK) {
         if (json) {
             char *text = cmp_json(&r);
@@ -163,20 +134,73 @@ int cmd_compare(int argc, char **argv)
             cmp_print_text(stdout, &r);
             printf("\nwrote %s/" RESDIR_COMPARE_CSV ", %s/" RESDIR_COMPARE_JSON
                    " and %s/series-1..%d.csv\n",
-                   o.out_dir, o.out_dir, o.out_dir, r.n);
+                   o->out_dir, o->out_dir, o->out_dir, r.n);
         }
         if (fflush(stdout) != 0)
             rc = CMP_FAILED;
-        if (cc.plot && rc == CMP_OK)
-            rc = plot_after_run(o.out_dir, json ? stderr : stdout);
+        if (plot && rc == CMP_OK)
+            rc = plot_after_run(o->out_dir, json ? stderr : stdout);
     } else {
         fprintf(stderr, "provsim: %s\n", err);
     }
     cmp_result_fini(&r);
+    return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    if (cli_help_requested(argc, argv, compare_opts)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    struct cmp_args a = {0};
+    cli_common_init(&a.cc, argc);
+    a.files = xcalloc((size_t)argc, sizeof *a.files);
+    a.sides = xcalloc((size_t)argc, sizeof *a.sides);
+    a.first = xcalloc((size_t)argc + 1, sizeof *a.first);
+    int rc = CMP_BAD_INPUT;
+    struct cli_parser p;
+    cli_parser_init(&p, "compare", argc, argv, compare_opts);
+    const char *v;
+    int id;
+    while ((id = cli_next(&p, &v)) != CLI_END) {
+        if (id == CLI_BAD)
+            goto out;
+        int taken = cli_common_option("compare", id, v, &a.cc);
+        if (taken == CLI_EXIT_USAGE)
+            goto out;
+        if (!taken && take_arg(&a, id, v) != 0)
+            goto out;
+    }
+    if (arrange_sides(&a) != 0)
+        goto out;
+    if (a.nfiles < 2) {
+        cli_usage_error("compare", "%s", "give at least two scenarios to compare");
+        goto out;
+    }
+    if (a.nfiles > CMP_MAX_SCENARIOS) {
+        cli_usage_error("compare", "%s", "at most 26 scenarios or sides (A to Z)");
+        goto out;
+    }
+    struct cmp_opts o = {.seed = -1, .out_dir = "compare-out"};
+    o.files = a.files;
+    o.nfiles = a.nfiles;
+    o.sides = a.nsides > 0 ? a.sides : NULL;
+    o.sets = a.cc.sets;
+    o.nsets = a.cc.nsets;
+    o.reps = (int)a.cc.reps;
+    o.seed = a.cc.seed;
+    o.precision = a.cc.precision;
+    o.threads = cli_jobs(&a.cc);
+    o.progress = isatty(STDERR_FILENO);
+    o.progress_delay_s = cli_progress_delay();
+    if (a.cc.out)
+        o.out_dir = a.cc.out;
+    rc = run_and_print(&o, a.json, a.cc.plot);
 out:
-    free(sides);
-    free(first);
-    free(files);
-    free(cc.sets);
+    free(a.sides);
+    free(a.first);
+    free(a.files);
+    free(a.cc.sets);
     return rc;
 }
