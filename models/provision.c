@@ -1,5 +1,6 @@
-/* provision.c -- see provision.h. Its invariants are checked by
- * prov_check, in provision_check.c. */
+/* provision.c -- see provision.h: the events of the pipeline and the run
+ * through the engine's loop (its life cycle is in provision_init.c, its
+ * invariants are checked by prov_check, in provision_check.c). */
 #include "models/provision.h"
 #include "models/provision_internal.h"
 
@@ -21,89 +22,6 @@ _Static_assert(SRV_ERROR < 4 && EP_COUNT <= 16 && CLIENT_MAX_STEPS <= 8,
                "struct job: outcome, endpoint or step outgrew its bits");
 _Static_assert(sizeof(struct job) == 16, "struct job is 16 bytes");
 
-void prov_init(struct prov *p, const struct scenario *scn)
-{
-    memset(p, 0, sizeof *p);
-    p->scn = scn;
-    evq_init(&p->q);
-    srv_init(&p->srv, &scn->server);
-    rng_init(&p->rng);
-    wl_stream_init(&p->background, &scn->background, scn->start_epoch_s);
-    wl_stream_init(&p->other, &scn->other, scn->start_epoch_s);
-    p->latency_constant = scn->server.latency.type == DIST_CONSTANT;
-    /* a pause or pacing makes a retry's moment matter to dispatch even
-     * with no worker free (it may schedule a resume): those retries stay
-     * events */
-    p->defer_retries = scn->client.on_429 != CLIENT_ON_429_PAUSE_ALL &&
-                       !(scn->client.max_rate_per_s > 0.0);
-}
-
-void prov_fini(struct prov *p)
-{
-    evq_fini(&p->q);
-    srv_fini(&p->srv);
-    rng_fini(&p->rng);
-    free(p->jobs);
-    free(p->retry_prev);
-    free(p->first_failed);
-    free(p->fifo);
-    free(p->bg_lat);
-    free(p->bg_created);
-    memset(p, 0, sizeof *p);
-}
-
-void prov_start(struct prov *p, uint64_t rep)
-{
-    const struct scenario *s = p->scn;
-    evq_clear(&p->q);
-    srv_reset(&p->srv);
-    rng_seed(&p->rng, s->seed, rep);
-    p->njobs = 0;
-    p->fifo_head = p->fifo_len = 0;
-    memset(p->count, 0, sizeof p->count);
-    p->failed_tasks = p->rollout_failed = 0;
-    p->free_workers = s->client.workers;
-    p->paused_until_s = 0.0;
-    p->next_dispatch_s = 0.0;
-    p->resume_at_s = INFINITY;
-    p->rollout_jobs = p->rollout_done = 0;
-    p->rollout_total = 0;
-    for (int r = 0; r < s->nrollouts; r++)
-        p->rollout_total += (size_t)wl_rollout_jobs(&s->rollouts[r]);
-    p->settled_s = INFINITY;
-    p->end_s = s->horizon_s;
-    p->window_end_s = INFINITY;
-    p->win_other_throttled = p->win_bg_throttled = 0;
-    p->rollout_first_s = INFINITY;
-    p->rollout_last_done_s = 0.0;
-    p->rollout_zero_s = 0.0;
-    p->rollout_ever_failed = 0;
-    p->attempts = p->throttled = p->server_errors = p->bg_jobs = p->bg_throttled = 0;
-    p->other_requests = p->other_throttled = 0;
-    p->rollout_tries = 0;
-    p->rollout_started = p->rollout_first_429_jobs = 0;
-    p->group_jobs = p->group_done = 0;
-    p->group_last_done_s = 0.0;
-    memset(p->ep_requests, 0, sizeof p->ep_requests);
-    memset(p->ep_throttled, 0, sizeof p->ep_throttled);
-    p->peak_backlog = p->peak_failed = 0;
-    p->nbg_lat = p->nbg_created = 0;
-    p->bg_lat_sum = 0.0;
-
-    for (int r = 0; r < s->nrollouts; r++) {
-        p->batch_next[r] = 0;
-        evq_push(&p->q, s->rollouts[r].at_s, PROV_EV_BATCH, (uint32_t)r);
-        if (s->rollouts[r].at_s < p->rollout_first_s)
-            p->rollout_first_s = s->rollouts[r].at_s;
-    }
-    double t = wl_stream_next(&p->background, 0.0, s->horizon_s, p->rng.s[RNG_BACKGROUND]);
-    if (isfinite(t))
-        evq_push(&p->q, t, PROV_EV_BACKGROUND, 0);
-    t = wl_stream_next(&p->other, 0.0, s->horizon_s, p->rng.s[RNG_OTHER]);
-    if (isfinite(t))
-        evq_push(&p->q, t, PROV_EV_OTHER, 0);
-}
-
 /* ---- job states ---------------------------------------------------- */
 
 static inline void track_peaks(struct prov *p)
@@ -115,42 +33,10 @@ static inline void track_peaks(struct prov *p)
         p->peak_failed = p->failed_tasks;
 }
 
-static int needs_prev(const struct scenario *s)
-{
-    return retry_needs_prev(&s->client.retry) || retry_needs_prev(&s->client.error_retry);
-}
-
-static int needs_first_failure(const struct scenario *s)
-{
-    return retry_needs_first_failure(&s->client.retry) ||
-           retry_needs_first_failure(&s->client.error_retry);
-}
-
-size_t prov_bytes_per_job(const struct scenario *s)
-{
-    return sizeof(struct job) + sizeof(uint32_t) + sizeof(double) * (size_t)needs_prev(s) +
-           sizeof(double) * (size_t)needs_first_failure(s);
-}
-
-/* The jobs array and the side arrays indexed by job id grow together. */
-static void grow_jobs(struct prov *p)
-{
-    size_t cap = p->jobs_cap;
-    xgrow((void **)&p->jobs, &p->jobs_cap, p->njobs + 1, sizeof *p->jobs);
-    if (needs_prev(p->scn)) {
-        size_t c = cap;
-        xgrow((void **)&p->retry_prev, &c, p->jobs_cap, sizeof(double));
-    }
-    if (needs_first_failure(p->scn)) {
-        size_t c = cap;
-        xgrow((void **)&p->first_failed, &c, p->jobs_cap, sizeof(double));
-    }
-}
-
 static uint32_t new_job(struct prov *p, int origin, int kind, double now)
 {
     if (p->njobs == p->jobs_cap)
-        grow_jobs(p);
+        prov_grow_jobs(p);
     /* job ids are 32-bit: mem_guard refuses, before a run starts, a
      * scenario whose expected jobs come anywhere near (PROV_MAX_JOBS) */
     XASSERT_AT(p->njobs < NO_JOB, now);
@@ -351,8 +237,11 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
                            p->retry_prev ? &p->retry_prev[id] : &unused, p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy)) {
-        /* delays recur: a lane each, deferred where the moment cannot matter */
-        if (!p->defer_retries || evq_defer(&p->q, d, PROV_EV_RETRY, id) != 0)
+        /* delays recur: a lane each. Deferred behind a backlog (more jobs
+         * queued than workers free): a retry deferred while workers go
+         * idle costs a wake-up in the heap, more than its event would */
+        if (!p->defer_retries || p->fifo_len <= (size_t)p->free_workers ||
+            evq_defer(&p->q, d, PROV_EV_RETRY, id) != 0)
             evq_push_after(&p->q, d, PROV_EV_RETRY, id, 0.0f);
     } else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
@@ -485,11 +374,57 @@ static void on_other(struct prov *p)
         evq_push(&p->q, t, PROV_EV_OTHER, 0);
 }
 
+/* ---- deferred retries ------------------------------------------------
+ * Under a backlog nearly every retry's event would do one thing: put the
+ * job at the back of a ready queue that no free worker is waiting on.
+ * Such a retry is deferred instead (evq_defer: it keeps its sequence
+ * number, and with it its place in the (time, sequence) order), and
+ * joins the queue when the next event at or after its time is handled:
+ * take_due, before that event's own effects, so the queue is exactly what
+ * the events would have made it. The one case where the moment itself
+ * matters is a free worker, which would send the retry at once: after
+ * every event, while a worker is free, the earliest deferred retry gets a
+ * wake-up event with its own sequence number (wake_if_idle). Without a
+ * pause or pacing (defer_retries), a worker is only ever free with an
+ * empty ready queue, and dispatch does nothing else, so every metric is
+ * the same as with one event per retry; only `events` counts fewer. */
+
+static void take_due(struct prov *p, double t, uint64_t seq)
+{
+    const struct ev *f;
+    while ((f = evq_deferred_front(&p->q)) != NULL &&
+           (f->t < t || (f->t == t && ev_seq(f) <= seq))) {
+        struct ev e;
+        evq_take_deferred(&p->q, &e);
+        struct job *j = &p->jobs[e.arg];
+        j->woken = 0;
+        set_state(p, j, JOB_QUEUED);
+        fifo_push(p, e.arg);
+    }
+}
+
+void prov_catch_up(struct prov *p, double t)
+{
+    take_due(p, t, UINT64_MAX);
+}
+
+static void wake_if_idle(struct prov *p)
+{
+    const struct ev *f = evq_deferred_front(&p->q);
+    if (f != NULL && !p->jobs[f->arg].woken) {
+        p->jobs[f->arg].woken = 1;
+        evq_push_keyed(&p->q, f->t, ev_seq(f), PROV_EV_WAKE, f->arg);
+    }
+}
+
 void prov_handle(struct prov *p, const struct ev *ev)
 {
     /* a wake-up's own retry (same sequence number) joins here too */
-    if (p->defer_retries)
-        prov_take_due(p, ev->t, ev_seq(ev));
+    if (p->defer_retries) {
+        const struct ev *f = evq_deferred_front(&p->q);
+        if (f != NULL && f->t <= ev->t)
+            take_due(p, ev->t, ev_seq(ev));
+    }
     switch (ev_type(ev)) {
     case PROV_EV_RESPONSE:
         on_response(p, ev->arg, (double)ev->val);
@@ -537,5 +472,52 @@ void prov_handle(struct prov *p, const struct ev *ev)
         XASSERT_AT(!"known event type", ev->t);
     }
     if (p->defer_retries && p->free_workers > 0)
-        prov_wake_if_idle(p);
+        wake_if_idle(p);
+}
+
+static void handle(void *p, const struct ev *ev)
+{
+    prov_handle(p, ev);
+}
+
+/* horizon "auto": the caller's hooks, and a stop once PROV_EV_STOP ran
+ * (with a fixed horizon the event only ends the harm window) */
+struct stop_hook {
+    int (*before)(void *hook, const struct ev *ev);
+    int (*after)(void *hook, const struct ev *ev);
+    void *hook;
+};
+#define STOP_CODE (-7007) /* never a hook's code: those are > 0 */
+
+static int before_stop(void *ctx, const struct ev *ev)
+{
+    const struct stop_hook *h = ctx;
+    return h->before ? h->before(h->hook, ev) : 0;
+}
+
+static int after_stop(void *ctx, const struct ev *ev)
+{
+    const struct stop_hook *h = ctx;
+    int rc = h->after ? h->after(h->hook, ev) : 0;
+    return rc ? rc : ev_type(ev) == PROV_EV_STOP ? STOP_CODE : 0;
+}
+
+int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
+             int (*after)(void *hook, const struct ev *ev), void *hook)
+{
+    int rc;
+    if (!p->scn->horizon_auto) {
+        const struct evq_loop loop = {handle, p, before, after, hook};
+        rc = evq_run(&p->q, p->scn->horizon_s, &loop);
+    } else {
+        struct stop_hook h = {before, after, hook};
+        const struct evq_loop loop = {handle, p, before ? before_stop : NULL, after_stop, &h};
+        rc = evq_run(&p->q, p->scn->horizon_s, &loop);
+        if (rc == STOP_CODE)
+            return 0; /* stopped after PROV_EV_STOP: later retries never came */
+    }
+    /* the loop ran every event up to the horizon: so do the deferred ones */
+    if (rc == 0)
+        prov_catch_up(p, p->scn->horizon_s);
+    return rc;
 }

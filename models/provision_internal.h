@@ -1,13 +1,15 @@
 /* provision_internal.h -- what the files of the provisioning pipeline
- * (provision.c, provision_run.c) share and nothing else includes: the
- * job-state counts and the ready queue, and the deferred retries. */
+ * (provision.c, provision_init.c) share and nothing else includes: the
+ * job-state counts, the ready queue, and the growth of both. */
 #ifndef PROVSIM_PROVISION_INTERNAL_H
 #define PROVSIM_PROVISION_INTERNAL_H
 
 #include "models/provision.h"
 
-/* Grows the ready queue's ring to the next power of two (provision_run.c). */
+/* Grows the ready queue's ring to the next power of two, and the jobs
+ * array with its side arrays to hold one more job (provision_init.c). */
 void prov_fifo_grow(struct prov *p);
+void prov_grow_jobs(struct prov *p);
 
 static inline void set_state(struct prov *p, struct job *j, int st)
 {
@@ -30,11 +32,5 @@ static inline uint32_t fifo_pop(struct prov *p)
     p->fifo_len--;
     return id;
 }
-
-/* Deferred retries (provision_run.c): every one due before the event at
- * (t, seq), the one with that sequence number included, joins the ready
- * queue; and, with a worker free, the earliest gets a wake-up event. */
-void prov_take_due(struct prov *p, double t, uint64_t seq);
-void prov_wake_if_idle(struct prov *p);
 
 #endif
