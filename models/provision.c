@@ -237,11 +237,8 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
                            p->retry_prev ? &p->retry_prev[id] : &unused, p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy)) {
-        /* delays recur: a lane each. Deferred behind a backlog (more jobs
-         * queued than workers free): a retry deferred while workers go
-         * idle costs a wake-up in the heap, more than its event would */
-        if (!p->defer_retries || p->fifo_len <= (size_t)p->free_workers ||
-            evq_defer(&p->q, d, PROV_EV_RETRY, id) != 0)
+        /* delays recur: a lane each, deferred where the moment cannot matter */
+        if (!p->defer_retries || evq_defer(&p->q, d, PROV_EV_RETRY, id) != 0)
             evq_push_after(&p->q, d, PROV_EV_RETRY, id, 0.0f);
     } else
         evq_push(&p->q, p->q.now + d, PROV_EV_RETRY, id);
