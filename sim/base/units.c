@@ -193,7 +193,7 @@ static int is_leap(int64_t y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int64_t y, int m)
+int units_days_in_month(int64_t y, int m)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
@@ -202,7 +202,7 @@ static int days_in_month(int64_t y, int m)
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms"): years are shifted to
  * start in March so the leap day is the last day of the year. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t units_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -212,7 +212,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* The inverse of days_from_civil. */
+/* The inverse of units_days_from_civil. */
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
@@ -249,16 +249,16 @@ int units_parse_datetime(const char *s, int64_t *out_epoch_s, char *err, size_t 
         return xerr(err, errlen, "\"%s\": year must be 0001 or later", s);
     if (mo < 1 || mo > 12)
         return xerr(err, errlen, "\"%s\": month must be 01 to 12", s);
-    if (d < 1 || d > days_in_month(y, mo))
+    if (d < 1 || d > units_days_in_month(y, mo))
         return xerr(err, errlen, "\"%s\": day must be 01 to %02d in that month", s,
-                    days_in_month(y, mo));
+                    units_days_in_month(y, mo));
     if (h > 23)
         return xerr(err, errlen, "\"%s\": hour must be 00 to 23", s);
     if (mi > 59)
         return xerr(err, errlen, "\"%s\": minute must be 00 to 59", s);
     if (sec > 59)
         return xerr(err, errlen, "\"%s\": second must be 00 to 59", s);
-    *out_epoch_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    *out_epoch_s = units_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return 0;
 }
 

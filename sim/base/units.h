@@ -49,5 +49,9 @@ void units_format_count(double v, char *buf, size_t len);
 /* floor(a / b) for b != 0, also for negative a: times before 1970 still
  * fall in the right hour and day. */
 int64_t units_floor_div(int64_t a, int64_t b);
+/* Days in month m (1-12) of year y, and the days since 1970-01-01 of the
+ * proleptic Gregorian date y-m-d (m and d in range: the caller checks). */
+int units_days_in_month(int64_t y, int m);
+int64_t units_days_from_civil(int64_t y, int m, int d);
 
 #endif

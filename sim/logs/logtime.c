@@ -4,34 +4,13 @@
  * minutes 0-59, seconds 0-60 (a leap second reads as :59 + 1). */
 #include "logs/logtime.h"
 
+#include "base/units.h"
 #include "base/util.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int64_t y, int m)
-{
-    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : d[m - 1];
-}
-
-/* Howard Hinnant's days_from_civil: days since 1970-01-01. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /* n decimal digits at s[*i]; advances *i. Returns -1 if any is not one. */
 static long digits(const char *s, size_t len, size_t *i, int n)
@@ -60,8 +39,8 @@ static int civil_check(long y, long mo, long d, long h, long mi, long se, char *
         return xerr(msg, msglen, "year %ld out of 1970-9999", y);
     if (mo < 1 || mo > 12)
         return xerr(msg, msglen, "month %ld out of 1-12", mo);
-    if (d < 1 || d > month_days(y, (int)mo))
-        return xerr(msg, msglen, "day %ld out of the month's 1-%d", d, month_days(y, (int)mo));
+    if (d < 1 || d > units_days_in_month(y, (int)mo))
+        return xerr(msg, msglen, "day %ld out of the month's 1-%d", d, units_days_in_month(y, (int)mo));
     if (h > 23 || mi > 59 || se > 60)
         return xerr(msg, msglen, "time %02ld:%02ld:%02ld out of range", h, mi, se);
     return 0;
@@ -126,7 +105,7 @@ int logtime_parse_iso(const char *s, size_t len, double *out_s, char *msg, size_
     }
     if (i != len)
         return xerr(msg, msglen, "unexpected text after the time stamp");
-    *out_s = (double)(days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se) +
+    *out_s = (double)(units_days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se) +
              frac - off;
     return 0;
 }
@@ -161,7 +140,7 @@ int logtime_parse_ncsa(const char *s, size_t len, double *out_s, char *msg, size
     if (expect(s, len, &i, ' ') || i >= len || (s[i] != '+' && s[i] != '-') ||
         zone(s, len, &i, &off, 0) || i != len)
         return xerr(msg, msglen, "expected a UTC offset +ZZZZ after the time");
-    *out_s = (double)(days_from_civil(y, mo, (int)d) * 86400 + h * 3600 + mi * 60 + se) - off;
+    *out_s = (double)(units_days_from_civil(y, mo, (int)d) * 86400 + h * 3600 + mi * 60 + se) - off;
     return 0;
 }
 
