@@ -16,6 +16,9 @@
 #           workers 3
 #   tests/calib-coverage.sh [BUILD_DIR [N [FIRST [CASE...]]]]
 #       (default build 20 1000 limit okta workers)
+# With CALIB_COVERAGE_KEEP=DIR set, each case's fits are kept in
+# DIR/CASE.fits, a line per fitted value: replication, key, value, lo, hi,
+# not identified (1) or not (0).
 # A value printed with 4 significant digits is compared as printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,4 +86,5 @@ run_case() {
 
 for c in "${cases[@]}"; do
     run_case "$c"
+    [ -z "${CALIB_COVERAGE_KEEP:-}" ] || cp "$tmp/$c.fits" "$CALIB_COVERAGE_KEEP/"
 done

@@ -21,28 +21,31 @@
  * + deficit + 0.5 (the token left, 0-1), with the fitted rate; the
  * deficit is what the client's requests of the 10 minutes before took
  * and the rate had not refilled (from their times). Its interval spans
- * the rate's interval, the token left and the stamps' resolution. Per minute a burst of 20 is
- * 20 requests among some 500 (the old fit found 5 for 20); fitting it to
- * the accepted requests per second instead was tried and measured worse
- * (a spread of 4 tokens over logs, 89% coverage, README). The count is
- * right only if the bucket never ran empty in those 10 minutes: a 429
- * there makes it a lower bound, and the interval runs to the bracket's
- * top (not identified above).
+ * the rate's interval, the token left and the stamps' resolution. Per
+ * minute a burst of 20 is 20 requests among some 500 (the old fit found 5
+ * for 20); fitting it to the accepted requests per second instead was
+ * tried and measured worse (a spread of 4 tokens over logs, 89%
+ * coverage, README). The count is right only if the bucket never ran
+ * empty in those 10 minutes: a 429 there makes it a lower bound, and the
+ * interval runs to the bracket's top (not identified above). Without a
+ * count the burst is still searched, but it is not identified (edge[]
+ * set, the interval the search's whole range): a bootstrap of the
+ * per-minute fit held the true burst in 14 of 20 test logs.
  *
  * Uncertainty of the searched values: a parametric bootstrap. `boots`
  * logs are simulated from the fitted scenario with fresh seeds
  * (replications FIT_BOOT_FIRST..., which no candidate uses) and each is
  * refitted like the real one on a grid around the fitted value (each
  * point simulated with the fit's replications): the point of least
- * distance, refined by a parabola through it and its neighbours. For an
- * unknown other than the rate, when the rate is fitted too, the grid has
+ * distance, refined by a parabola through it and its neighbours. For the
+ * jitter and the workers, when the rate is fitted too, the grid has
  * FIT_RATE_ROWS rates around the fitted one and each refit first picks
  * the rate row that fits the throughput best, then the unknown in that
  * row, as the search does: the rate's error carries into the jitter's
  * (the 429s depend on both). The other unknowns and the measured values
  * (latency, ...) are held at theirs, so their errors are not in the
- * interval: a 1% error in the measured latency moves the 429s as much as
- * 2.6 s of jitter does, which is why the jitter's coverage is below 95%
+ * interval: 1% more measured latency moves the 429s about as much as 2 s
+ * more jitter does, which is why the jitter's coverage is below 95%
  * (README). If
  * more than 2.5% of the refits land on an end of the grid that is not a
  * bound of the value itself, the grid is widened threefold, at most
