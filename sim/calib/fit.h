@@ -46,13 +46,13 @@
  * (latency, ...) are held at theirs, so their errors are not in the
  * interval: 1% more measured latency moves the 429s about as much as 2 s
  * more jitter does, which is why the jitter's coverage is below 95%
- * (README). If
- * more than 2.5% of the refits land on an end of the grid that is not a
- * bound of the value itself, the grid is widened threefold, at most
- * twice. The interval is the basic bootstrap's: with v the fitted value,
- * w the real log's refit on the same grid and q2.5, q97.5 the refits'
- * percentiles (log scale for the rate and the burst), [w - (q97.5 - v),
- * w - (q2.5 - v)], widened to hold v: subtracting the refits' offset
+ * (README). If more than 2.5% of the refits land on an end of the grid
+ * that is not a bound of the value itself, or the real log's refit does,
+ * or the interval below reaches past an end, the grid is widened
+ * threefold, at most twice. The interval is the basic bootstrap's: with v
+ * the fitted value, w the real log's refit on the same grid and q2.5,
+ * q97.5 the refits' percentiles (log scale for the rate), [w - (q97.5 -
+ * v), w - (q2.5 - v)], widened to hold v: subtracting the refits' offset
  * from v corrects the fit's own bias (its fixed replications are one
  * draw of the simulation noise). Why this and not a bootstrap over
  * minutes: the minutes of a backlog are strongly dependent (one minute's

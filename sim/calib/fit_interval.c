@@ -141,7 +141,9 @@ void fit_interval(struct fitter *f, int u, const struct simc *boot)
     struct grid g = {u, rows, {0}, NULL, (size_t)(3 * m->obs.nmin), 0, 0};
     g.mean = xmalloc((size_t)rows * FIT_FINAL * g.width * sizeof *g.mean);
     double *ys = xmalloc((size_t)B * sizeof *ys);
-    int below = 0, above = 0;
+    int below = 0, above = 0, end_real = 0;
+    double w = y0, lo = y0, hi = y0;
+    struct fit_curves real;
     for (int wide = 0; wide <= FIT_WIDEN; wide++, span *= 3) {
         if (build(f, &g, y0, span))
             break;
@@ -153,10 +155,14 @@ void fit_interval(struct fitter *f, int u, const struct simc *boot)
             below += end < 0;
             above += end > 0;
         }
-        struct fit_curves real = fit_observed(m);
-        int end_real;
-        refit(f, &g, &real, &end_real);
-        if (below <= FIT_EDGE_SHARE * B && above <= FIT_EDGE_SHARE * B && !end_real)
+        real = fit_observed(m);
+        w = refit(f, &g, &real, &end_real);
+        qsort(ys, (size_t)B, sizeof *ys, cmp_double);
+        double q_lo = ys[(int)floor(0.025 * (B - 1))], q_hi = ys[(int)ceil(0.975 * (B - 1))];
+        lo = w - (q_hi - y0), hi = w - (q_lo - y0);
+        /* done when neither the refits nor the interval reach past an end */
+        if (below <= FIT_EDGE_SHARE * B && above <= FIT_EDGE_SHARE * B && !end_real &&
+            (lo > g.y[0] || g.lo_bound) && hi < g.y[FIT_FINAL - 1])
             break;
     }
     calscn_set(f->doc, u, v0);
@@ -165,12 +171,6 @@ void fit_interval(struct fitter *f, int u, const struct simc *boot)
         free(g.mean);
         return;
     }
-    struct fit_curves real = fit_observed(m);
-    int end_real;
-    double w = refit(f, &g, &real, &end_real);
-    qsort(ys, (size_t)B, sizeof *ys, cmp_double);
-    double q_lo = ys[(int)floor(0.025 * (B - 1))], q_hi = ys[(int)ceil(0.975 * (B - 1))];
-    double lo = w - (q_hi - y0), hi = w - (q_lo - y0);
     double g_lo = g.y[0], g_hi = g.y[FIT_FINAL - 1];
     /* refits beyond an end: the truth may lie as far beyond the other one */
     int open_lo = above > FIT_EDGE_SHARE * B || end_real > 0;
