@@ -5,10 +5,15 @@
  *  - round trip: the logs one replication of a scenario with known
  *    parameters leaves (tests/mklogs.h) calibrate back to those
  *    parameters within the issue's tolerances (latency median and p95
- *    10%, the limiter's rate 10%, the concurrency exactly from the access
- *    log and within 1 from the System Log alone, the background peak
- *    15%), and backtesting the calibrated scenario against the log puts
- *    the observed clear time inside the simulated 95% interval
+ *    10%, the limiter's rate 10%, the burst counted in the access log
+ *    within 1.5 tokens, the concurrency exactly from the access log and
+ *    within 1 from the System Log alone, the background peak 15%), every
+ *    fitted value's 95% interval holds its known value, and backtesting
+ *    the calibrated scenario against the log puts the observed clear time
+ *    inside the simulated 95% interval;
+ *  - from the System Log alone, the burst (which no log then counts) is
+ *    not identified, its note says so and its interval is the search's
+ *    whole range; the rate's and the workers' intervals hold theirs
  *    (test_backtest_report.c reports and plots backtest directories).
  * The known values are the scenario's, not a run's output. */
 #include <stdarg.h>
@@ -32,6 +37,13 @@
 #include <math.h>
 
 #define SRC PROVSIM_SOURCE_DIR "/tests/"
+/* The burst counted in the access log: in 40 independent logs
+ * (tests/calib-coverage.sh) every count was within 0.6 token of the known
+ * 20 (at most 0.54 off); the tolerance allows 2.5 times that. */
+#define BURST_TOL_TOKENS 1.5
+/* The logs' replication: not one of the fit's (0..reps-1), whose random
+ * numbers the log would otherwise share. */
+#define LOG_REP 1000
 
 static double at(const char *iso)
 {
@@ -135,6 +147,15 @@ static void access_measured(void **state)
     assert_int_equal(m.n_429, 1);
     assert_int_equal(m.recipe_reads, 2);
     assert_int_equal(m.recipe_writes, 2);
+    /* the burst's count: from the first request (10:00:00.000, the first
+     * assignment's time) two GETs admitted before the POST's 429 at .200;
+     * no request before it */
+    assert_true(m.burst.found);
+    assert_int_equal(m.burst.admitted, 2);
+    assert_true(fabs(m.burst.span_s - 0.2) < 1e-6);
+    assert_int_equal(m.burst.nbefore, 0);
+    assert_false(m.burst.throttled_before);
+    assert_true(fabs(m.burst.stamp_s - 0.001) < 1e-12);
     meas_fini(&m);
     okta_log_fini(&ok);
     access_log_fini(&log);
@@ -168,14 +189,33 @@ static void within(const char *what, double got, double want, double rel)
         fail_msg("%s: recovered %g, known %g: more than %.0f%% off", what, got, want, 100 * rel);
 }
 
-static int note_for(const cJSON *doc, const char *key)
+static const char *note_text(const cJSON *doc, const char *key)
 {
     const cJSON *n;
     size_t k = strlen(key);
     cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(doc, "notes"))
         if (cJSON_IsString(n) && !strncmp(n->valuestring, key, k) && n->valuestring[k] == ':')
-            return 1;
-    return 0;
+            return n->valuestring;
+    return NULL;
+}
+
+static int note_for(const cJSON *doc, const char *key)
+{
+    return note_text(doc, key) != NULL;
+}
+
+/* A fitted value's 95% interval, from its note ("fitted: V UNIT (95%
+ * interval LO-HI)"), must hold the known value; returns the note. */
+static const char *covers(const cJSON *doc, const char *key, double known)
+{
+    const char *t = note_text(doc, key), *iv = t ? strstr(t, "(95% interval ") : NULL;
+    double lo, hi;
+    if (!iv || sscanf(iv, "(95%% interval %lf-%lf", &lo, &hi) != 2)
+        fail_msg("%s: no fitted interval in its note", key);
+    printf("  %s: 95%% interval %.4g-%.4g, known %g\n", key, lo, hi, known);
+    if (!(lo <= known && known <= hi))
+        fail_msg("%s: the 95%% interval %g-%g misses the known %g", key, lo, hi, known);
+    return t;
 }
 
 static void roundtrip_limit(void **state)
@@ -188,7 +228,7 @@ static void roundtrip_limit(void **state)
     char *dir = th_tmpdir("calib");
     char *okta = th_path(dir, "okta.jsonl"), *acc = th_path(dir, "access.jsonl"),
          *out = th_path(dir, "cal.json"), *bt = th_path(dir, "bt");
-    struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, acc, MKLOGS_ACCESS_JSON, 1, 0};
+    struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, acc, MKLOGS_ACCESS_JSON, 1, LOG_REP};
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
     struct calib_opts co = {okta, acc, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
@@ -203,6 +243,16 @@ static void roundtrip_limit(void **state)
     within("latency median (s)", num_at(doc, "server", "latency", "median"), 0.25, 0.10);
     within("latency p95 (s)", num_at(doc, "server", "latency", "p95"), 0.6, 0.10);
     within("limiter rate (/s)", num_at(doc, "server", "limits", "rate"), 8, 0.10);
+    /* the burst counted in the access log; the 95% intervals hold the
+     * known values */
+    within("limiter burst (tokens)", num_at(doc, "server", "limits", "burst"), 20,
+           BURST_TOL_TOKENS / 20);
+    covers(doc, "server.limits[0].rate", 8);
+    const char *bn = covers(doc, "server.limits[0].burst", 20);
+    assert_non_null(strstr(bn, "measured: "));
+    assert_non_null(strstr(bn, "the bucket never ran empty"));
+    assert_null(strstr(bn, "NOT IDENTIFIED"));
+    covers(doc, "client.retry.jitter", 10);
     assert_int_equal((int)num_at(doc, "client", "workers", NULL), 4); /* exactly */
     double peak = 0;
     const cJSON *h;
@@ -255,7 +305,7 @@ static void roundtrip_workers(void **state)
     assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
     char *dir = th_tmpdir("calib");
     char *okta = th_path(dir, "okta.csv"), *out = th_path(dir, "cal.json");
-    struct mklogs_opts mo = {okta, MKLOGS_OKTA_CSV, NULL, 0, 1, 0};
+    struct mklogs_opts mo = {okta, MKLOGS_OKTA_CSV, NULL, 0, 1, LOG_REP};
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
     /* the System Log alone; the latency (which it cannot show) from the base */
@@ -268,7 +318,43 @@ static void roundtrip_workers(void **state)
     double w = num_at(doc, "client", "workers", NULL);
     printf("  workers from the System Log alone: %g, known 3 (tolerance 1)\n", w);
     assert_true(fabs(w - 3) <= 1);
-    assert_true(note_for(doc, "client.workers"));
+    covers(doc, "client.workers", 3);
+    cJSON_Delete(doc);
+    th_rmtree(dir);
+    free(okta);
+    free(out);
+    free(dir);
+}
+
+/* The limit-bound rollout from the System Log alone: no access log to
+ * count the burst in, so it is not identified, and its note says so; the
+ * rate's and the workers' 95% intervals hold the known values. */
+static void roundtrip_okta_only(void **state)
+{
+    (void)state;
+    const char *known = SRC "calib/known-limit.json";
+    struct scenario s;
+    char err[SCN_ERRLEN * 2];
+    assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
+    char *dir = th_tmpdir("calib");
+    char *okta = th_path(dir, "okta.jsonl"), *out = th_path(dir, "cal.json");
+    struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, NULL, 0, 1, LOG_REP};
+    assert_int_equal(mklogs_write(&s, &mo), 0);
+    scn_fini(&s);
+    struct calib_opts co = {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    FILE *sink = fopen("/dev/null", "w");
+    if (calib_run(&co, sink, err, sizeof err))
+        fail_msg("calibrate: %s", err);
+    fclose(sink);
+    cJSON *doc = read_json(out);
+    within("limiter rate (/s), System Log alone", num_at(doc, "server", "limits", "rate"), 8, 0.10);
+    covers(doc, "server.limits[0].rate", 8);
+    const char *bn = note_text(doc, "server.limits[0].burst");
+    assert_non_null(bn);
+    printf("  %s\n", bn);
+    assert_non_null(strstr(bn, "NOT IDENTIFIED: "));
+    assert_non_null(strstr(bn, "the search's whole range"));
+    covers(doc, "client.workers", 4);
     cJSON_Delete(doc);
     th_rmtree(dir);
     free(okta);
@@ -284,6 +370,7 @@ int main(void)
         cmocka_unit_test(access_measured),
         cmocka_unit_test(roundtrip_limit),
         cmocka_unit_test(roundtrip_workers),
+        cmocka_unit_test(roundtrip_okta_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,18 +97,66 @@ static const char *unit_of(int u)
     return u == CAL_RATE ? "/s" : u == CAL_JITTER ? " s" : u == CAL_WORKERS ? " workers" : " tokens";
 }
 
-static void note_fit(cJSON *doc, const struct fit_result *r, const struct fit_opts *fo)
+/* The measured burst's note (calib/fit.h). */
+static void note_burst(cJSON *doc, const struct meas *m, const struct fit_result *r)
+{
+    const struct meas_burst *b = &m->burst;
+    calscn_note(doc, calscn_key(CAL_BURST), "measured: %.4g tokens (95%% interval %.4g-%.4g) from "
+                "the access log: %ld requests admitted from the rollout's first request to its "
+                "first 429 %.3f s later; a token bucket admits what it holds and then its rate, "
+                "and refuses with under a token left: burst = %ld - %.4g/s x %.3f s + %.2f (what "
+                "the client's %zu requests of the %.0f s before took, not yet refilled) + 0.5 (the "
+                "token left, 0-1), with the fitted rate; interval: the rate's 95%% interval, the "
+                "token left and the stamps' %s resolution; %s; the limiter's form (one token "
+                "bucket on every request) is an assumption", r->value[CAL_BURST], r->lo[CAL_BURST],
+                r->hi[CAL_BURST], b->admitted, b->span_s, b->admitted, r->value[CAL_RATE],
+                b->span_s, r->deficit, b->nbefore, b->history_s, b->stamp_s >= 1 ? "1 s" : "1 ms",
+                r->full ? "no 429 in those seconds: the bucket never ran empty"
+                        : "NOT IDENTIFIED above: a 429 in those seconds emptied the bucket, so what "
+                          "it held at the rollout's start is not known, the count is a lower bound "
+                          "and the interval runs to the search's top");
+}
+
+static void note_fit(cJSON *doc, const struct meas *m, const struct fit_result *r,
+                     const struct fit_opts *fo)
 {
     for (int u = 0; u < CAL_NUNKNOWN; u++) {
         if (!r->fitted[u])
             continue;
-        calscn_note(doc, calscn_key(u), "fitted: %.4g%s (%.4g-%.4g%s), by simulation against the "
-                    "per-minute %s (%d minutes, %d replications per candidate, common random "
-                    "numbers); interval: bootstrap over minutes, %d resamples%s",
-                    r->value[u], unit_of(u), r->lo[u], r->hi[u],
-                    r->edge[u] ? ", reaching the grid's edge" : "",
-                    u == CAL_JITTER ? "429s" : "completions and accepted requests", r->nmin,
-                    fo->reps, fo->boots,
+        if (r->measured[u]) {
+            note_burst(doc, m, r);
+            continue;
+        }
+        if (u == CAL_BURST) {
+            calscn_note(doc, calscn_key(u), "NOT IDENTIFIED: %.4g tokens is the search's best "
+                        "against the per-minute completions%s (%d minutes, %d replications per "
+                        "candidate), but per minute a burst is a few requests among hundreds "
+                        "(with the System Log alone a bootstrap's 95%% interval held the true "
+                        "burst in 14 of 20 test logs), so the interval given (%.4g-%.4g) is the "
+                        "search's whole range; an access log showing the rollout's first 429 "
+                        "lets calibrate count it; the limiter's form (one token bucket on every "
+                        "request) is an assumption", r->value[u],
+                        m->obs.accepted ? " and accepted requests" : "", r->nmin, fo->reps,
+                        r->lo[u], r->hi[u]);
+            continue;
+        }
+        char against[200], edge[200] = "";
+        if (u == CAL_JITTER)
+            snprintf(against, sizeof against, "the per-minute 429s");
+        else
+            snprintf(against, sizeof against, "the per-minute completions%s",
+                     m->obs.accepted ? " and accepted requests" : "");
+        if (r->edge[u])
+            snprintf(edge, sizeof edge, "; NOT IDENTIFIED by the logs: the refits reach the end "
+                     "of the widest grid (%.4g-%.4g), the interval runs to it, and the value is "
+                     "the search's best, not a measurement", r->grid_lo[u], r->grid_hi[u]);
+        calscn_note(doc, calscn_key(u), "fitted: %.4g%s (95%% interval %.4g-%.4g), by simulation "
+                    "against %s (%d minutes, %d replications per candidate, common random "
+                    "numbers); interval: parametric bootstrap, %d logs simulated from the fitted "
+                    "scenario with fresh seeds, each refitted on a grid around the value%s, the "
+                    "other unknowns and the measured values held at theirs (basic bootstrap)%s%s",
+                    r->value[u], unit_of(u), r->lo[u], r->hi[u], against, r->nmin, fo->reps,
+                    fo->boots, u != CAL_RATE && r->fitted[CAL_RATE] ? " and the rate" : "", edge,
                     u == CAL_RATE || u == CAL_BURST ? "; the limiter's form (one token bucket on "
                     "every request) is an assumption" : "");
     }
@@ -172,15 +220,23 @@ static int calibrate(const struct calib_opts *o, const struct meas *m, FILE *out
         cJSON_Delete(doc);
         return 2;
     }
-    note_fit(doc, &fr, &fo);
+    note_fit(doc, m, &fr, &fo);
     if (fr.evals)
         fprintf(out, "fitted by simulation (%d candidates x %d replications, %d minutes; "
-                "intervals: bootstrap over minutes, %d resamples):\n", fr.evals, fo.reps, fr.nmin,
-                fo.boots);
-    for (int u = 0; u < CAL_NUNKNOWN; u++)
-        if (fr.fitted[u])
-            fprintf(out, "  %-24s %.4g%s (%.4g-%.4g%s)\n", calscn_key(u), fr.value[u], unit_of(u),
-                    fr.lo[u], fr.hi[u], fr.edge[u] ? ", at the grid's edge" : "");
+                "95%% intervals: parametric bootstrap, %d simulated logs refitted):\n", fr.evals,
+                fo.reps, fr.nmin, fo.boots);
+    for (int u = 0; u < CAL_NUNKNOWN; u++) {
+        if (!fr.fitted[u])
+            continue;
+        fprintf(out, "  %-24s %.4g%s (%.4g-%.4g%s)", calscn_key(u), fr.value[u], unit_of(u),
+                fr.lo[u], fr.hi[u], u == CAL_BURST && !fr.measured[u] ? ", NOT IDENTIFIED: no "
+                "access log to count it in" : fr.edge[u] ? ", NOT IDENTIFIED: the interval runs "
+                "to the grid's end" : "");
+        if (fr.measured[u])
+            fprintf(out, " counted: %ld requests admitted in the %.3f s to the first 429%s",
+                    m->burst.admitted, m->burst.span_s, fr.full ? "" : ", a lower bound");
+        fputc('\n', out);
+    }
     if (calscn_load(doc, &s, err, errlen)) {
         rc = 2;
     } else {

@@ -59,6 +59,11 @@ static void on_request(void *arg, const struct prov_request *rq)
 
 void simc_run(const struct scenario *s, int nmin, int reps, struct simc *c)
 {
+    simc_run_at(s, nmin, 0, reps, c);
+}
+
+void simc_run_at(const struct scenario *s, int nmin, uint64_t first_rep, int reps, struct simc *c)
+{
     XASSERT(s->nrollouts >= 1 && nmin >= 1 && reps >= 1);
     memset(c, 0, sizeof *c);
     c->reps = reps;
@@ -82,7 +87,7 @@ void simc_run(const struct scenario *s, int nmin, int reps, struct simc *c)
         t.acc = c->accepted + (size_t)r * nmin;
         if (t.on_list)
             memset(t.on_list, 0, t.non_list);
-        prov_start(&p, (uint64_t)r);
+        prov_start(&p, first_rep + (uint64_t)r);
         prov_run(&p, NULL, NULL, NULL);
         for (int m = 1; m < nmin; m++) /* deltas -> the list at each minute's end */
             t.fdelta[m] += t.fdelta[m - 1];

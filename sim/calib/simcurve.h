@@ -14,6 +14,8 @@
 #ifndef PROVSIM_SIMCURVE_H
 #define PROVSIM_SIMCURVE_H
 
+#include <stdint.h>
+
 #include "scenario/scenario.h"
 
 struct simc {
@@ -28,6 +30,9 @@ struct simc {
 /* Runs replications 0..reps-1 of s (rollouts[0] gives kind and minute 0)
  * and fills *c (caller owns: simc_fini). */
 void simc_run(const struct scenario *s, int nmin, int reps, struct simc *c);
+/* The same for replications first_rep..first_rep+reps-1 (the bootstrap's
+ * simulated logs, calib/fit.h, take seeds no fit candidate uses). */
+void simc_run_at(const struct scenario *s, int nmin, uint64_t first_rep, int reps, struct simc *c);
 void simc_fini(struct simc *c);
 
 #endif

@@ -275,6 +275,38 @@ static void accepted_curve(const struct access_log *a, struct meas *m)
     }
 }
 
+/* The requests admitted from the rollout's first request to its first
+ * 429, and the history before it (struct meas_burst). The first request
+ * is the first at or after the rollout's start less the stamps'
+ * resolution (a whole-second stamp rounds down). */
+static void burst_count(const struct access_log *a, struct meas *m)
+{
+    struct meas_burst *b = &m->burst;
+    b->stamp_s = a->json ? 0.001 : 1;
+    size_t i0 = 0;
+    while (i0 < a->n && a->rq[i0].t_s + m->utc_offset_s < m->ro.start_s - b->stamp_s)
+        i0++;
+    if (i0 == a->n)
+        return;
+    double t0 = a->rq[i0].t_s;
+    b->history_s = fmin(MEAS_BURST_HISTORY_S, t0 - a->rq[0].t_s);
+    b->before_s = xmalloc((i0 + 1) * sizeof *b->before_s);
+    for (size_t i = i0; i-- > 0 && t0 - a->rq[i].t_s <= MEAS_BURST_HISTORY_S;) {
+        if (a->rq[i].status == 429)
+            b->throttled_before = 1;
+        else
+            b->before_s[b->nbefore++] = t0 - a->rq[i].t_s;
+    }
+    for (size_t i = i0; i < a->n; i++) {
+        if (a->rq[i].status == 429) {
+            b->found = 1;
+            b->span_s = a->rq[i].t_s - t0;
+            return;
+        }
+        b->admitted++;
+    }
+}
+
 /* Without a System Log, the curves come from the access log. */
 static void access_curves(const struct access_log *a, struct meas *m)
 {
@@ -309,6 +341,8 @@ int meas_run(const struct okta_log *okta, const struct access_log *access, doubl
     else
         access_curves(access, m);
     accepted_curve(access, m);
+    if (access && m->ro.found)
+        burst_count(access, m);
     if (!m->ro.found)
         return xerr(err, errlen, "no rollout in the log: no burst of assignment events "
                     "(application.user_membership.add) with users");
@@ -321,6 +355,7 @@ void meas_fini(struct meas *m)
     free(m->obs.throttled);
     free(m->obs.failed);
     free(m->obs.accepted);
+    free(m->burst.before_s);
     memset(m, 0, sizeof *m);
 }
 

@@ -42,6 +42,26 @@ struct meas_rollout {
     long twice;        /* users assigned more than once in the burst */
 };
 
+/* The limiter's burst as the access log shows it: a token bucket
+ * admits what it holds at once and then its rate, and refuses when under
+ * one token is left, so the requests it admitted from the rollout's
+ * first request to its first 429 are what it held then + rate x that
+ * time, less the part token left (calib/fit.h). What it held is the
+ * burst less what the client's requests of the MEAS_BURST_HISTORY_S
+ * before took and the rate has not yet refilled: their times are kept. */
+#define MEAS_BURST_HISTORY_S 600.0
+struct meas_burst {
+    int found;         /* the access log has a 429 to the client after the first request */
+    long admitted;     /* requests answered other than 429, first request .. first 429 */
+    double span_s;     /* first request -> first 429, seconds */
+    double *before_s;  /* admitted requests of the history, seconds before the first (> 0),
+                        * latest first; owned */
+    size_t nbefore;
+    int throttled_before; /* a 429 to the client in the history: the bucket was empty then */
+    double history_s;  /* how much history the log has (at most MEAS_BURST_HISTORY_S) */
+    double stamp_s;    /* the stamps' resolution: 0.001 (JSON lines) or 1 s (NCSA) */
+};
+
 struct meas_latency {
     long n;             /* accepted (2xx) requests */
     double median_s, p95_s;
@@ -75,6 +95,7 @@ struct meas {
     int recipe;            /* enum client_requests, or -1 (no writes seen) */
     long recipe_reads, recipe_writes;
     struct meas_curves obs;
+    struct meas_burst burst;
 };
 
 /* Measures what okta and access (either may be NULL, not both) show.
