@@ -28,6 +28,7 @@
 #include "base/units.h"
 #include "calib/backtest.h"
 #include "cli_helpers.h"
+#include "json_helpers.h"
 #include "logs/accesslog.h"
 #include "mklogs.h"
 #include "out/gnuplot.h"
@@ -37,27 +38,6 @@
 #include <math.h>
 
 #define KNOWN PROVSIM_SOURCE_DIR "/tests/calib/known-limit.json"
-
-static cJSON *read_json(const char *path)
-{
-    char *t = th_read(path);
-    cJSON *j = cJSON_Parse(t);
-    free(t);
-    assert_non_null(j);
-    return j;
-}
-
-static double num_at(const cJSON *j, const char *a, const char *b, const char *c)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, a);
-    if (b)
-        o = cJSON_GetObjectItemCaseSensitive(o, b);
-    if (c)
-        o = cJSON_GetObjectItemCaseSensitive(o, c);
-    if (!cJSON_IsNumber(o))
-        fail_msg("%s.%s.%s is not a number", a, b ? b : "", c ? c : "");
-    return o->valuedouble;
-}
 
 /* "…" has to be in the report */
 static void holds(const char *what, const char *text, const char *want)
@@ -105,7 +85,7 @@ static void check_bt_report(const char *tmp, const char *bt, const char *okta, i
     free(err);
     char *jp = th_path(bt, BACKTEST_JSON), *mp = th_path(bt, "report.md"),
          *hp = th_path(bt, "report.html");
-    cJSON *j = read_json(jp);
+    cJSON *j = th_read_json(jp);
     char *md = th_read(mp), *html = th_read(hp);
     assert_non_null(md);
     assert_non_null(html);
@@ -120,22 +100,22 @@ static void check_bt_report(const char *tmp, const char *bt, const char *okta, i
     assert_string_equal(at_path(j, "log", "okta_log_sha256", NULL)->valuestring, sha);
     snprintf(want, sizeof want, "okta.jsonl (SHA-256 %s), app Slack", sha);
     holds("report.md", md, want);
-    snprintf(want, sizeof want, "%d (seed %.0f)", (int)num_at(j, "replications", NULL, NULL),
-             num_at(j, "provenance", "seed", NULL));
+    snprintf(want, sizeof want, "%d (seed %.0f)", (int)th_num_at(j, "replications", NULL, NULL),
+             th_num_at(j, "provenance", "seed", NULL));
     holds("report.md", md, want);
     /* the clear time: observed, mean, CI, prediction interval, verdict */
     const cJSON *ct = at_path(j, "simulated", "clear_time_s", NULL);
-    double obs = num_at(j, "observed", "clear_time_s", NULL), lo = num_at(ct, "p2_5", NULL, NULL),
-           hi = num_at(ct, "p97_5", NULL, NULL);
+    double obs = th_num_at(j, "observed", "clear_time_s", NULL), lo = th_num_at(ct, "p2_5", NULL, NULL),
+           hi = th_num_at(ct, "p97_5", NULL, NULL);
     int inside = cJSON_IsTrue(cJSON_GetObjectItem(j, "observed_inside_p95"));
     printf("  backtest report: observed %.1f s, 95%% prediction interval %.1f-%.1f s: %s\n", obs,
            lo, hi, inside ? "inside" : "OUTSIDE");
     assert_int_equal(inside, want_inside);
     assert_int_equal(inside, lo <= obs && obs <= hi);
     dur(a, sizeof a, obs);
-    dur(b, sizeof b, num_at(ct, "mean", NULL, NULL));
-    dur(c, sizeof c, fmax(num_at(ct, "ci95_lo", NULL, NULL), 0));
-    dur(e, sizeof e, num_at(ct, "ci95_hi", NULL, NULL));
+    dur(b, sizeof b, th_num_at(ct, "mean", NULL, NULL));
+    dur(c, sizeof c, fmax(th_num_at(ct, "ci95_lo", NULL, NULL), 0));
+    dur(e, sizeof e, th_num_at(ct, "ci95_hi", NULL, NULL));
     snprintf(want, sizeof want,
              "Observed clear time %s; simulated mean %s (95%% CI %s \xe2\x80\x93 %s)", a, b, c, e);
     holds("report.md", md, want);
@@ -157,7 +137,7 @@ static void check_bt_report(const char *tmp, const char *bt, const char *okta, i
     static const char *const keys[] = {"completions", "throttled", "failed_tasks"};
     static const char *const what[] = {"Completions per minute", "429s per minute to the client",
                                        "Rollout jobs on the failed-task list"};
-    int n = (int)num_at(j, "minutes", NULL, NULL);
+    int n = (int)th_num_at(j, "minutes", NULL, NULL);
     for (int k = 0; k < 3; k++) {
         const cJSON *cv = at_path(j, "curves", keys[k], NULL);
         const cJSON *o = cJSON_GetObjectItem(cv, "observed");
@@ -168,7 +148,7 @@ static void check_bt_report(const char *tmp, const char *bt, const char *okta, i
             in += x >= cJSON_GetArrayItem(cJSON_GetObjectItem(cv, "p5"), m)->valuedouble - 1e-9 &&
                   x <= cJSON_GetArrayItem(cJSON_GetObjectItem(cv, "p95"), m)->valuedouble + 1e-9;
         }
-        double share = num_at(cv, "share_inside_band", NULL, NULL);
+        double share = th_num_at(cv, "share_inside_band", NULL, NULL);
         assert_true(fabs(share - (double)in / n) < 1e-9);
         snprintf(want, sizeof want, "%s: the observed value is inside the simulated 90%% band in "
                  "%d of %d minutes (%.0f%%)", what[k], in, n, 100 * share);
@@ -326,7 +306,7 @@ static void check_bt_censored(const char *tmp, const char *bt)
     char *mp = th_path(d, "report.md"), *md = th_read(mp), want[256], at[32];
     dur(at, sizeof at, 1234);
     snprintf(want, sizeof want, "did NOT CLEAR in 3 of %d replications: its clear time is at "
-             "least %s, so there is no", (int)num_at(j, "replications", NULL, NULL), at);
+             "least %s, so there is no", (int)th_num_at(j, "replications", NULL, NULL), at);
     holds("report.md", md, want);
     holds("report.md", md, "| none (censored) | - |");
     char *hp = th_path(d, "report.html"), *html = th_read(hp);
@@ -347,7 +327,7 @@ static void check_bt_censored(const char *tmp, const char *bt)
  * is then far below what it simulates. */
 static void write_slow(const char *known, const char *path)
 {
-    cJSON *doc = read_json(known);
+    cJSON *doc = th_read_json(known);
     cJSON *lim = cJSON_GetArrayItem(at_path(doc, "server", "limits", NULL), 0);
     cJSON_ReplaceItemInObject(lim, "rate", cJSON_CreateNumber(4));
     char *t = cJSON_Print(doc);

@@ -26,6 +26,7 @@
 #include "calib/backtest.h"
 #include "calib/calibrate.h"
 #include "cli_helpers.h"
+#include "json_helpers.h"
 #include "logs/accesslog.h"
 #include "logs/measure.h"
 #include "logs/oktalog.h"
@@ -161,27 +162,6 @@ static void access_measured(void **state)
     access_log_fini(&log);
 }
 
-static cJSON *read_json(const char *path)
-{
-    char *t = th_read(path);
-    cJSON *j = cJSON_Parse(t);
-    free(t);
-    assert_non_null(j);
-    return j;
-}
-
-static double num_at(const cJSON *j, const char *a, const char *b, const char *c)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, a);
-    if (b)
-        o = cJSON_GetObjectItemCaseSensitive(o, b);
-    if (c)
-        o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, 0) : o, o = cJSON_GetObjectItemCaseSensitive(o, c);
-    if (!cJSON_IsNumber(o))
-        fail_msg("%s.%s.%s is not a number", a, b ? b : "", c ? c : "");
-    return o->valuedouble;
-}
-
 static void within(const char *what, double got, double want, double rel)
 {
     printf("  %s: recovered %.4g, known %.4g (tolerance %.0f%%)\n", what, got, want, 100 * rel);
@@ -239,13 +219,13 @@ static void roundtrip_limit(void **state)
     /* the written scenario loads, and what it holds is the known values */
     assert_int_equal(scn_load(out, NULL, 0, &s, err, sizeof err), 0);
     scn_fini(&s);
-    cJSON *doc = read_json(out);
-    within("latency median (s)", num_at(doc, "server", "latency", "median"), 0.25, 0.10);
-    within("latency p95 (s)", num_at(doc, "server", "latency", "p95"), 0.6, 0.10);
-    within("limiter rate (/s)", num_at(doc, "server", "limits", "rate"), 8, 0.10);
+    cJSON *doc = th_read_json(out);
+    within("latency median (s)", th_num_at(doc, "server", "latency", "median"), 0.25, 0.10);
+    within("latency p95 (s)", th_num_at(doc, "server", "latency", "p95"), 0.6, 0.10);
+    within("limiter rate (/s)", th_num_at(doc, "server", "limits", "rate"), 8, 0.10);
     /* the burst counted in the access log; the 95% intervals hold the
      * known values */
-    within("limiter burst (tokens)", num_at(doc, "server", "limits", "burst"), 20,
+    within("limiter burst (tokens)", th_num_at(doc, "server", "limits", "burst"), 20,
            BURST_TOL_TOKENS / 20);
     covers(doc, "server.limits[0].rate", 8);
     const char *bn = covers(doc, "server.limits[0].burst", 20);
@@ -253,7 +233,7 @@ static void roundtrip_limit(void **state)
     assert_non_null(strstr(bn, "the bucket never ran empty"));
     assert_null(strstr(bn, "NOT IDENTIFIED"));
     covers(doc, "client.retry.jitter", 10);
-    assert_int_equal((int)num_at(doc, "client", "workers", NULL), 4); /* exactly */
+    assert_int_equal((int)th_num_at(doc, "client", "workers", NULL), 4); /* exactly */
     double peak = 0;
     const cJSON *h;
     cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
@@ -262,7 +242,7 @@ static void roundtrip_limit(void **state)
                               "weekday"))
         peak = fmax(peak, h->valuedouble);
     within("background peak (jobs/h)", peak, 300, 0.15);
-    assert_int_equal((int)num_at(doc, "workload", "rollouts", "users"), 1500);
+    assert_int_equal((int)th_num_at(doc, "workload", "rollouts", "users"), 1500);
     static const char *const keys[] = {"server.latency", "server.limits[0].rate",
                                        "server.limits[0].burst", "client.workers",
                                        "client.requests", "workload.rollouts[0]",
@@ -277,10 +257,10 @@ static void roundtrip_limit(void **state)
     if (rc)
         fail_msg("backtest: %s", err);
     char *bj = th_path(bt, BACKTEST_JSON);
-    cJSON *b = read_json(bj);
-    double obs = num_at(b, "observed", "clear_time_s", NULL);
-    double lo = num_at(b, "simulated", "clear_time_s", "p2_5"),
-           hi = num_at(b, "simulated", "clear_time_s", "p97_5");
+    cJSON *b = th_read_json(bj);
+    double obs = th_num_at(b, "observed", "clear_time_s", NULL);
+    double lo = th_num_at(b, "simulated", "clear_time_s", "p2_5"),
+           hi = th_num_at(b, "simulated", "clear_time_s", "p97_5");
     printf("  backtest: observed clear time %.1f s, simulated 95%% interval %.1f-%.1f s\n", obs,
            lo, hi);
     assert_true(lo <= obs && obs <= hi);
@@ -314,8 +294,8 @@ static void roundtrip_workers(void **state)
     if (calib_run(&co, sink, err, sizeof err))
         fail_msg("calibrate: %s", err);
     fclose(sink);
-    cJSON *doc = read_json(out);
-    double w = num_at(doc, "client", "workers", NULL);
+    cJSON *doc = th_read_json(out);
+    double w = th_num_at(doc, "client", "workers", NULL);
     printf("  workers from the System Log alone: %g, known 3 (tolerance 1)\n", w);
     assert_true(fabs(w - 3) <= 1);
     covers(doc, "client.workers", 3);
@@ -346,8 +326,8 @@ static void roundtrip_okta_only(void **state)
     if (calib_run(&co, sink, err, sizeof err))
         fail_msg("calibrate: %s", err);
     fclose(sink);
-    cJSON *doc = read_json(out);
-    within("limiter rate (/s), System Log alone", num_at(doc, "server", "limits", "rate"), 8, 0.10);
+    cJSON *doc = th_read_json(out);
+    within("limiter rate (/s), System Log alone", th_num_at(doc, "server", "limits", "rate"), 8, 0.10);
     covers(doc, "server.limits[0].rate", 8);
     const char *bn = note_text(doc, "server.limits[0].burst");
     assert_non_null(bn);
