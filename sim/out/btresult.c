@@ -276,6 +276,23 @@ int btres_read(struct btres *b, const char *dir, char *err, size_t errlen)
     return rc ? BTRES_BAD : 0;
 }
 
+int btres_parse(struct btres *b, const char *text, size_t len, const char *name, char *err,
+                size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    b->root = cJSON_ParseWithLength(text, len);
+    struct rd r = {name, err, errlen};
+    if (!b->root) {
+        bad(&r, "not valid JSON");
+        return BTRES_BAD;
+    }
+    if (parse(&r, b) != 0) {
+        btres_fini(b);
+        return BTRES_BAD;
+    }
+    return 0;
+}
+
 void btres_fini(struct btres *b)
 {
     for (int k = 0; k < BTRES_NCURVES; k++) {

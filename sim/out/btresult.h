@@ -62,6 +62,10 @@ struct btres {
  * expected 17 numbers, one per minute"); *b then holds nothing to free. */
 enum { BTRES_UNREADABLE = -1, BTRES_BAD = -2 };
 int btres_read(struct btres *b, const char *dir, char *err, size_t errlen);
+/* The same checks on text already in memory, named name in messages (the
+ * fuzz target's entry). Returns 0 or BTRES_BAD. */
+int btres_parse(struct btres *b, const char *text, size_t len, const char *name, char *err,
+                size_t errlen);
 void btres_fini(struct btres *b);
 
 #endif

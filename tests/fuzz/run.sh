@@ -2,7 +2,7 @@
 # tests/fuzz/run.sh TARGET SECONDS [extra libFuzzer options...]
 #
 # Builds the libFuzzer target fuzz_TARGET (TARGET: scenario, parse, tasks,
-# oktalog or accesslog) with
+# oktalog, accesslog or btresult) with
 # clang, ASan and UBSan in build-fuzz/, and runs it for SECONDS. The seed
 # corpus is configs/ (for parse and tasks, tests/fuzz/seeds/TARGET/); it is copied into
 # the work corpus tests/fuzz/corpus/TARGET/ (not in git), which grows across runs.
@@ -16,14 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
-  echo "usage: tests/fuzz/run.sh scenario|parse|tasks|oktalog|accesslog SECONDS [libFuzzer options...]" >&2
+  echo "usage: tests/fuzz/run.sh scenario|parse|tasks|oktalog|accesslog|btresult SECONDS [libFuzzer options...]" >&2
   exit 2
 fi
 target=$1 secs=$2
 shift 2
 case $target in
-  scenario|parse|tasks|oktalog|accesslog) ;;
-  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario, parse, tasks, oktalog or accesslog)" >&2; exit 2 ;;
+  scenario|parse|tasks|oktalog|accesslog|btresult) ;;
+  *) echo "tests/fuzz/run.sh: unknown target \"$target\" (scenario, parse, tasks, oktalog, accesslog or btresult)" >&2; exit 2 ;;
 esac
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
@@ -44,7 +44,7 @@ if [ "$target" = parse ]; then
   for f in configs/*.json; do
     [ -e "$corpus/cfg-$(basename "$f")" ] || { printf '\0'; cat "$f"; } > "$corpus/cfg-$(basename "$f")"
   done
-elif [ "$target" = tasks ] || [ "$target" = oktalog ] || [ "$target" = accesslog ]; then
+elif [ "$target" = tasks ] || [ "$target" = oktalog ] || [ "$target" = accesslog ] || [ "$target" = btresult ]; then
   cp -n tests/fuzz/seeds/"$target"/* "$corpus"/
 else
   cp -n configs/*.json "$corpus"/
