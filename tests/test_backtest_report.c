@@ -340,7 +340,7 @@ static void backtest(const char *scn, const char *okta, const char *dir)
 {
     char err[SCN_ERRLEN * 2];
     FILE *sink = fopen("/dev/null", "w");
-    struct backtest_opts bo = {scn, okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0, 20, -1, dir, 0};
+    struct backtest_opts bo = {scn, {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, 20, -1, dir, 0};
     if (backtest_run(&bo, sink, err, sizeof err))
         fail_msg("backtest %s: %s", scn, err);
     fclose(sink);

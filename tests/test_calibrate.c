@@ -211,7 +211,7 @@ static void roundtrip_limit(void **state)
     struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, acc, MKLOGS_ACCESS_JSON, 1, LOG_REP};
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
-    struct calib_opts co = {okta, acc, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    struct calib_opts co = {{okta, acc, "Slack", ACCESS_DEFAULT_AGENT, 0}, known, out, 10, 200};
     FILE *sink = fopen("/dev/null", "w");
     int rc = calib_run(&co, sink, err, sizeof err);
     if (rc)
@@ -252,7 +252,7 @@ static void roundtrip_limit(void **state)
             fail_msg("no notes line for %s", keys[i]);
     cJSON_Delete(doc);
     /* backtest: the observed clear time inside the simulated 95% interval */
-    struct backtest_opts bo = {out, okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0, 20, -1, bt, 0};
+    struct backtest_opts bo = {out, {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, 20, -1, bt, 0};
     rc = backtest_run(&bo, sink, err, sizeof err);
     if (rc)
         fail_msg("backtest: %s", err);
@@ -289,7 +289,7 @@ static void roundtrip_workers(void **state)
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
     /* the System Log alone; the latency (which it cannot show) from the base */
-    struct calib_opts co = {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    struct calib_opts co = {{okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, known, out, 10, 200};
     FILE *sink = fopen("/dev/null", "w");
     if (calib_run(&co, sink, err, sizeof err))
         fail_msg("calibrate: %s", err);
@@ -321,7 +321,7 @@ static void roundtrip_okta_only(void **state)
     struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, NULL, 0, 1, LOG_REP};
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
-    struct calib_opts co = {okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, known, out, 0, 10, 200};
+    struct calib_opts co = {{okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, known, out, 10, 200};
     FILE *sink = fopen("/dev/null", "w");
     if (calib_run(&co, sink, err, sizeof err))
         fail_msg("calibrate: %s", err);

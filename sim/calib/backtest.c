@@ -160,19 +160,8 @@ int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t err
     memset(&b, 0, sizeof b);
     struct okta_log ok;
     struct access_log ac;
-    okta_log_init(&ok);
-    access_log_init(&ac);
-    int rc = 0, have_m = 0, have_scn = 0;
-    if (o->okta_log && okta_log_read(&ok, o->okta_log, o->app, err, errlen))
-        rc = 2;
-    if (rc == 0 && o->access_log && access_log_read(&ac, o->access_log, o->agent, err, errlen))
-        rc = 2;
-    if (rc == 0) {
-        have_m = 1;
-        if (meas_run(o->okta_log ? &ok : NULL, o->access_log ? &ac : NULL, o->utc_offset_s, &b.m,
-                     err, errlen))
-            rc = 2;
-    }
+    const struct meas_src *l = &o->logs;
+    int rc = meas_read(l, &ok, &ac, &b.m, err, errlen) ? 2 : 0, have_scn = 0;
     if (rc == 0 && (rc = replay(&b, o, err, errlen)) == 0) {
         have_scn = 1;
         simc_run(&b.scn, b.m.obs.nmin, b.scn.replications, &b.sim);
@@ -188,13 +177,13 @@ int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t err
         clear_stats(&b);
         b.observed_inside = !b.censored && b.m.ro.clear_s >= b.clear_p2_5 &&
                             b.m.ro.clear_s <= b.clear_p97_5;
-        b.okta_name = o->okta_log ? file_shown_name(o->okta_log) : NULL;
-        b.access_name = o->access_log ? file_shown_name(o->access_log) : NULL;
-        b.okta_sha256 = o->okta_log ? ok.sha256 : NULL;
-        b.access_sha256 = o->access_log ? ac.sha256 : NULL;
-        b.app = o->app ? o->app : ok.napps == 1 ? ok.apps[0] : NULL;
-        b.agent = o->agent;
-        b.utc_offset_s = o->utc_offset_s;
+        b.okta_name = l->okta_log ? file_shown_name(l->okta_log) : NULL;
+        b.access_name = l->access_log ? file_shown_name(l->access_log) : NULL;
+        b.okta_sha256 = l->okta_log ? ok.sha256 : NULL;
+        b.access_sha256 = l->access_log ? ac.sha256 : NULL;
+        b.app = l->app ? l->app : ok.napps == 1 ? ok.apps[0] : NULL;
+        b.agent = l->agent;
+        b.utc_offset_s = l->utc_offset_s;
         if (o->out_dir && bt_write(&b, o->out_dir, err, errlen)) {
             rc = 1;
         } else {
@@ -215,8 +204,7 @@ int backtest_run(const struct backtest_opts *o, FILE *out, char *err, size_t err
     simc_fini(&b.sim);
     if (have_scn)
         scn_fini(&b.scn);
-    if (have_m)
-        meas_fini(&b.m);
+    meas_fini(&b.m);
     okta_log_fini(&ok);
     access_log_fini(&ac);
     return rc;

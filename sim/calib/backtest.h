@@ -17,13 +17,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "logs/measure.h"
 #include "out/resultdir.h"
 
 struct backtest_opts {
     const char *scenario;               /* the scenario file */
-    const char *okta_log, *access_log;  /* one of them, or both */
-    const char *app, *agent;
-    double utc_offset_s;
+    struct meas_src logs;               /* the logs replayed */
     int reps;                           /* 0 = the scenario's */
     long seed;                          /* -1 = the scenario's */
     const char *out_dir;                /* NULL = text only */

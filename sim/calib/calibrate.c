@@ -8,7 +8,6 @@
 #include "calib/calscn.h"
 #include "calib/fit.h"
 #include "logs/accesslog.h"
-#include "logs/measure.h"
 #include "logs/oktalog.h"
 #include "models/endpoint.h"
 #include "models/job.h"
@@ -185,9 +184,9 @@ static int calibrate(const struct calib_opts *o, const struct meas *m, FILE *out
     cJSON *base = NULL;
     if (o->base && !(base = read_base(o->base, err, errlen)))
         return 2;
-    struct calscn_src src = {o->okta_log ? file_shown_name(o->okta_log) : NULL,
-                             o->access_log ? file_shown_name(o->access_log) : NULL, o->app,
-                             o->base ? file_shown_name(o->base) : NULL};
+    struct calscn_src src = {o->logs.okta_log ? file_shown_name(o->logs.okta_log) : NULL,
+                             o->logs.access_log ? file_shown_name(o->logs.access_log) : NULL,
+                             o->logs.app, o->base ? file_shown_name(o->base) : NULL};
     cJSON *doc = calscn_build(m, base, &src);
     cJSON_Delete(base);
     struct scenario s;
@@ -254,22 +253,11 @@ int calib_run(const struct calib_opts *o, FILE *out, char *err, size_t errlen)
 {
     struct okta_log ok;
     struct access_log ac;
-    okta_log_init(&ok);
-    access_log_init(&ac);
-    int rc = 0;
-    if (o->okta_log && okta_log_read(&ok, o->okta_log, o->app, err, errlen))
-        rc = 2;
-    if (rc == 0 && o->access_log && access_log_read(&ac, o->access_log, o->agent, err, errlen))
-        rc = 2;
     struct meas m;
-    if (rc == 0) {
-        if (meas_run(o->okta_log ? &ok : NULL, o->access_log ? &ac : NULL, o->utc_offset_s, &m,
-                     err, errlen))
-            rc = 2;
-        else
-            rc = calibrate(o, &m, out, err, errlen);
-        meas_fini(&m); /* meas_run leaves m finishable either way */
-    }
+    int rc = 2;
+    if (meas_read(&o->logs, &ok, &ac, &m, err, errlen) == 0)
+        rc = calibrate(o, &m, out, err, errlen);
+    meas_fini(&m);
     okta_log_fini(&ok);
     access_log_fini(&ac);
     return rc;

@@ -11,13 +11,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "logs/measure.h"
+
 struct calib_opts {
-    const char *okta_log, *access_log; /* NULL = not given (not both) */
-    const char *app;                   /* NULL = the System Log's only app */
-    const char *agent;                 /* access-log user-agent filter */
+    struct meas_src logs;              /* the logs read */
     const char *base;                  /* NULL = the loader's defaults */
     const char *out;                   /* the scenario written */
-    double utc_offset_s;               /* the scenario's clock = UTC + this */
     int reps;                          /* replications per fit candidate */
     int boots;                         /* bootstrap resamples */
 };

@@ -1,6 +1,8 @@
 /* cli.c -- see cli.h. */
 #include "cli/cli.h"
 
+#include "logs/logtime.h"
+#include "logs/measure.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "base/util.h"
@@ -141,6 +143,20 @@ int cli_common_option(const char *cmd, int id, const char *v, struct cli_common 
         return 1;
     }
     return 0;
+}
+
+int cli_logs_option(const char *cmd, int id, const char *v, struct meas_src *src)
+{
+    if (id == CLI_O_UTC_OFFSET && logtime_parse_offset(v, &src->utc_offset_s))
+        return cli_usage_error(cmd, "--utc-offset: expected +HH:MM or -HH:MM, got \"%s\"", v);
+    const char **s = id == CLI_O_OKTA_LOG     ? &src->okta_log
+                     : id == CLI_O_ACCESS_LOG ? &src->access_log
+                     : id == CLI_O_APP        ? &src->app
+                     : id == CLI_O_AGENT      ? &src->agent
+                                              : NULL;
+    if (s)
+        *s = v;
+    return s || id == CLI_O_UTC_OFFSET;
 }
 
 int cli_jobs(const struct cli_common *c)

@@ -62,6 +62,10 @@ void cli_common_init(struct cli_common *c, int argc);
  * with its value v and returns 1; returns 0 if it is not one of them, or
  * CLI_EXIT_USAGE after printing a usage error naming cmd. */
 int cli_common_option(const char *cmd, int id, const char *v, struct cli_common *c);
+/* The same for the log source of calibrate and backtest (--okta-log,
+ * --access-log, --app, --agent, --utc-offset: CLI_OPTS_LOGS) into *src. */
+struct meas_src;
+int cli_logs_option(const char *cmd, int id, const char *v, struct meas_src *src);
 /* --jobs, or one per core, at most CLI_MAX_JOBS. */
 int cli_jobs(const struct cli_common *c);
 

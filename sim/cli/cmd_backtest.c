@@ -7,8 +7,6 @@
 #include "cli/commands.h"
 
 #include "calib/backtest.h"
-#include "logs/accesslog.h"
-#include "logs/logtime.h"
 #include "scenario/scenario.h"
 
 #include <stdio.h>
@@ -44,12 +42,10 @@ static const char usage_backtest[] =
     "message says how to install it); 2 on bad usage, a bad scenario or a bad\n"
     "log; 1 when an output cannot be written or the charts fail.\n";
 
-enum { O_OKTA = CLI_O_OWN, O_ACCESS, O_APP, O_AGENT, O_UTC };
 static const struct cli_opt backtest_opts[] = {
-    {"okta-log", 1, O_OKTA}, {"access-log", 1, O_ACCESS}, {"app", 1, O_APP},
-    {"agent", 1, O_AGENT},   {"utc-offset", 1, O_UTC},    {"reps", 1, CLI_O_REPS},
-    {"seed", 1, CLI_O_SEED}, {"out", 1, CLI_O_OUT},       {"plot", 0, CLI_O_PLOT},
-    CLI_OPT_HELP,            {NULL, 0, 0}};
+    CLI_OPTS_LOGS,         {"reps", 1, CLI_O_REPS}, {"seed", 1, CLI_O_SEED},
+    {"out", 1, CLI_O_OUT}, {"plot", 0, CLI_O_PLOT}, CLI_OPT_HELP,
+    {NULL, 0, 0}};
 
 int cmd_backtest(int argc, char **argv)
 {
@@ -57,7 +53,7 @@ int cmd_backtest(int argc, char **argv)
         fputs(usage_backtest, stdout);
         return 0;
     }
-    struct backtest_opts o = {NULL, NULL, NULL, NULL, ACCESS_DEFAULT_AGENT, 0, 0, -1, NULL, 0};
+    struct backtest_opts o = {NULL, MEAS_SRC_INIT, 0, -1, NULL, 0};
     struct cli_parser p;
     cli_parser_init(&p, "backtest", argc, argv, backtest_opts);
     const char *v;
@@ -71,23 +67,6 @@ int cmd_backtest(int argc, char **argv)
             if (o.scenario)
                 return cli_usage_error("backtest", "more than one scenario given (\"%s\")", v);
             o.scenario = v;
-            break;
-        case O_OKTA:
-            o.okta_log = v;
-            break;
-        case O_ACCESS:
-            o.access_log = v;
-            break;
-        case O_APP:
-            o.app = v;
-            break;
-        case O_AGENT:
-            o.agent = v;
-            break;
-        case O_UTC:
-            if (logtime_parse_offset(v, &o.utc_offset_s))
-                return cli_usage_error("backtest", "--utc-offset: expected +HH:MM or -HH:MM, "
-                                       "got \"%s\"", v);
             break;
         case CLI_O_REPS:
             if (cli_parse_long(v, 2, SCN_MAX_REPLICATIONS, &n))
@@ -107,13 +86,16 @@ int cmd_backtest(int argc, char **argv)
         case CLI_O_PLOT:
             o.plot = 1;
             break;
+        default: /* the log source */
+            if (cli_logs_option("backtest", id, v, &o.logs) == CLI_EXIT_USAGE)
+                return CLI_EXIT_USAGE;
         }
     }
     if (!o.scenario)
         return cli_usage_error("backtest", "%s", "give the scenario (SCENARIO.json)");
     if (!strcmp(o.scenario, "-"))
         return cli_usage_error("backtest", "%s", "the scenario must be a file (it is read twice)");
-    if (!o.okta_log && !o.access_log)
+    if (!o.logs.okta_log && !o.logs.access_log)
         return cli_usage_error("backtest", "%s", "give --okta-log FILE or --access-log FILE");
     if (o.plot && !o.out_dir)
         return cli_usage_error("backtest", "%s", "--plot needs --out DIR");

@@ -6,8 +6,6 @@
 #include "cli/commands.h"
 
 #include "calib/calibrate.h"
-#include "logs/accesslog.h"
-#include "logs/logtime.h"
 #include "scenario/scenario.h"
 
 #include <stdio.h>
@@ -43,12 +41,10 @@ static const char usage_calibrate[] =
     "Exit status: 0 when the scenario is written; 2 on bad usage or a bad log\n"
     "(its file, line and reason); 1 when the scenario cannot be written.\n";
 
-enum { O_OKTA = CLI_O_OWN, O_ACCESS, O_APP, O_AGENT, O_BASE, O_UTC };
+enum { O_BASE = CLI_O_OWN };
 static const struct cli_opt calibrate_opts[] = {
-    {"okta-log", 1, O_OKTA}, {"access-log", 1, O_ACCESS}, {"app", 1, O_APP},
-    {"agent", 1, O_AGENT},   {"base", 1, O_BASE},         {"utc-offset", 1, O_UTC},
-    {"reps", 1, CLI_O_REPS}, {"out", 1, CLI_O_OUT},       CLI_OPT_HELP,
-    {NULL, 0, 0}};
+    CLI_OPTS_LOGS,         {"base", 1, O_BASE}, {"reps", 1, CLI_O_REPS},
+    {"out", 1, CLI_O_OUT}, CLI_OPT_HELP,        {NULL, 0, 0}};
 
 int cmd_calibrate(int argc, char **argv)
 {
@@ -56,7 +52,7 @@ int cmd_calibrate(int argc, char **argv)
         fputs(usage_calibrate, stdout);
         return 0;
     }
-    struct calib_opts o = {NULL, NULL, NULL, ACCESS_DEFAULT_AGENT, NULL, NULL, 0, 10, 200};
+    struct calib_opts o = {MEAS_SRC_INIT, NULL, NULL, 10, 200};
     struct cli_parser p;
     cli_parser_init(&p, "calibrate", argc, argv, calibrate_opts);
     const char *v;
@@ -66,25 +62,8 @@ int cmd_calibrate(int argc, char **argv)
         switch (id) {
         case CLI_BAD:
             return CLI_EXIT_USAGE;
-        case O_OKTA:
-            o.okta_log = v;
-            break;
-        case O_ACCESS:
-            o.access_log = v;
-            break;
-        case O_APP:
-            o.app = v;
-            break;
-        case O_AGENT:
-            o.agent = v;
-            break;
         case O_BASE:
             o.base = v;
-            break;
-        case O_UTC:
-            if (logtime_parse_offset(v, &o.utc_offset_s))
-                return cli_usage_error("calibrate", "--utc-offset: expected +HH:MM or -HH:MM, "
-                                       "got \"%s\"", v);
             break;
         case CLI_O_REPS:
             if (cli_parse_long(v, 2, 1000, &reps))
@@ -95,12 +74,15 @@ int cmd_calibrate(int argc, char **argv)
         case CLI_O_OUT:
             o.out = v;
             break;
-        default:
+        case CLI_ARG:
             return cli_usage_error("calibrate", "unexpected argument \"%s\" (the logs are given "
                                    "with --okta-log and --access-log)", v);
+        default: /* the log source */
+            if (cli_logs_option("calibrate", id, v, &o.logs) == CLI_EXIT_USAGE)
+                return CLI_EXIT_USAGE;
         }
     }
-    if (!o.okta_log && !o.access_log)
+    if (!o.logs.okta_log && !o.logs.access_log)
         return cli_usage_error("calibrate", "%s", "give --okta-log FILE, --access-log FILE or both");
     if (!o.out)
         return cli_usage_error("calibrate", "%s", "give the scenario to write: --out SCENARIO.json");

@@ -17,7 +17,8 @@ struct cli_opt {
 };
 
 /* Ids of the options run, sweep and compare share (cli_common_option
- * takes them); a command's own ids start at CLI_O_OWN. */
+ * takes them), then of the log source calibrate and backtest share
+ * (cli_logs_option); a command's own ids start at CLI_O_OWN. */
 enum {
     CLI_O_HELP = 1,
     CLI_O_REPS,
@@ -27,14 +28,22 @@ enum {
     CLI_O_SET,
     CLI_O_OUT,
     CLI_O_PLOT,
+    CLI_O_OKTA_LOG,
+    CLI_O_ACCESS_LOG,
+    CLI_O_APP,
+    CLI_O_AGENT,
+    CLI_O_UTC_OFFSET,
     CLI_O_OWN = 32
 };
 
-/* Table entries for the shared options and for --help. */
+/* Table entries for the shared options, the log source and --help. */
 #define CLI_OPTS_COMMON                                                                         \
     {"reps", 1, CLI_O_REPS}, {"seed", 1, CLI_O_SEED}, {"jobs", 1, CLI_O_JOBS},                  \
         {"precision", 1, CLI_O_PRECISION}, {"set", 1, CLI_O_SET}, {"out", 1, CLI_O_OUT},        \
         {"plot", 0, CLI_O_PLOT}
+#define CLI_OPTS_LOGS                                                                           \
+    {"okta-log", 1, CLI_O_OKTA_LOG}, {"access-log", 1, CLI_O_ACCESS_LOG},                       \
+        {"app", 1, CLI_O_APP}, {"agent", 1, CLI_O_AGENT}, {"utc-offset", 1, CLI_O_UTC_OFFSET}
 #define CLI_OPT_HELP {"help", 0, CLI_O_HELP}
 
 /* Where a command is in its arguments. */

@@ -349,6 +349,20 @@ int meas_run(const struct okta_log *okta, const struct access_log *access, doubl
     return 0;
 }
 
+int meas_read(const struct meas_src *src, struct okta_log *okta, struct access_log *access,
+              struct meas *m, char *err, size_t errlen)
+{
+    okta_log_init(okta);
+    access_log_init(access);
+    memset(m, 0, sizeof *m);
+    if (src->okta_log && okta_log_read(okta, src->okta_log, src->app, err, errlen))
+        return -1;
+    if (src->access_log && access_log_read(access, src->access_log, src->agent, err, errlen))
+        return -1;
+    return meas_run(src->okta_log ? okta : NULL, src->access_log ? access : NULL, src->utc_offset_s,
+                    m, err, errlen);
+}
+
 void meas_fini(struct meas *m)
 {
     free(m->obs.done);

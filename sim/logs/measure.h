@@ -98,6 +98,22 @@ struct meas {
     struct meas_burst burst;
 };
 
+/* The logs calibrate and backtest read, as their options give them. */
+struct meas_src {
+    const char *okta_log;   /* System Log file ("-": standard input); NULL = not given */
+    const char *access_log; /* access log file; NULL = not given (not both NULL) */
+    const char *app;        /* the System Log's app; NULL = its only app */
+    const char *agent;      /* access-log user-agent filter ("" keeps all) */
+    double utc_offset_s;    /* the scenario's clock = UTC + this, seconds */
+};
+#define MEAS_SRC_INIT {NULL, NULL, NULL, ACCESS_DEFAULT_AGENT, 0}
+
+/* Reads src's logs into *okta and *access and measures them (meas_run):
+ * 0, or -1 with err saying which file, line and why, or why nothing was
+ * measured. Either way caller owns all three (their _fini). */
+int meas_read(const struct meas_src *src, struct okta_log *okta, struct access_log *access,
+              struct meas *m, char *err, size_t errlen);
+
 /* Measures what okta and access (either may be NULL, not both) show.
  * utc_offset_s shifts UTC to the scenario's clock. Returns 0, or -1 with
  * a reason (no rollout found, ...). Caller owns *m (meas_fini). */
