@@ -288,20 +288,34 @@ static void heap_pop(struct evq *q, struct ev *out)
         q->heap[i] = last;
 }
 
-int evq_pop(struct evq *q, struct ev *out)
+int evq_pop_until(struct evq *q, double until_s, struct ev *out)
 {
     const struct evq_lanes *ls = &q->lanes;
-    if (ls->nheap > 0 && (q->len == 0 || ev_before(lane_front(ls, ls->heap[0]), &q->heap[0])))
-        lane_pop(&q->lanes, out);
-    else if (q->len > 0)
-        heap_pop(q, out);
-    else
+    const struct ev *e = q->len > 0 ? &q->heap[0] : NULL;
+    int from_lane = 0;
+    if (ls->nheap > 0) {
+        const struct ev *f = lane_front(ls, ls->heap[0]);
+        if (e == NULL || ev_before(f, e)) {
+            e = f;
+            from_lane = 1;
+        }
+    }
+    if (e == NULL || !(e->t <= until_s))
         return 0;
+    if (from_lane)
+        lane_pop(&q->lanes, out);
+    else
+        heap_pop(q, out);
     XASSERT_AT(out->t >= q->now, q->now); /* time never goes backwards */
     q->now = out->t;
     q->popped++;
     q->count--;
     return 1;
+}
+
+int evq_pop(struct evq *q, struct ev *out)
+{
+    return evq_pop_until(q, INFINITY, out);
 }
 
 double evq_peek_time(const struct evq *q)

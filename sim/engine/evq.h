@@ -108,6 +108,9 @@ void evq_push_after(struct evq *q, double delay_s, uint32_t type, uint32_t arg, 
 /* Removes the earliest event into *ev, sets the clock to its time. Returns
  * 0 if the queue is empty. */
 int evq_pop(struct evq *q, struct ev *ev);
+/* evq_pop if the earliest event's time is at or before until_s; else 0
+ * and nothing changes (the loop's one look at the two tops per event). */
+int evq_pop_until(struct evq *q, double until_s, struct ev *ev);
 /* Time of the earliest event, or +infinity if none. */
 double evq_peek_time(const struct evq *q);
 static inline size_t evq_len(const struct evq *q) { return q->count; }
@@ -166,8 +169,7 @@ struct evq_loop {
 static inline int evq_run(struct evq *q, double until_s, const struct evq_loop *l)
 {
     struct ev ev;
-    while (evq_peek_time(q) <= until_s) {
-        evq_pop(q, &ev);
+    while (evq_pop_until(q, until_s, &ev)) {
         int rc = l->before ? l->before(l->hook, &ev) : 0;
         if (rc)
             return rc;
