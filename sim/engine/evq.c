@@ -122,6 +122,8 @@ static void lane_heap_down(struct evq_lanes *ls, int i)
 /* The lane of delay, created if there is room; -1 if every lane is taken. */
 static int lane_for(struct evq_lanes *ls, double delay)
 {
+    if (ls->n > 0 && ls->lane[ls->last].delay_s == delay)
+        return ls->last;
     uint64_t bits;
     memcpy(&bits, &delay, sizeof bits);
     size_t h = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 57) % NSLOTS;
@@ -133,10 +135,13 @@ static int lane_for(struct evq_lanes *ls, double delay)
             l = ls->n++;
             ls->lane[l].delay_s = delay;
             ls->slot[h] = (int16_t)l;
+            ls->last = l;
             return l;
         }
-        if (ls->lane[l].delay_s == delay)
+        if (ls->lane[l].delay_s == delay) {
+            ls->last = l;
             return l;
+        }
     }
     return -1;
 }

@@ -79,6 +79,8 @@ struct evq_lanes {
     uint8_t heap[EVQ_MAX_LANES];     /* non-empty lanes, min-heap by front */
     int nheap;
     size_t count;                    /* events held */
+    int last;                        /* the lane lane_for found last (when n > 0):
+                                      * most pushes repeat the delay before */
 };
 
 struct evq {
