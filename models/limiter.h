@@ -129,6 +129,18 @@ void lim_take(struct limiter *l, double t);
  * already brought up to t (the refill, the window, the expiry), so only
  * the count changes. The same result as lim_take(l, t), for less. */
 void lim_take_admitted(struct limiter *l, double t);
+/* lim_take_admitted with the token bucket inline, for the server's loop
+ * (the same take and debt cap). */
+static inline void lim_take_admitted_fast(struct limiter *l, double t)
+{
+    if (l->cfg.type != LIM_TOKEN_BUCKET || l->last_s != t) {
+        lim_take_admitted(l, t);
+        return;
+    }
+    l->tokens -= 1;
+    if (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt)
+        l->tokens = -l->cfg.max_debt;
+}
 /* A request that lim_take counted has left service (concurrency only;
  * a no-op for the other types). */
 void lim_release(struct limiter *l);

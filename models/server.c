@@ -60,7 +60,7 @@ int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_
     if (!refused) {
         /* every limiter's rule ran at t and admitted: only the counts change */
         for (unsigned m = sel; m; m &= m - 1)
-            lim_take_admitted(&s->lims[__builtin_ctz(m)], t);
+            lim_take_admitted_fast(&s->lims[__builtin_ctz(m)], t);
         return 1;
     }
     if (s->cfg->count_rejected) {
