@@ -233,7 +233,7 @@ static double job_failed(struct prov *p, uint32_t id, const struct retry_cfg *po
     }
     double unused = 0.0;
     double since_first = p->first_failed ? p->q.now - p->first_failed[id] : 0.0;
-    double d = retry_delay(policy, j->attempts, ra, since_first,
+    double d = retry_delay_fast(policy, j->attempts, ra, since_first,
                            p->retry_prev ? &p->retry_prev[id] : &unused, p->rng.s[RNG_JITTER]);
     set_state(p, j, JOB_WAITING);
     if (retry_is_deterministic(policy)) {

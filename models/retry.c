@@ -111,14 +111,6 @@ double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_af
     return d;
 }
 
-int retry_may_retry(const struct retry_cfg *c, unsigned attempts)
-{
-    /* a finite schedule: the first try plus one retry per listed delay */
-    if (c->policy == RETRY_POLICY_SCHEDULE && !(c->then_every_s > 0) && attempts > c->nschedule)
-        return 0;
-    return c->max_attempts == 0 || attempts < c->max_attempts;
-}
-
 const char *retry_policy_name(enum retry_policy p)
 {
     return (unsigned)p < NPOLICIES ? policy_names[p] : "?";

@@ -25,6 +25,8 @@
 #ifndef PROVSIM_RETRY_H
 #define PROVSIM_RETRY_H
 
+#include <math.h>
+
 #include <gsl/gsl_rng.h>
 
 enum retry_policy {
@@ -67,6 +69,18 @@ struct retry_cfg {
  * the policy has jitter. */
 double retry_delay(const struct retry_cfg *c, unsigned failures, double retry_after_s,
                    double since_first_s, double *prev_s, gsl_rng *r);
+/* retry_delay with its most common case inline (the client's loop asks it
+ * once per 429): retry_after without jitter is the Retry-After itself, or
+ * the fallback without one. */
+static inline double retry_delay_fast(const struct retry_cfg *c, unsigned failures,
+                                      double retry_after_s, double since_first_s, double *prev_s,
+                                      gsl_rng *r)
+{
+    if (c->policy == RETRY_POLICY_RETRY_AFTER && !(c->jitter_s > 0) && retry_after_s >= 0 &&
+        retry_after_s < HUGE_VAL)
+        return retry_after_s > 0 ? retry_after_s : c->fallback_s;
+    return retry_delay(c, failures, retry_after_s, since_first_s, prev_s, r);
+}
 
 /* Does the delay depend only on the failure count and Retry-After (no
  * jitter)? Then equal delays recur and the event queue can use lanes.
@@ -81,7 +95,13 @@ int retry_needs_first_failure(const struct retry_cfg *c);
 
 /* May a job that has made `attempts` attempts try again? (max_attempts,
  * and a schedule without then_every_s allows nschedule retries.) */
-int retry_may_retry(const struct retry_cfg *c, unsigned attempts);
+static inline int retry_may_retry(const struct retry_cfg *c, unsigned attempts)
+{
+    /* a finite schedule: the first try plus one retry per listed delay */
+    if (c->policy == RETRY_POLICY_SCHEDULE && !(c->then_every_s > 0) && attempts > c->nschedule)
+        return 0;
+    return c->max_attempts == 0 || attempts < c->max_attempts;
+}
 
 const char *retry_policy_name(enum retry_policy p);
 int retry_policy_parse(const char *s);
