@@ -276,34 +276,42 @@ static void roundtrip_limit(void **state)
     free(dir);
 }
 
-static void roundtrip_workers(void **state)
+/* Writes the System Log (in layout fmt) one replication of the known
+ * scenario leaves and calibrates from it alone, the latency (which it
+ * cannot show) from the known scenario as the base; returns the
+ * calibrated document. */
+static cJSON *calibrate_okta_only(const char *known, int fmt, const char *name)
 {
-    (void)state;
-    const char *known = SRC "calib/known-workers.json";
     struct scenario s;
     char err[SCN_ERRLEN * 2];
     assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
     char *dir = th_tmpdir("calib");
-    char *okta = th_path(dir, "okta.csv"), *out = th_path(dir, "cal.json");
-    struct mklogs_opts mo = {okta, MKLOGS_OKTA_CSV, NULL, 0, 1, LOG_REP};
+    char *okta = th_path(dir, name), *out = th_path(dir, "cal.json");
+    struct mklogs_opts mo = {okta, fmt, NULL, 0, 1, LOG_REP};
     assert_int_equal(mklogs_write(&s, &mo), 0);
     scn_fini(&s);
-    /* the System Log alone; the latency (which it cannot show) from the base */
     struct calib_opts co = {{okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, known, out, 10, 200};
     FILE *sink = fopen("/dev/null", "w");
     if (calib_run(&co, sink, err, sizeof err))
         fail_msg("calibrate: %s", err);
     fclose(sink);
     cJSON *doc = th_read_json(out);
+    th_rmtree(dir);
+    free(okta);
+    free(out);
+    free(dir);
+    return doc;
+}
+
+static void roundtrip_workers(void **state)
+{
+    (void)state;
+    cJSON *doc = calibrate_okta_only(SRC "calib/known-workers.json", MKLOGS_OKTA_CSV, "okta.csv");
     double w = th_num_at(doc, "client", "workers", NULL);
     printf("  workers from the System Log alone: %g, known 3 (tolerance 1)\n", w);
     assert_true(fabs(w - 3) <= 1);
     covers(doc, "client.workers", 3);
     cJSON_Delete(doc);
-    th_rmtree(dir);
-    free(okta);
-    free(out);
-    free(dir);
 }
 
 /* The limit-bound rollout from the System Log alone: no access log to
@@ -312,21 +320,7 @@ static void roundtrip_workers(void **state)
 static void roundtrip_okta_only(void **state)
 {
     (void)state;
-    const char *known = SRC "calib/known-limit.json";
-    struct scenario s;
-    char err[SCN_ERRLEN * 2];
-    assert_int_equal(scn_load(known, NULL, 0, &s, err, sizeof err), 0);
-    char *dir = th_tmpdir("calib");
-    char *okta = th_path(dir, "okta.jsonl"), *out = th_path(dir, "cal.json");
-    struct mklogs_opts mo = {okta, MKLOGS_OKTA_LINES, NULL, 0, 1, LOG_REP};
-    assert_int_equal(mklogs_write(&s, &mo), 0);
-    scn_fini(&s);
-    struct calib_opts co = {{okta, NULL, "Slack", ACCESS_DEFAULT_AGENT, 0}, known, out, 10, 200};
-    FILE *sink = fopen("/dev/null", "w");
-    if (calib_run(&co, sink, err, sizeof err))
-        fail_msg("calibrate: %s", err);
-    fclose(sink);
-    cJSON *doc = th_read_json(out);
+    cJSON *doc = calibrate_okta_only(SRC "calib/known-limit.json", MKLOGS_OKTA_LINES, "okta.jsonl");
     within("limiter rate (/s), System Log alone", th_num_at(doc, "server", "limits", "rate"), 8, 0.10);
     covers(doc, "server.limits[0].rate", 8);
     const char *bn = note_text(doc, "server.limits[0].burst");
@@ -336,10 +330,6 @@ static void roundtrip_okta_only(void **state)
     assert_non_null(strstr(bn, "the search's whole range"));
     covers(doc, "client.workers", 4);
     cJSON_Delete(doc);
-    th_rmtree(dir);
-    free(okta);
-    free(out);
-    free(dir);
 }
 
 int main(void)
