@@ -10,21 +10,10 @@
 #include <math.h>
 
 #include "cli_helpers.h"
+#include "scenario_helpers.h"
 #include "plan/compare.h"
 
-static const char tiny_json[] =
-    "{\"name\": \"tiny, \\\"quoted\\\"\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1d\","
-    " \"seed\": 7, \"replications\": 4,"
-    " \"server\": {\"limits\": [{\"name\": \"writes\", \"type\": \"token_bucket\","
-    "   \"rate\": \"600/min\", \"burst\": 60}],"
-    "  \"retry_after\": {\"mode\": \"limiter\"},"
-    "  \"latency\": {\"dist\": \"lognormal\", \"median\": \"300ms\", \"p95\": \"1s\"},"
-    "  \"reject_latency\": \"50ms\"},"
-    " \"client\": {\"workers\": 8, \"retry\": {\"policy\": \"retry_after\", \"max_attempts\": 0}},"
-    " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 400, \"at\": \"10:00\","
-    "   \"batch_size\": 100, \"batch_interval\": \"2m\"}],"
-    "  \"background\": {\"shape\": \"business_hours\", \"peak_per_hour\": 60},"
-    "  \"other_clients\": {\"shape\": \"business_hours\", \"peak_per_hour\": 600}}}";
+static const char tiny_json[] = TH_TINY_SCENARIO("tiny, \\\"quoted\\\"", "4");
 
 struct fixture {
     char *dir, *scenario;

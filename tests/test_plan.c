@@ -16,6 +16,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "cli_helpers.h"
+#include "scenario_helpers.h"
 #include "models/metrics.h"
 #include "plan/plan.h"
 #include "plan/sweep.h"
@@ -233,19 +234,7 @@ static void done_by(void **state)
 
 /* A small stochastic problem (the tiny sweep of test_sweep): plan.json is
  * byte-identical with 1 and 2 threads. */
-static const char tiny_json[] =
-    "{\"name\": \"tiny plan\", \"start\": \"2026-12-01T00:00\", \"horizon\": \"1d\","
-    " \"seed\": 7, \"replications\": 3,"
-    " \"server\": {\"limits\": [{\"name\": \"writes\", \"type\": \"token_bucket\","
-    "   \"rate\": \"600/min\", \"burst\": 60}],"
-    "  \"retry_after\": {\"mode\": \"limiter\"},"
-    "  \"latency\": {\"dist\": \"lognormal\", \"median\": \"300ms\", \"p95\": \"1s\"},"
-    "  \"reject_latency\": \"50ms\"},"
-    " \"client\": {\"workers\": 8, \"retry\": {\"policy\": \"retry_after\", \"max_attempts\": 0}},"
-    " \"workload\": {\"rollouts\": [{\"kind\": \"create\", \"users\": 400, \"at\": \"10:00\","
-    "   \"batch_size\": 100, \"batch_interval\": \"2m\"}],"
-    "  \"background\": {\"shape\": \"business_hours\", \"peak_per_hour\": 60},"
-    "  \"other_clients\": {\"shape\": \"business_hours\", \"peak_per_hour\": 600}}}";
+static const char tiny_json[] = TH_TINY_SCENARIO("tiny plan", "3");
 
 static void jobs_identical(void **state)
 {
