@@ -12,6 +12,7 @@
 #include "run/runner.h"
 #include "scenario_helpers.h"
 #include "plan/sweep.h"
+#include "sweep_fixture.h"
 
 /* Small and quick: a few hundred jobs against one token bucket. */
 static const char tiny_json[] = TH_TINY_SCENARIO("tiny sweep", "3");
@@ -166,38 +167,14 @@ static void axis_parse_linked(void **state)
 
 /* ---- sweeps in-process ------------------------------------------------------ */
 
-struct fixture {
-    char *dir;      /* temporary directory */
-    char *scenario; /* dir/tiny.json */
-    struct sweep_axis axes[2];
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    f->dir = th_tmpdir("sweep");
-    f->scenario = th_path(f->dir, "tiny.json");
-    th_write(f->scenario, tiny_json);
-    char err[256];
-    if (sweep_axis_parse("workload.rollouts[0].batch_size=50,200", &f->axes[0], err,
-                         sizeof err) ||
-        sweep_axis_parse("workload.rollouts[0].at=09:00..11:00/1h", &f->axes[1], err,
-                         sizeof err))
-        return -1;
-    *state = f;
-    return 0;
+    return fixture_setup(state, "sweep", tiny_json, "workload.rollouts[0].at=09:00..11:00/1h");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f->scenario);
-    sweep_axis_fini(&f->axes[0]);
-    sweep_axis_fini(&f->axes[1]);
-    free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static struct sweep_opts opts_2x3(struct fixture *f, const char *out, int jobs)
@@ -205,20 +182,6 @@ static struct sweep_opts opts_2x3(struct fixture *f, const char *out, int jobs)
     struct sweep_opts o = {.scenario = f->scenario, .axes = f->axes, .naxes = 2, .reps = 3,
                            .seed = -1, .jobs = jobs, .out_dir = out};
     return o;
-}
-
-static char *run_sweep(const struct sweep_opts *o, int want_rc, struct sweep *sw_out)
-{
-    struct sweep sw;
-    char err[1024] = "";
-    int rc = sweep_run(o, &sw, err, sizeof err);
-    if (rc != want_rc)
-        fail_msg("sweep_run returned %d (%s), expected %d", rc, err, want_rc);
-    if (sw_out)
-        *sw_out = sw;
-    else
-        sweep_fini(&sw);
-    return strdup(err);
 }
 
 static char *csv_of(const char *dir)

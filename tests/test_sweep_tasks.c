@@ -13,6 +13,7 @@
 #include "scenario_helpers.h"
 #include "plan/sweep.h"
 #include "plan/sweep_internal.h"
+#include "sweep_fixture.h"
 
 /* Small and quick: a few hundred jobs against one token bucket. */
 static const char tiny_json[] = TH_TINY_SCENARIO("tiny tasks", "3");
@@ -129,37 +130,15 @@ static void cell_cost_follows_the_scenario(void **state)
 
 /* ---- tasks and the merge ----------------------------------------------------- */
 
-struct fixture {
-    char *dir, *scenario;
-    struct sweep_axis axes[2];
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    f->dir = th_tmpdir("tasks");
-    f->scenario = th_path(f->dir, "tiny.json");
-    th_write(f->scenario, tiny_json);
-    char err[256];
-    if (sweep_axis_parse("workload.rollouts[0].batch_size=50,200", &f->axes[0], err,
-                         sizeof err) ||
-        sweep_axis_parse("workload.rollouts[0].at=09:00..11:00/1h+seed=1..3/1",
-                         &f->axes[1], err, sizeof err))
-        return -1;
-    *state = f;
-    return 0;
+    return fixture_setup(state, "tasks", tiny_json,
+                         "workload.rollouts[0].at=09:00..11:00/1h+seed=1..3/1");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f->scenario);
-    sweep_axis_fini(&f->axes[0]);
-    sweep_axis_fini(&f->axes[1]);
-    free(f);
-    return 0;
+    return fixture_teardown(state);
 }
 
 static struct sweep_opts opts(struct fixture *f, const char *out)
@@ -167,20 +146,6 @@ static struct sweep_opts opts(struct fixture *f, const char *out)
     struct sweep_opts o = {.scenario = f->scenario, .axes = f->axes, .naxes = 2, .reps = 5,
                            .seed = -1, .jobs = 2, .out_dir = out};
     return o;
-}
-
-static char *run(const struct sweep_opts *o, int want_rc, struct sweep *sw_out)
-{
-    struct sweep sw;
-    char err[2048] = "";
-    int rc = sweep_run(o, &sw, err, sizeof err);
-    if (rc != want_rc)
-        fail_msg("sweep_run returned %d (%s), expected %d", rc, err, want_rc);
-    if (sw_out)
-        *sw_out = sw;
-    else
-        sweep_fini(&sw);
-    return strdup(err);
 }
 
 /* sweep_merge of dir: its rc and message. */
@@ -205,7 +170,7 @@ static void run_tasks(struct sweep_opts o, const char *dir, int n)
     o.ntasks = n;
     for (int k = 0; k < n; k++) {
         o.task = k;
-        free(run(&o, SWEEP_OK, NULL));
+        free(run_sweep(&o, SWEEP_OK, NULL));
     }
 }
 
@@ -228,7 +193,7 @@ static void merge_gives_single_process_bytes(void **state)
     struct fixture *f = *state;
     char *one = th_path(f->dir, "one");
     struct sweep_opts o = opts(f, one);
-    free(run(&o, SWEEP_OK, NULL));
+    free(run_sweep(&o, SWEEP_OK, NULL));
     /* 6 cells of 5 replications: 1 task (whole cells), 3 (2 blocks a
      * cell), 7 (5 blocks) and 40 (one replication a unit, more tasks
      * than units: some tasks have none) */
@@ -256,7 +221,7 @@ static void merge_gives_single_process_bytes(void **state)
     r.naxes = 1;
     char *t1 = th_path(f->dir, "twins1"), *t3 = th_path(f->dir, "twins3");
     r.out_dir = t1;
-    free(run(&r, SWEEP_OK, NULL));
+    free(run_sweep(&r, SWEEP_OK, NULL));
     run_tasks(r, t3, 3);
     free(merge(t3, SWEEP_OK));
     same_file(t1, t3, "sweep.csv");
@@ -268,7 +233,7 @@ static void merge_gives_single_process_bytes(void **state)
     o.reps = 20;
     char *p1 = th_path(f->dir, "p1"), *p2 = th_path(f->dir, "p2");
     o.out_dir = p1;
-    free(run(&o, SWEEP_OK, NULL));
+    free(run_sweep(&o, SWEEP_OK, NULL));
     run_tasks(o, p2, 4);
     free(merge(p2, SWEEP_OK));
     same_file(p1, p2, "sweep.csv");
@@ -283,12 +248,12 @@ static void task_resumes_its_own_journal(void **state)
     struct fixture *f = *state;
     char *one = th_path(f->dir, "one"), *d = th_path(f->dir, "resume");
     struct sweep_opts o = opts(f, one);
-    free(run(&o, SWEEP_OK, NULL));
+    free(run_sweep(&o, SWEEP_OK, NULL));
     o.out_dir = d;
     o.ntasks = 2;
     o.task = 1;
     o.stop_after = 2; /* as a kill would: 2 units saved */
-    char *msg = run(&o, SWEEP_INTERRUPTED, NULL);
+    char *msg = run_sweep(&o, SWEEP_INTERRUPTED, NULL);
     printf("%s\n", msg);
     assert_non_null(strstr(msg, "of task 1 saved"));
     free(msg);
@@ -299,7 +264,7 @@ static void task_resumes_its_own_journal(void **state)
     fclose(fp);
     o.stop_after = 0;
     struct sweep sw;
-    free(run(&o, SWEEP_OK, &sw));
+    free(run_sweep(&o, SWEEP_OK, &sw));
     assert_int_equal(sw.loaded, 2);
     assert_int_equal(sw.ran, sw.task_units - 2);
     sweep_fini(&sw);
@@ -308,7 +273,7 @@ static void task_resumes_its_own_journal(void **state)
     assert_non_null(strstr(msg, "task 0 (no task-0000-of-0002.jsonl)"));
     free(msg);
     o.task = 0;
-    free(run(&o, SWEEP_OK, NULL));
+    free(run_sweep(&o, SWEEP_OK, NULL));
     free(merge(d, SWEEP_OK));
     same_file(one, d, "sweep.csv");
     same_file(one, d, "sweep.json");
@@ -381,7 +346,7 @@ static void merge_refuses_missing_duplicated_foreign(void **state)
     p.seed = 99;
     p.ntasks = 3;
     p.task = 1;
-    free(run(&p, SWEEP_OK, NULL));
+    free(run_sweep(&p, SWEEP_OK, NULL));
     char *ot1 = th_path(other, "journal/task-0001-of-0003.jsonl");
     copy(ot1, t1);
     msg = merge(d, SWEEP_BAD_INPUT);
@@ -391,14 +356,14 @@ static void merge_refuses_missing_duplicated_foreign(void **state)
     /* ... and a task started with it into this directory is refused */
     p.out_dir = d;
     p.task = 2;
-    msg = run(&p, SWEEP_BAD_INPUT, NULL);
+    msg = run_sweep(&p, SWEEP_BAD_INPUT, NULL);
     printf("%s\n", msg);
     assert_non_null(strstr(msg, "changed: --seed"));
     free(msg);
     /* a task of another split into the same directory too */
     p = opts(f, d);
     p.ntasks = 2;
-    msg = run(&p, SWEEP_BAD_INPUT, NULL);
+    msg = run_sweep(&p, SWEEP_BAD_INPUT, NULL);
     printf("%s\n", msg);
     assert_non_null(strstr(msg, "split into 3 tasks, not 2"));
     free(msg);
