@@ -105,3 +105,28 @@ int report_provenance_facts(struct doc *d, const cJSON *prov, const char *label)
         doc_fact(d, "provsim version", "%s", ver);
     return n;
 }
+
+const char *report_path_tail(const char *path)
+{
+    const char *s = strrchr(path, '.');
+    return s && s[1] ? s + 1 : path;
+}
+
+void report_values_label(const cJSON *vals, int tails, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (const cJSON *v = cJSON_IsObject(vals) ? vals->child : NULL; v && o < len; v = v->next) {
+        char num[64];
+        const char *s = num;
+        if (cJSON_IsString(v))
+            s = v->valuestring;
+        else if (cJSON_IsNumber(v))
+            snprintf(num, sizeof num, "%.10g", v->valuedouble);
+        else
+            snprintf(num, sizeof num, "?");
+        const char *key = v->string ? v->string : "?";
+        o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o ? ", " : "",
+                              tails ? report_path_tail(key) : key, s);
+    }
+}

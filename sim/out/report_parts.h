@@ -50,6 +50,11 @@ void report_fmt_ci(char *buf, size_t len, enum metric m, struct report_stat s);
 void report_fmt_ci_paren(char *buf, size_t len, enum metric m, struct report_stat s);
 /* A difference: "+v", "−v" (U+2212) or "0"-like; "-" if not finite. */
 void report_fmt_signed(char *buf, size_t len, enum metric m, double v);
+/* The last segment of a key path ("workload.rollouts[0].at" -> "at"). */
+const char *report_path_tail(const char *path);
+/* "batch_size = 500, at = 19:00" from a cell's or candidate's "values"
+ * object: each key (only its last segment with tails) and its value. */
+void report_values_label(const struct cJSON *vals, int tails, char *buf, size_t len);
 
 /* The provenance object of a result file (origin.h) as facts: the
  * scenario source and its SHA-256 (label "Scenario" or e.g. "Scenario

@@ -27,25 +27,6 @@ static int metric_of(const char *name)
     return -1;
 }
 
-/* "batch_size = 500, at = 19:00" from a candidate's values */
-static void values_label(const cJSON *vals, char *buf, size_t len)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (const cJSON *v = cJSON_IsObject(vals) ? vals->child : NULL; v && o < len; v = v->next) {
-        char num[64];
-        const char *s = num;
-        if (cJSON_IsString(v))
-            s = v->valuestring;
-        else if (cJSON_IsNumber(v))
-            snprintf(num, sizeof num, "%.10g", v->valuedouble);
-        else
-            snprintf(num, sizeof num, "?");
-        o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o ? ", " : "",
-                              v->string ? v->string : "?", s);
-    }
-}
-
 static void plan_facts(struct doc *d, const cJSON *pj)
 {
     const char *name = jsonfile_str(pj, "scenario");
@@ -107,7 +88,7 @@ static void plan_table(struct doc *d, const cJSON *pj, const int *ms, int nm)
         char buf[512], sub[512];
         snprintf(buf, sizeof buf, "%d", ++i);
         doc_cell(&d->table, buf, NULL);
-        values_label(item(c, "values"), buf, sizeof buf);
+        report_values_label(item(c, "values"), 0, buf, sizeof buf);
         doc_cell(&d->table, buf, NULL);
         const char *st = jsonfile_str(c, "status"), *ev = jsonfile_str(c, "evidence");
         /* "infeasible after 10 replications: ..." under "infeasible": the

@@ -18,12 +18,6 @@
 
 #define BEST_SHOWN 3 /* cells per goal in a sweep's table */
 
-static const char *last_segment(const char *path)
-{
-    const char *s = strrchr(path, '.');
-    return s && s[1] ? s + 1 : path;
-}
-
 /* The varied values of each cell as the user wrote them: sweep.csv's
  * leading columns, one row per cell in grid order (sweep.json's "values"
  * may hold them as JSON numbers instead). NULL when unusable. */
@@ -54,22 +48,11 @@ static void cell_label(const cJSON *cell, const struct table *vt, int k, char *b
             if (l > 5 && !strcmp(vt->cells[c] + l - 5, "_mean"))
                 break; /* the metrics begin */
             o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o ? ", " : "",
-                                  last_segment(vt->cells[c]), tbl_get(vt, (size_t)k, c));
+                                  report_path_tail(vt->cells[c]), tbl_get(vt, (size_t)k, c));
         }
         return;
     }
-    for (const cJSON *v = cJSON_IsObject(vals) ? vals->child : NULL; v && o < len; v = v->next) {
-        char num[64];
-        const char *s = num;
-        if (cJSON_IsString(v))
-            s = v->valuestring;
-        else if (cJSON_IsNumber(v))
-            snprintf(num, sizeof num, "%.10g", v->valuedouble);
-        else
-            snprintf(num, sizeof num, "?");
-        o += (size_t)snprintf(buf + o, len - o, "%s%s = %s", o ? ", " : "",
-                              last_segment(v->string ? v->string : "?"), s);
-    }
+    report_values_label(vals, 1, buf, len);
 }
 
 /* The base scenario, the overrides, what was varied and the cells. */
