@@ -125,9 +125,12 @@ void metric_compute(struct prov *p, const struct bound_parts *b, double fair_sha
     size_t nlat = 0;
     double *lat = gather_rollout_latencies(p, &nlat);
     if (nlat) {
-        m[METRIC_ROLLOUT_P50] = stats_quantile(lat, nlat, 0.50);
-        m[METRIC_ROLLOUT_P95] = stats_quantile(lat, nlat, 0.95);
-        m[METRIC_ROLLOUT_P99] = stats_quantile(lat, nlat, 0.99);
+        static const double ps[3] = {0.50, 0.95, 0.99};
+        double q[3];
+        stats_quantiles(lat, nlat, ps, 3, q);
+        m[METRIC_ROLLOUT_P50] = q[0];
+        m[METRIC_ROLLOUT_P95] = q[1];
+        m[METRIC_ROLLOUT_P99] = q[2];
         m[METRIC_ROLLOUT_MAX] = gsl_stats_max(lat, 1, nlat);
     }
     m[METRIC_GROUP_JOBS] = (double)p->group_jobs;
