@@ -104,15 +104,11 @@ int lim_admit(struct limiter *l, double t, double *retry_after_s);
 
 #define LIM_EPS_S 1e-9 /* seconds (or tokens): limiter.c's comment says why */
 
-/* lim_admit with the token bucket inline. The server asks every limiter
- * of every request this, and a call through the switch of rule types cost
- * more than the rule. A bucket without a lockout is decided here, as
- * lim_admit decides it (the same refill, threshold and Retry-After); a
- * lockout or another type goes to lim_admit. */
-static inline int lim_admit_fast(struct limiter *l, double t, double *retry_after_s)
+/* A token bucket's rule at t, inline (t >= the bucket's last update, no
+ * lockout: lim_admit_fast checks both): the refill, the threshold and the
+ * Retry-After lim_admit computes. */
+static inline int lim_bucket_admit(struct limiter *l, double t, double *retry_after_s)
 {
-    if (l->cfg.type != LIM_TOKEN_BUCKET || l->cfg.lockout_s > 0 || !(t >= l->last_s))
-        return lim_admit(l, t, retry_after_s);
     double tokens = l->tokens + l->cfg.rate_per_s * (t - l->last_s);
     l->tokens = tokens < l->cfg.burst ? tokens : l->cfg.burst;
     l->last_s = t;
@@ -121,6 +117,30 @@ static inline int lim_admit_fast(struct limiter *l, double t, double *retry_afte
     double ra = ceil((1 - l->tokens) / l->cfg.rate_per_s - LIM_EPS_S);
     *retry_after_s = ra < 1 ? 1 : ra;
     return 0;
+}
+/* A token bucket's take, inline, right after lim_bucket_admit at the same
+ * t (the refill is done): one token, and the debt cap. */
+static inline void lim_bucket_take(struct limiter *l)
+{
+    l->tokens -= 1;
+    if (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt)
+        l->tokens = -l->cfg.max_debt;
+}
+/* Is this a bucket lim_bucket_admit may decide (no lockout)? */
+static inline int lim_is_plain_bucket(const struct lim_cfg *c)
+{
+    return c->type == LIM_TOKEN_BUCKET && !(c->lockout_s > 0);
+}
+
+/* lim_admit with the token bucket inline. The server asks every limiter
+ * of every request this, and a call through the switch of rule types cost
+ * more than the rule. A bucket without a lockout is decided here, as
+ * lim_admit decides it; a lockout or another type goes to lim_admit. */
+static inline int lim_admit_fast(struct limiter *l, double t, double *retry_after_s)
+{
+    if (l->cfg.type != LIM_TOKEN_BUCKET || l->cfg.lockout_s > 0 || !(t >= l->last_s))
+        return lim_admit(l, t, retry_after_s);
+    return lim_bucket_admit(l, t, retry_after_s);
 }
 /* Counts a request arriving at t against the quota (after lim_admit, for
  * an admitted request, or for a rejected one when count_rejected). */
@@ -137,9 +157,7 @@ static inline void lim_take_admitted_fast(struct limiter *l, double t)
         lim_take_admitted(l, t);
         return;
     }
-    l->tokens -= 1;
-    if (l->cfg.max_debt > 0 && l->tokens < -l->cfg.max_debt)
-        l->tokens = -l->cfg.max_debt;
+    lim_bucket_take(l);
 }
 /* A request that lim_take counted has left service (concurrency only;
  * a no-op for the other types). */

@@ -24,6 +24,9 @@ void srv_init(struct server *s, const struct srv_cfg *cfg)
                 }
     }
     memset(s->refusals, 0, sizeof s->refusals);
+    s->buckets_only = cfg->ra_mode == SRV_RA_LIMITER && !(cfg->ra_jitter_s > 0.0);
+    for (int i = 0; i < s->nlims; i++)
+        s->buckets_only &= lim_is_plain_bucket(&cfg->limits[i]);
 }
 
 void srv_fini(struct server *s)
@@ -40,8 +43,8 @@ void srv_reset(struct server *s)
     memset(s->refusals, 0, sizeof s->refusals);
 }
 
-int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
-              int *refused_by, gsl_rng *jitter_rng)
+int srv_admit_general(struct server *s, double t, int kind, int ep, double *retry_after_s,
+                      int *refused_by, gsl_rng *jitter_rng)
 {
     double ra = 0.0;
     int refused = 0, by = -1;

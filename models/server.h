@@ -55,6 +55,9 @@ struct server {
     uint16_t sel[JOB_KIND_COUNT][EP_COUNT];
     uint16_t holds[JOB_KIND_COUNT][EP_COUNT];
     uint64_t refusals[SRV_MAX_LIMITS]; /* 429s counted against each limiter */
+    /* every limiter a token bucket without lockout, and the Retry-After
+     * the limiters' own without jitter: srv_admit decides inline */
+    int buckets_only;
 };
 
 void srv_init(struct server *s, const struct srv_cfg *cfg);
@@ -65,9 +68,43 @@ void srv_reset(struct server *s);
  * arriving at t. Returns 1 (accepted) or 0 (429: *retry_after_s set, >= 1,
  * or 0 for no header in mode none; *refused_by the index of the limiter it
  * is counted against). jitter_rng is drawn from only when the server has
- * Retry-After jitter and the request is rejected. */
-int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
-              int *refused_by, gsl_rng *jitter_rng);
+ * Retry-After jitter and the request is rejected. srv_admit_general
+ * decides any server; srv_admit decides a server of plain buckets
+ * (buckets_only) inline, with the same result, and passes the rest on:
+ * it runs for every request, and the call and the checks of rule types
+ * and lockouts cost more than the buckets' arithmetic. */
+int srv_admit_general(struct server *s, double t, int kind, int ep, double *retry_after_s,
+                      int *refused_by, gsl_rng *jitter_rng);
+static inline int srv_admit(struct server *s, double t, int kind, int ep, double *retry_after_s,
+                            int *refused_by, gsl_rng *jitter_rng)
+{
+    if (!s->buckets_only)
+        return srv_admit_general(s, t, kind, ep, retry_after_s, refused_by, jitter_rng);
+    /* srv_admit_general's rules where only plain buckets decide: each that
+     * applies is brought up to t; the largest Retry-After wins, the first
+     * on a tie; every one takes a token if all admit, or also on a refusal
+     * with count_rejected (a bucket holds no place in service) */
+    unsigned sel = s->sel[kind][ep];
+    double ra = 0.0;
+    int by = -1;
+    for (unsigned m = sel; m; m &= m - 1) {
+        int i = __builtin_ctz(m);
+        double r;
+        if (!lim_bucket_admit(&s->lims[i], t, &r) && (r > ra || by < 0)) {
+            ra = r;
+            by = i;
+        }
+    }
+    if (by < 0 || s->cfg->count_rejected)
+        for (unsigned m = sel; m; m &= m - 1)
+            lim_bucket_take(&s->lims[__builtin_ctz(m)]);
+    if (by < 0)
+        return 1;
+    s->refusals[by]++;
+    *refused_by = by;
+    *retry_after_s = ra;
+    return 0;
+}
 
 /* An accepted request has been answered: frees its place in the
  * concurrency limiters. Only needed when srv_holds(s, kind, ep). */
