@@ -59,6 +59,24 @@ static void test_quantiles_match_gsl(void **state)
     gsl_rng_free(r);
 }
 
+/* out of order: still each one exactly (a smaller p selects in all of x) */
+static void test_quantiles_any_order(void **state)
+{
+    (void)state;
+    static const double ps[] = {0.99, 0.5, 0.95, 0.1, 0.1, 1.0, 0.0};
+    const size_t np = sizeof ps / sizeof ps[0], n = 1001;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 11);
+    double x[1001], sorted[1001], q[sizeof ps / sizeof ps[0]];
+    fill(x, n, r, 0);
+    memcpy(sorted, x, sizeof x);
+    gsl_sort(sorted, 1, n);
+    stats_quantiles(x, n, ps, np, q);
+    for (size_t i = 0; i < np; i++)
+        assert_true(q[i] == gsl_stats_quantile_from_sorted_data(sorted, 1, n, ps[i]));
+    gsl_rng_free(r);
+}
+
 static void test_quantiles_empty(void **state)
 {
     (void)state;
@@ -73,6 +91,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantiles_match_gsl),
+        cmocka_unit_test(test_quantiles_any_order),
         cmocka_unit_test(test_quantiles_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,8 @@ static double quantile_from(double *x, size_t n, size_t from, double p, size_t *
     double pos = (n - 1) * p;
     size_t k = (size_t)floor(pos);
     double delta = pos - (double)k;
+    if (k < from) /* a smaller quantile than the one before: select in all of x */
+        from = 0;
     double lo = gsl_stats_select(x + from, 1, n - from, k - from);
     *kout = k;
     if (delta <= 0.0 || k + 1 >= n)
@@ -55,11 +57,11 @@ void stats_quantiles(double *x, size_t n, const double *p, size_t np, double *ou
 {
     size_t from = 0;
     for (size_t i = 0; i < np; i++) {
+        size_t k;
         if (n == 0) {
             out[i] = 0.0;
             continue;
         }
-        size_t k;
         out[i] = quantile_from(x, n, from, p[i], &k);
         /* x[0..k] now holds the k+1 smallest values in some order, x[k]
          * the largest of them: a later (larger) quantile selects above it */

@@ -21,11 +21,12 @@ double stats_ci95_halfwidth(double sd, size_t n);
  * statistics (GSL's definition, as gsl_stats_quantile_from_sorted_data).
  * Reorders x. O(n). Returns 0 if n == 0. */
 double stats_quantile(double *x, size_t n, double p);
-/* The quantiles p[0] <= p[1] <= ... <= p[np-1] of x[0..n-1] into out[],
- * each exactly stats_quantile(x, n, p[i]), for less: each selection runs
+/* The quantiles p[0..np-1] of x[0..n-1] into out[], each exactly
+ * stats_quantile(x, n, p[i]), for less when p ascends: each selection runs
  * in the part of x above the one before (the part a selection leaves
  * holding the larger values), so the 95th and 99th percentiles after the
- * median cost half and a twentieth of it. Reorders x. */
+ * median cost half and a twentieth of it; a p smaller than the one before
+ * selects in all of x again. Reorders x. */
 void stats_quantiles(double *x, size_t n, const double *p, size_t np, double *out);
 
 #endif
