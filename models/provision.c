@@ -341,10 +341,12 @@ static void on_background(struct prov *p)
     dispatch(p);
 }
 
-static void on_other(struct prov *p)
+/* Another client's request arrives at t (the clock, or with other_inline
+ * the arrival's own time, which may be before it): the server decides it.
+ * Returns the next arrival's time, +infinity if none before the horizon. */
+static double other_arrival(struct prov *p, double t)
 {
     gsl_rng *r = p->rng.s[RNG_OTHER];
-    double now = p->q.now;
     int kind = wl_stream_kind(&p->other, r);
     /* other clients send one request per job, as the "single" recipe */
     int ep = client_single_endpoint(kind);
@@ -352,23 +354,51 @@ static void on_other(struct prov *p)
     int by = -1;
     p->other_requests++;
     p->ep_requests[ep]++;
-    int ok = srv_admit(&p->srv, now, kind, ep, &ra, &by, p->rng.s[RNG_JITTER]);
+    int ok = srv_admit(&p->srv, t, kind, ep, &ra, &by, p->rng.s[RNG_JITTER]);
     if (!ok) {
         p->other_throttled++;
         p->ep_throttled[ep]++;
     } else if (srv_holds(&p->srv, kind, ep)) {
-        /* it occupies a place in service for one latency */
+        /* it occupies a place in service for one latency (never with
+         * other_inline, where t may be before the clock) */
         double d = dist_draw(&p->scn->server.latency, p->rng.s[RNG_LATENCY]);
-        evq_push(&p->q, now + d, PROV_EV_OTHER_DONE, (uint32_t)kind);
+        evq_push(&p->q, t + d, PROV_EV_OTHER_DONE, (uint32_t)kind);
     }
     if (p->trace) {
-        struct prov_request rq = {now, -1, JOB_ORIGIN_OTHER, kind, ep,
+        struct prov_request rq = {t, -1, JOB_ORIGIN_OTHER, kind, ep,
                                   ok ? SRV_OK : SRV_THROTTLED, by, 1, 0, ra};
         p->trace(p->trace_ctx, &rq);
     }
-    double t = wl_stream_next(&p->other, now, p->scn->horizon_s, r);
+    return wl_stream_next(&p->other, t, p->scn->horizon_s, r);
+}
+
+static void on_other(struct prov *p)
+{
+    double t = other_arrival(p, p->q.now);
     if (isfinite(t))
         evq_push(&p->q, t, PROV_EV_OTHER, 0);
+}
+
+/* ---- other clients' arrivals without events --------------------------
+ * Another client's arrival changes the buckets and the counts and nothing
+ * else: no worker waits on it, and unless it takes a place in service it
+ * schedules nothing but the next arrival. With other_inline the next
+ * arrival is not pushed: it takes its sequence number as the push would
+ * have (evq_take_seq), and is decided when the next event after it in the
+ * (time, sequence) order is handled, before that event's own effects
+ * (or by prov_catch_up). The server sees the same requests at the same
+ * times in the same order, every draw comes in the same order, the trace
+ * lists the same rows, so every metric is the same as with one event per
+ * arrival; only `events` counts fewer. */
+
+static void others_due(struct prov *p, double t, uint64_t seq)
+{
+    while (p->other_t < t || (p->other_t == t && p->other_seq < seq)) {
+        double next = other_arrival(p, p->other_t);
+        p->other_t = next;
+        if (isfinite(next))
+            p->other_seq = evq_take_seq(&p->q);
+    }
 }
 
 /* ---- deferred retries ------------------------------------------------
@@ -402,6 +432,7 @@ static void take_due(struct prov *p, double t, uint64_t seq)
 
 void prov_catch_up(struct prov *p, double t)
 {
+    others_due(p, t, UINT64_MAX);
     take_due(p, t, UINT64_MAX);
 }
 
@@ -416,6 +447,8 @@ static void wake_if_idle(struct prov *p)
 
 void prov_handle(struct prov *p, const struct ev *ev)
 {
+    if (p->other_t <= ev->t) /* INFINITY unless other_inline */
+        others_due(p, ev->t, ev_seq(ev));
     /* a wake-up's own retry (same sequence number) joins here too */
     if (p->defer_retries) {
         const struct ev *f = evq_deferred_front(&p->q);

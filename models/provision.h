@@ -91,6 +91,9 @@ struct prov {
     size_t rollout_failed;     /* rollout jobs on it */
     int latency_constant;      /* responses after a recurring delay */
     int defer_retries;         /* retries may wait deferred (provision.c) */
+    int other_inline;          /* other clients' arrivals are not events (provision.c) */
+    double other_t;            /* with other_inline, the next arrival's time (INFINITY: none) */
+    uint64_t other_seq;        /* and the sequence number it took */
     int free_workers;
     double paused_until_s;     /* pause_all: no dispatch before this */
     double next_dispatch_s;    /* max_rate: no dispatch before this */
@@ -153,10 +156,11 @@ int prov_run(struct prov *p, int (*before)(void *hook, const struct ev *ev),
              int (*after)(void *hook, const struct ev *ev), void *hook);
 
 /* Brings the state up to time t, which is before the next event's: the
- * deferred retries due by then join the ready queue, as their events
- * would have done (provision.c, "Deferred retries"). Whoever reads the
- * queued and waiting counts between events (the series sampler) calls it
- * first; prov_handle and prov_run do it themselves. */
+ * deferred retries due by then join the ready queue, and other clients'
+ * arrivals due by then are decided, as their events would have done
+ * (provision.c, "Deferred retries", "other clients' arrivals without
+ * events"). Whoever reads the state between events (the series sampler)
+ * calls it first; prov_handle and prov_run do it themselves. */
 void prov_catch_up(struct prov *p, double t);
 
 /* Jobs waiting in the FIFO / for a retry / in flight. */

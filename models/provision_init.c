@@ -26,6 +26,13 @@ void prov_init(struct prov *p, const struct scenario *scn)
      * events */
     p->defer_retries = scn->client.on_429 != CLIENT_ON_429_PAUSE_ALL &&
                        !(scn->client.max_rate_per_s > 0.0);
+    /* an arrival that takes a place in service schedules its departure,
+     * which must not be earlier than the event being handled: those
+     * arrivals stay events (provision.c, "other clients' arrivals") */
+    p->other_inline = 1;
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
+        if (srv_holds(&p->srv, k, client_single_endpoint(k)))
+            p->other_inline = 0;
 }
 
 void prov_fini(struct prov *p)
@@ -90,8 +97,14 @@ void prov_start(struct prov *p, uint64_t rep)
     if (isfinite(t))
         evq_push(&p->q, t, PROV_EV_BACKGROUND, 0);
     t = wl_stream_next(&p->other, 0.0, s->horizon_s, p->rng.s[RNG_OTHER]);
-    if (isfinite(t))
-        evq_push(&p->q, t, PROV_EV_OTHER, 0);
+    p->other_t = INFINITY;
+    if (isfinite(t)) {
+        if (p->other_inline) {
+            p->other_t = t;
+            p->other_seq = evq_take_seq(&p->q);
+        } else
+            evq_push(&p->q, t, PROV_EV_OTHER, 0);
+    }
 }
 
 static int needs_prev(const struct scenario *s)

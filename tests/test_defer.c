@@ -4,11 +4,14 @@
  *  - The engine: deferred events come back in (time, sequence) order
  *    across lanes, take the sequence numbers scheduled events would have
  *    taken, and a keyed push sorts by the number it carries.
- *  - The model: each scenario below runs its replications twice, with
- *    retries deferred and with every retry an event; every metric but
- *    `events` and every per-endpoint and per-limiter figure is the same bit
- *    for bit, and the deferred run takes fewer events where retries wait
- *    in a backlog. The scenarios cover every limiter type (fixed windows
+ *  - The model: each scenario below runs its replications three times:
+ *    with retries deferred and other clients' arrivals without events
+ *    (provision.c, "other clients' arrivals without events"), with retries
+ *    deferred only, and with every retry and arrival an event; every metric
+ *    but `events`, every per-endpoint and per-limiter figure and the trace
+ *    of replication 0 are the same bit for bit, the deferred runs take
+ *    fewer events where retries wait in a backlog, and the inline arrivals
+ *    fewer still unless a concurrency limiter holds them in service. The scenarios cover every limiter type (fixed windows
  *    give many Retry-After lanes), idle workers (the wake-ups), a horizon
  *    that cuts the run short (the catch-up at its end), horizon "auto", and
  *    a preset with pause-all (never deferred: the counts must be equal). */
@@ -99,18 +102,53 @@ static const char *const scenarios[] = {
                       "\"burst\": 4}], " LAT WORK("500"),
 };
 
-/* Runs s's replications with retries deferred or not; fills the metrics
- * and details of each, returns the events of all. */
-static double run_all(const struct scenario *s, int defer, double *m, double *d)
+/* The run's modes: retries deferred, other clients' arrivals without
+ * events (provision.c); MODE_EVENTS has one event for each of both. */
+enum { MODE_ALL, MODE_DEFER_ONLY, MODE_EVENTS, MODE_COUNT };
+
+/* A running hash of the trace's rows, field by field (the struct has
+ * padding), and their count. */
+struct trace_sum {
+    uint64_t h, rows;
+};
+
+static void mix(struct trace_sum *t, const void *v, size_t n)
+{
+    const unsigned char *b = v;
+    for (size_t i = 0; i < n; i++)
+        t->h = (t->h ^ b[i]) * 0x100000001b3ULL;
+}
+
+static void on_row(void *ctx, const struct prov_request *rq)
+{
+    struct trace_sum *t = ctx;
+    long f[7] = {rq->job_id, rq->origin, rq->kind, rq->endpoint, rq->outcome, rq->refused_by,
+                 (long)rq->attempt * 16 + (long)rq->step};
+    mix(t, &rq->t, sizeof rq->t);
+    mix(t, f, sizeof f);
+    mix(t, &rq->retry_after_s, sizeof rq->retry_after_s);
+    t->rows++;
+}
+
+/* Runs s's replications in the given mode; fills the metrics and details
+ * of each and the trace of replication 0, returns the events of all. */
+static double run_all(const struct scenario *s, int mode, double *m, double *d,
+                      struct trace_sum *tr)
 {
     struct prov p;
     struct bound_parts b;
     bound_compute(s, &b);
     double fair = bound_fair_share_s(s), events = 0;
     prov_init(&p, s);
-    if (!defer)
+    if (mode == MODE_EVENTS)
         p.defer_retries = 0;
+    if (mode != MODE_ALL)
+        p.other_inline = 0;
+    tr->h = 0xcbf29ce484222325ULL;
+    tr->rows = 0;
     for (int r = 0; r < s->replications; r++) {
+        p.trace = r == 0 ? on_row : NULL;
+        p.trace_ctx = tr;
         prov_start(&p, (uint64_t)r);
         assert_int_equal(prov_run(&p, NULL, NULL, NULL), 0);
         metric_detail(&p, d + (size_t)r * METRIC_DETAIL_COUNT);
@@ -121,28 +159,42 @@ static double run_all(const struct scenario *s, int defer, double *m, double *d)
     return events;
 }
 
-/* Same metrics bit for bit but events; returns the events with and without. */
-static void compare(const struct scenario *s, const char *what, double *ev_on, double *ev_off)
+/* Same metrics and trace bit for bit in every mode but events; fills the
+ * events of each mode. */
+static void compare(const struct scenario *s, const char *what, double ev[MODE_COUNT])
 {
     int n = s->replications;
-    double m1[8 * METRIC_COUNT], m0[8 * METRIC_COUNT];
-    double d1[8 * METRIC_DETAIL_COUNT], d0[8 * METRIC_DETAIL_COUNT];
+    double m[MODE_COUNT][8 * METRIC_COUNT], d[MODE_COUNT][8 * METRIC_DETAIL_COUNT];
+    struct trace_sum tr[MODE_COUNT];
     assert_true(n >= 1 && n <= 8);
-    *ev_on = run_all(s, 1, m1, d1);
-    *ev_off = run_all(s, 0, m0, d0);
-    for (int r = 0; r < n; r++) {
-        for (int k = 0; k < METRIC_COUNT; k++) {
-            double a = m1[r * METRIC_COUNT + k], b = m0[r * METRIC_COUNT + k];
-            if (k == METRIC_EVENTS || (isnan(a) && isnan(b)))
-                continue;
-            if (memcmp(&a, &b, sizeof a) != 0)
-                fail_msg("%s: replication %d, %s: %.17g deferred, %.17g as events", what, r,
-                         metric_table[k].name, a, b);
+    for (int mode = 0; mode < MODE_COUNT; mode++)
+        ev[mode] = run_all(s, mode, m[mode], d[mode], &tr[mode]);
+    for (int mode = 0; mode < MODE_EVENTS; mode++) {
+        const double *m1 = m[mode], *m0 = m[MODE_EVENTS];
+        if (tr[mode].rows != tr[MODE_EVENTS].rows || tr[mode].h != tr[MODE_EVENTS].h)
+            fail_msg("%s: mode %d: the trace differs (%llu rows, %llu as events)", what, mode,
+                     (unsigned long long)tr[mode].rows,
+                     (unsigned long long)tr[MODE_EVENTS].rows);
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < METRIC_COUNT; k++) {
+                double a = m1[r * METRIC_COUNT + k], b = m0[r * METRIC_COUNT + k];
+                if (k == METRIC_EVENTS || (isnan(a) && isnan(b)))
+                    continue;
+                if (memcmp(&a, &b, sizeof a) != 0)
+                    fail_msg("%s: mode %d, replication %d, %s: %.17g, %.17g as events", what,
+                             mode, r, metric_table[k].name, a, b);
+            }
+            assert_memory_equal(d[mode] + r * METRIC_DETAIL_COUNT,
+                                d[MODE_EVENTS] + r * METRIC_DETAIL_COUNT,
+                                sizeof(double) * METRIC_DETAIL_COUNT);
         }
-        assert_memory_equal(d1 + r * METRIC_DETAIL_COUNT, d0 + r * METRIC_DETAIL_COUNT,
-                            sizeof(double) * METRIC_DETAIL_COUNT);
     }
+    assert_true(ev[MODE_ALL] <= ev[MODE_DEFER_ONLY] && ev[MODE_DEFER_ONLY] <= ev[MODE_EVENTS]);
 }
+
+/* The scenario whose concurrency limiter holds other clients' requests
+ * in service: their arrivals stay events. */
+#define HOLDS_OTHERS 3
 
 static void deferring_changes_only_the_events(void **state)
 {
@@ -151,12 +203,17 @@ static void deferring_changes_only_the_events(void **state)
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         struct scenario s;
         load_json(scenarios[i], &s);
-        double on, off;
+        double ev[MODE_COUNT];
         char what[32];
         snprintf(what, sizeof what, "scenario %zu", i);
-        compare(&s, what, &on, &off);
-        assert_true(on <= off);
-        fewer += on < off;
+        compare(&s, what, ev);
+        fewer += ev[MODE_DEFER_ONLY] < ev[MODE_EVENTS];
+        /* every scenario has other clients: without events of their own
+         * unless a concurrency limiter holds them */
+        if (i == HOLDS_OTHERS)
+            assert_true(ev[MODE_ALL] == ev[MODE_DEFER_ONLY]);
+        else
+            assert_true(ev[MODE_ALL] < ev[MODE_DEFER_ONLY]);
         scn_fini(&s);
     }
     /* the backlogs wait for their retries: they must have taken fewer */
@@ -176,12 +233,14 @@ static void presets_change_only_the_events(void **state)
         struct scenario s;
         if (scn_load(path, &set, 1, &s, err, sizeof err) != 0)
             fail_msg("%s: %s", presets[i], err);
-        double on, off;
-        compare(&s, presets[i], &on, &off);
+        double ev[MODE_COUNT];
+        compare(&s, presets[i], ev);
         if (strstr(presets[i], "pause"))
-            assert_true(on == off); /* pause-all: every retry stays an event */
+            assert_true(ev[MODE_DEFER_ONLY] == ev[MODE_EVENTS]); /* pause-all: not deferred */
         else
-            assert_true(on < off);
+            assert_true(ev[MODE_DEFER_ONLY] < ev[MODE_EVENTS]);
+        if (s.other.enabled)
+            assert_true(ev[MODE_ALL] < ev[MODE_DEFER_ONLY]);
         scn_fini(&s);
     }
 }

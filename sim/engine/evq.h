@@ -140,6 +140,11 @@ static inline const struct ev *evq_deferred_front(const struct evq *q)
 }
 /* Removes the earliest deferred event into *ev; 0 if there is none. */
 int evq_take_deferred(struct evq *q, struct ev *ev);
+/* Takes the next sequence number for an event the model keeps itself
+ * and handles in (time, sequence) order without scheduling it (another
+ * client's next arrival, when nothing else depends on its moment): every
+ * later event's number is what it would have been had it been pushed. */
+static inline uint64_t evq_take_seq(struct evq *q) { return q->next_seq++; }
 /* Schedules an event at t with the sequence number seq (a deferred
  * event's, so that it keeps its place in the order) and type. */
 void evq_push_keyed(struct evq *q, double t, uint64_t seq, uint32_t type, uint32_t arg);
