@@ -7,9 +7,11 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -32,7 +34,8 @@ static void test_quantiles_match_gsl(void **state)
     const size_t np = sizeof ps / sizeof ps[0];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     gsl_rng_set(r, 7);
-    static const size_t sizes[] = {1, 2, 3, 5, 10, 101, 1000, 4099};
+    /* from 4096 on, stats_quantiles counts by radix (stats.c) */
+    static const size_t sizes[] = {1, 2, 3, 5, 10, 101, 1000, 4095, 4096, 4099, 60001};
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++)
         for (int ties = 0; ties < 2; ties++) {
             size_t n = sizes[si];
@@ -56,6 +59,42 @@ static void test_quantiles_match_gsl(void **state)
             free(sorted);
             free(y);
         }
+    gsl_rng_free(r);
+}
+
+/* the radix path on samples it must get right: heavy tails over many
+ * octaves (latencies of a backlog), values that straddle a bucket edge
+ * (k and k + 1 in different buckets), zeros, and a negative value or a NaN,
+ * which send it back to selection over all of x */
+static void test_quantiles_radix_cases(void **state)
+{
+    (void)state;
+    static const double ps[] = {0.5, 0.95, 0.99, 0.999, 1.0};
+    const size_t np = sizeof ps / sizeof ps[0], n = 20011;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 11);
+    double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *x);
+    for (int c = 0; c < 5; c++) {
+        for (size_t i = 0; i < n; i++) {
+            double u = gsl_rng_uniform_pos(r);
+            x[i] = c == 0   ? exp(12.0 * gsl_ran_gaussian(r, 1.0))     /* heavy tails */
+                   : c == 1 ? (i % 2 ? 1.0 : nextafter(1.0, 0.0))      /* a bucket edge */
+                   : c == 2 ? (i % 3 ? 0.0 : u)                         /* zeros */
+                   : c == 3 ? (i == n / 2 ? -u : u)                     /* a negative */
+                            : (i == 7 ? u * 1e300 * 1e300 : u);          /* +inf */
+        }
+        memcpy(sorted, x, n * sizeof *x);
+        gsl_sort(sorted, 1, n);
+        double q[sizeof ps / sizeof ps[0]];
+        stats_quantiles(x, n, ps, np, q);
+        for (size_t i = 0; i < np; i++) {
+            double want = gsl_stats_quantile_from_sorted_data(sorted, 1, n, ps[i]);
+            if (memcmp(&q[i], &want, sizeof want) != 0)
+                fail_msg("case %d p %g: %.17g, want %.17g", c, ps[i], q[i], want);
+        }
+    }
+    free(x);
+    free(sorted);
     gsl_rng_free(r);
 }
 
@@ -91,6 +130,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantiles_match_gsl),
+        cmocka_unit_test(test_quantiles_radix_cases),
         cmocka_unit_test(test_quantiles_any_order),
         cmocka_unit_test(test_quantiles_empty),
     };

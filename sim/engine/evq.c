@@ -180,7 +180,7 @@ static inline __attribute__((always_inline)) void lane_pop(struct evq_lanes *ls,
     ln->head = (ln->head + 1) & (ln->cap - 1);
     if (--ln->len == 0) /* the lane leaves the lane heap */
         ls->heap[0] = ls->heap[--ls->nheap];
-    if (ls->nheap > 0)
+    if (ls->nheap > 1) /* often one lane: the reject latency's */
         lane_heap_down(ls, 0);
     ls->count--;
 }
