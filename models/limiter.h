@@ -114,7 +114,17 @@ static inline int lim_bucket_admit(struct limiter *l, double t, double *retry_af
     l->last_s = t;
     if (l->tokens >= 1 - LIM_EPS_S)
         return 1;
-    double ra = ceil((1 - l->tokens) / l->cfg.rate_per_s - LIM_EPS_S);
+    /* short of need tokens: a refill of need / rate seconds. At most one
+     * second's refill (rate >= 1/s without count_rejected's debt) gives a
+     * quotient of at most 1, so ceil(quotient - eps) is at most 1 and the
+     * answer is the floor of 1 s: the same bits without the division,
+     * which stalled the loop on every refusal */
+    double need = 1 - l->tokens;
+    if (need <= l->cfg.rate_per_s) {
+        *retry_after_s = 1;
+        return 0;
+    }
+    double ra = ceil(need / l->cfg.rate_per_s - LIM_EPS_S);
     *retry_after_s = ra < 1 ? 1 : ra;
     return 0;
 }
