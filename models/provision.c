@@ -423,6 +423,12 @@ static void take_due(struct prov *p, double t, uint64_t seq)
            (f->t < t || (f->t == t && ev_seq(f) <= seq))) {
         struct ev e;
         evq_take_deferred(&p->q, &e);
+        /* the next deferred retry's job, likely out of the caches under
+         * a backlog: fetch it while this one joins the queue, or before
+         * a later event takes it */
+        const struct ev *n = evq_deferred_front(&p->q);
+        if (n != NULL)
+            __builtin_prefetch(&p->jobs[n->arg], 1);
         struct job *j = &p->jobs[e.arg];
         j->woken = 0;
         set_state(p, j, JOB_QUEUED);
