@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #define NO_JOB UINT32_MAX
+#define PREFETCH_AHEAD 16
 
 /* struct job's bit fields hold these */
 _Static_assert(JOB_KIND_COUNT <= 8 && JOB_ORIGIN_COUNT <= 4 && JOB_NSTATES <= 8,
@@ -156,7 +157,18 @@ static void dispatch(struct prov *p)
         }
         uint32_t id = fifo_pop(p);
         struct job *j = &p->jobs[id];
-        set_state(p, j, JOB_IN_FLIGHT);
+        /* under a backlog the queue is long and its jobs were last touched
+         * seconds ago: fetch the one PREFETCH_AHEAD places on now */
+        if (p->fifo_len > PREFETCH_AHEAD)
+            __builtin_prefetch(
+                &p->jobs[p->fifo[(p->fifo_head + PREFETCH_AHEAD) & (p->fifo_cap - 1)]], 1);
+        /* every job in the ready queue counts as queued; one take_due put
+         * there still reads JOB_WAITING (and perhaps woken): its state is
+         * written here, where the job is touched anyway */
+        p->count[JOB_QUEUED]--;
+        p->count[JOB_IN_FLIGHT]++;
+        j->state = JOB_IN_FLIGHT;
+        j->woken = 0;
         p->free_workers--;
         j->attempts++;
         if (j->origin == JOB_ORIGIN_ROLLOUT) {
@@ -423,15 +435,13 @@ static void take_due(struct prov *p, double t, uint64_t seq)
            (f->t < t || (f->t == t && ev_seq(f) <= seq))) {
         struct ev e;
         evq_take_deferred(&p->q, &e);
-        /* the next deferred retry's job, likely out of the caches under
-         * a backlog: fetch it while this one joins the queue, or before
-         * a later event takes it */
-        const struct ev *n = evq_deferred_front(&p->q);
-        if (n != NULL)
-            __builtin_prefetch(&p->jobs[n->arg], 1);
-        struct job *j = &p->jobs[e.arg];
-        j->woken = 0;
-        set_state(p, j, JOB_QUEUED);
+        /* the job joins the ready queue untouched: under a backlog it was
+         * last touched a Retry-After ago and waits long in the queue, so
+         * writing its state here would cost a cache miss that dispatch,
+         * which writes it anyway, pays again. Until then it reads
+         * JOB_WAITING but counts as queued (provision_check.c knows). */
+        p->count[JOB_WAITING]--;
+        p->count[JOB_QUEUED]++;
         fifo_push(p, e.arg);
     }
 }

@@ -46,20 +46,27 @@ const char *prov_check(const struct prov *p, int full, long *job_id)
             return "job's recipe step past its recipe";
         }
     }
+    /* a deferred retry that take_due queued reads JOB_WAITING until
+     * dispatch writes its state (provision.c): in the ready queue it
+     * counts as queued; nowhere else may a job wait */
+    size_t inq = 0, lazy = 0;
+    for (size_t i = 0; i < p->fifo_len; i++) {
+        uint32_t id = p->fifo[(p->fifo_head + i) & (p->fifo_cap - 1)];
+        int st = id < p->njobs ? (int)p->jobs[id].state : -1;
+        if (st != JOB_QUEUED && !(st == JOB_WAITING && p->defer_retries)) {
+            *job_id = (long)id;
+            return "job in the ready queue is not queued";
+        }
+        lazy += st == JOB_WAITING;
+        inq++;
+    }
+    n[JOB_WAITING] -= lazy;
+    n[JOB_QUEUED] += lazy;
     for (int st = 0; st < JOB_NSTATES; st++)
         if (n[st] != p->count[st])
             return "job state count differs from the jobs' states";
     if (failed != p->failed_tasks || rfailed != p->rollout_failed)
         return "failed-task count differs from the jobs on the list";
-    size_t inq = 0;
-    for (size_t i = 0; i < p->fifo_len; i++) {
-        uint32_t id = p->fifo[(p->fifo_head + i) & (p->fifo_cap - 1)];
-        if (id >= p->njobs || p->jobs[id].state != JOB_QUEUED) {
-            *job_id = (long)id;
-            return "job in the ready queue is not queued";
-        }
-        inq++;
-    }
     if (inq != p->count[JOB_QUEUED])
         return "ready queue length differs from the queued count";
     const char *bad = evq_check(&p->q);
