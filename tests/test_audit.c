@@ -1,8 +1,9 @@
 /* test_audit.c -- the --audit checks catch a corrupted model: prov_check on
- * tampered state (job counts, job states, workers, failed tasks, limiter
- * state), and audit.c's shadow on limiters whose bookkeeping is broken
- * mid-run so that they admit past their quota while their own state still
- * looks consistent, on time going backwards and on the job balance. The
+ * tampered state (job counts, job states, the ready queue's lazy states,
+ * workers, failed tasks, limiter state), and audit.c's shadow on limiters
+ * whose bookkeeping is broken mid-run so that they admit past their
+ * quota while their own state still looks consistent, on time going
+ * backwards and on the job balance. The
  * same runs untampered pass, so each violation is the tampering's. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,6 +197,52 @@ static void test_prov_check_tampered(void **state)
     scn_fini(&s);
 }
 
+/* A job in the ready queue must count as queued. A deferred retry that
+ * take_due queued still reads JOB_WAITING until dispatch writes its state
+ * (provision.c): legal only with deferred retries; any other state, or
+ * counts that do not follow, is a bug. */
+static void test_lazy_queue_state(void **state)
+{
+    (void)state;
+    struct scenario s;
+    load_json(limits[0], &s); /* 300 jobs, 8 workers, 2 tokens/s: a backlog */
+    struct prov p;
+    prov_init(&p, &s);
+    prov_start(&p, 0);
+    assert_true(p.defer_retries);
+    long job;
+    uint32_t lazy = UINT32_MAX;
+    struct ev ev;
+    while (lazy == UINT32_MAX && evq_pop(&p.q, &ev)) {
+        prov_handle(&p, &ev);
+        for (size_t i = 0; i < p.fifo_len && lazy == UINT32_MAX; i++) {
+            uint32_t id = p.fifo[(p.fifo_head + i) & (p.fifo_cap - 1)];
+            if (p.jobs[id].state == JOB_WAITING)
+                lazy = id;
+        }
+    }
+    assert_true(lazy != UINT32_MAX); /* the lazy state happens */
+    assert_null(prov_check(&p, 1, &job));
+
+    p.defer_retries = 0;
+    expect_violation(&p, "ready queue is not queued", lazy);
+    p.defer_retries = 1;
+
+    p.count[JOB_QUEUED]--; /* as if take_due had not moved the counts */
+    p.count[JOB_WAITING]++;
+    expect_violation(&p, "count", -1);
+    p.count[JOB_QUEUED]++;
+    p.count[JOB_WAITING]--;
+
+    p.jobs[lazy].state = JOB_SUCCEEDED;
+    expect_violation(&p, "ready queue is not queued", lazy);
+    p.jobs[lazy].state = JOB_WAITING;
+
+    assert_null(prov_check(&p, 1, &job));
+    prov_fini(&p);
+    scn_fini(&s);
+}
+
 static void test_time_and_balance(void **state)
 {
     (void)state;
@@ -238,6 +285,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quota_violations),
         cmocka_unit_test(test_prov_check_tampered),
+        cmocka_unit_test(test_lazy_queue_state),
         cmocka_unit_test(test_time_and_balance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
