@@ -35,9 +35,9 @@ enum job_origin {
 /* Every job is in exactly one state (provision.h lists the transitions). */
 enum job_state {
     JOB_QUEUED,    /* in the ready FIFO */
-    JOB_WAITING,   /* on the failed-task list, waiting for its retry; a
-                    * deferred retry keeps it in the ready FIFO until
-                    * dispatch (take_due in provision.c) */
+    JOB_WAITING,   /* on the failed-task list, waiting for its retry
+                    * (a deferred retry's job keeps reading this in the
+                    * ready FIFO until dispatch: take_due, provision.c) */
     JOB_IN_FLIGHT, /* a request is out */
     JOB_SUCCEEDED,
     JOB_EXHAUSTED, /* gave up after max_attempts; stays on the failed-task list */

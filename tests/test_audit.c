@@ -3,8 +3,8 @@
  * workers, failed tasks, limiter state), and audit.c's shadow on limiters
  * whose bookkeeping is broken mid-run so that they admit past their
  * quota while their own state still looks consistent, on time going
- * backwards and on the job balance. The
- * same runs untampered pass, so each violation is the tampering's. */
+ * backwards and on the job balance. The same runs untampered pass, so
+ * each violation is the tampering's. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
