@@ -90,6 +90,36 @@ static void random_load_keeps_heap(void **state)
     gsl_rng_free(r);
 }
 
+/* A pop compares the main heap's top with the lanes' front: on a tie in
+ * time the sequence decides, whichever of the two holds the earlier one,
+ * and an event at +infinity in a lane alone is still popped. */
+static void lane_and_heap_ties(void **state)
+{
+    (void)state;
+    struct evq q;
+    evq_init(&q);
+    evq_push(&q, 1.0, 1, 0);
+    evq_push_after(&q, 1.0, 2, 1, 0.0f);
+    evq_push(&q, 1.0, 1, 2);
+    evq_push_after(&q, 1.0, 2, 3, 0.0f);
+    evq_push_after(&q, INFINITY, 2, 4, 0.0f);
+    assert_null(evq_check(&q));
+    struct ev e;
+    for (uint32_t i = 0; i < 4; i++) {
+        assert_true(evq_pop_until(&q, 1.0, &e));
+        assert_int_equal(e.arg, i);
+        assert_int_equal(ev_type(&e), i % 2 ? 2 : 1);
+        assert_null(evq_check(&q));
+    }
+    assert_false(evq_pop_until(&q, 1e300, &e)); /* +inf is after any bound */
+    assert_true(isinf(evq_peek_time(&q)));
+    assert_true(evq_pop(&q, &e));
+    assert_int_equal(e.arg, 4);
+    assert_false(evq_pop(&q, &e));
+    assert_null(evq_check(&q));
+    evq_fini(&q);
+}
+
 /* Lanes change the cost, not the order: a queue fed through
  * evq_push_after pops exactly what a plain heap pops. */
 static void lanes_keep_the_order(void **state)
@@ -143,6 +173,7 @@ int main(void)
         cmocka_unit_test(ties_are_fifo),
         cmocka_unit_test(random_load_keeps_heap),
         cmocka_unit_test(lanes_keep_the_order),
+        cmocka_unit_test(lane_and_heap_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
